@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models and sessions, Alembic migrations, the content-addressed artifact store."""

@@ -1,0 +1,71 @@
+"""What a running component may touch: progress, log, metrics, cancellation and confined paths."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from components.spec import ComponentError
+
+
+class Cancelled(Exception):
+    """Raised inside a component when its run was cancelled."""
+
+
+def _no_report(kind: str, payload: dict) -> None:
+    return None
+
+
+@dataclass
+class RunContext:
+    """Passed as `ctx` to components that declare it.
+
+    `report(kind, payload)` carries the events of DESIGN.md contract 4
+    (`node.progress`, `node.log`, `node.metrics`) back to the executor, whichever
+    process or machine the component runs in.
+    """
+
+    run_id: str = ""
+    node_id: str = ""
+    #: Root of the user's datastore: `import-data` paths and weight files are confined to it.
+    datastore: Path | None = None
+    #: A scratch directory that lives as long as this node's cache key (checkpoints, resume).
+    work_dir: Path | None = None
+    #: The compute target's device list, e.g. ["cpu"] or ["cpu", "cuda:0"].
+    devices: tuple = ("cpu",)
+    report: Callable[[str, dict], None] = field(default=_no_report, repr=False)
+    is_cancelled: Callable[[], bool] = field(default=lambda: False, repr=False)
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        self.check_cancelled()
+        self.report("node.progress", {"fraction": max(0.0, min(1.0, float(fraction))), "message": message})
+
+    def log(self, text: str) -> None:
+        self.report("node.log", {"text": str(text)})
+
+    def metrics(self, values: dict[str, Any]) -> None:
+        self.report("node.metrics", dict(values))
+
+    def check_cancelled(self) -> None:
+        if self.is_cancelled():
+            raise Cancelled("run cancelled")
+
+    def datastore_path(self, relative: str) -> Path:
+        """Resolve a user-given path inside the datastore, refusing anything that escapes it."""
+        if self.datastore is None:
+            raise ComponentError("no datastore is configured for this run")
+        root = Path(self.datastore).resolve()
+        text = str(relative).strip()
+        if not text:
+            raise ComponentError("no path was given")
+        candidate = (root / text).resolve()
+        if candidate != root and root not in candidate.parents:
+            raise ComponentError(f"path {relative!r} is outside the datastore {root}")
+        return candidate
+
+    def scratch(self, name: str) -> Path:
+        base = self.work_dir or Path(os.environ.get("TMPDIR", "/tmp")) / "designer-scratch"
+        path = Path(base) / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
