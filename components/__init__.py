@@ -11,7 +11,7 @@ from components.spec import ComponentError, ComponentSpec, Input, Param, compone
 __all__ = ["ComponentError", "ComponentSpec", "Input", "Param", "component", "catalogue", "get"]
 
 #: Modules of this package that hold no components.
-_NOT_COMPONENT_MODULES = {"spec", "ports", "context"}
+_NOT_COMPONENT_MODULES = {"spec", "ports", "context", "calling"}
 _loaded = False
 _lock = threading.Lock()
 

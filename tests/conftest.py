@@ -22,3 +22,17 @@ def ctx(tmp_path):
                          work_dir=tmp_path / "work", report=lambda kind, payload: events.append((kind, payload)))
     context.events = events
     return context
+
+
+@pytest.fixture
+def run_component(ctx):
+    """Call a catalogue component by id: run_component("split-data", {"dataset": df}, {"seed": 1})."""
+    import components
+    from components.calling import call_component
+
+    def run(component_id, inputs=None, params=None, context=None):
+        spec = components.get(component_id)
+        assert spec is not None, f"component {component_id} is not in the catalogue"
+        return call_component(spec, inputs or {}, params or {}, context or ctx)
+
+    return run
