@@ -1,0 +1,77 @@
+"""Compute targets by name: `local` always, others built from stored records by their kind."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from designer.compute.base import ComputeTarget, TargetUnavailable
+from designer.compute.local import LocalTarget
+
+#: kind -> factory(name, settings) ; other modules add their kinds with `register_kind`.
+TARGET_KINDS: dict[str, Callable[[str, dict], ComputeTarget]] = {
+    "local": lambda name, settings: LocalTarget(name, workers=settings.get("workers")),
+}
+
+
+def register_kind(kind: str, factory: Callable[[str, dict], ComputeTarget]) -> None:
+    TARGET_KINDS[kind] = factory
+
+
+def _load_kinds() -> None:
+    # Optional kinds live in their own modules; importing one registers it.
+    import importlib
+
+    for module in ("designer.compute.process", "designer.compute.dask_target"):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            if module not in str(exc) and module.rsplit(".", 1)[-1] not in str(exc):
+                raise
+
+
+class TargetRegistry:
+    """Builds each target on first use and keeps it; `records` gives stored {name: (kind, settings)}."""
+
+    def __init__(self, records: Callable[[], dict] | None = None):
+        self._records = records or (lambda: {})
+        self._targets: dict[str, ComputeTarget] = {}
+        self._lock = threading.Lock()
+        _load_kinds()
+
+    def __call__(self, name: str) -> ComputeTarget:
+        return self.get(name)
+
+    def get(self, name: str) -> ComputeTarget:
+        with self._lock:
+            target = self._targets.get(name)
+            if target is not None:
+                return target
+            if name == "local":
+                target = LocalTarget("local")
+            else:
+                record = self._records().get(name)
+                if record is None:
+                    raise TargetUnavailable(f"compute target '{name}' does not exist "
+                                            f"(known: {', '.join(self.names())})")
+                kind, settings = record
+                factory = TARGET_KINDS.get(kind)
+                if factory is None:
+                    raise TargetUnavailable(f"compute target '{name}' has unknown kind '{kind}'")
+                target = factory(name, dict(settings or {}))
+            self._targets[name] = target
+            return target
+
+    def names(self) -> list[str]:
+        return ["local"] + sorted(n for n in self._records() if n != "local")
+
+    def forget(self, name: str) -> None:
+        with self._lock:
+            target = self._targets.pop(name, None)
+        if target is not None:
+            target.close()
+
+    def close(self) -> None:
+        with self._lock:
+            targets, self._targets = list(self._targets.values()), {}
+        for target in targets:
+            target.close()

@@ -1,0 +1,1 @@
+"""Running graphs: plans, cache keys, node tasks, the executor and its events."""

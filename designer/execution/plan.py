@@ -1,0 +1,75 @@
+"""A run plan: which nodes to run, in what dependency order, with which resolved parameters and target."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import networkx as nx
+
+from components.spec import ComponentSpec
+from designer.graph.document import Graph
+from designer.graph.validation import ParameterError, Problem, dependency_graph, node_params, pipeline_values
+
+
+@dataclass(frozen=True)
+class PlannedNode:
+    node_id: str
+    spec: ComponentSpec
+    params: dict
+    #: input port -> (source node id, source port)
+    inputs: dict
+    compute: str
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    graph: Graph
+    nodes: dict  # node_id -> PlannedNode, only the nodes this run touches
+    order: tuple  # topological order of `nodes`
+    parameters: dict
+    rerun: frozenset = field(default_factory=frozenset)
+
+    def children(self, node_id: str) -> list[str]:
+        return [n.node_id for n in self.nodes.values() if any(src == node_id for src, _ in n.inputs.values())]
+
+    def descendants(self, node_id: str) -> set[str]:
+        found, frontier = set(), [node_id]
+        while frontier:
+            for child in self.children(frontier.pop()):
+                if child not in found:
+                    found.add(child)
+                    frontier.append(child)
+        return found
+
+
+def make_plan(graph: Graph, catalogue: Mapping[str, ComponentSpec], *, parameters: Mapping[str, Any] | None = None,
+              compute: str | None = None, to: str | None = None, rerun=()) -> RunPlan:
+    """Plan a run of a validated graph. `to` limits it to what that node needs; `rerun` ignores those nodes' cache."""
+    values = pipeline_values(graph, parameters)
+    digraph = dependency_graph(graph)
+    wanted = set(graph.node_ids)
+    if to is not None:
+        if to not in wanted:
+            raise ParameterError([Problem(to, None, "unknown-node", f"there is no node '{to}' to run to")])
+        wanted = nx.ancestors(digraph, to) | {to}
+    unknown = [n for n in rerun if n not in set(graph.node_ids)]
+    if unknown:
+        raise ParameterError([Problem(n, None, "unknown-node", f"there is no node '{n}' to re-run") for n in unknown])
+    default_target = compute or graph.default_compute or "local"
+    problems: list[Problem] = []
+    nodes = {}
+    for node_id in wanted:
+        node = graph.node(node_id)
+        spec = catalogue[node.component]
+        params = node_params(graph, node_id, spec, values)
+        for name, value in params.items():
+            problem = spec.params[name].check(value)
+            if problem:
+                problems.append(Problem(node_id, None, problem[0], problem[1]))
+        inputs = {port: (e.source, e.source_port) for port, e in graph.incoming(node_id).items()}
+        # A node's own choice of target wins over the run's and the pipeline's, as in Azure ML.
+        nodes[node_id] = PlannedNode(node_id, spec, params, inputs, node.compute or default_target)
+    if problems:
+        raise ParameterError(problems)
+    order = tuple(n for n in nx.lexicographical_topological_sort(digraph) if n in wanted)
+    return RunPlan(graph, nodes, order, values, frozenset(rerun))
