@@ -179,7 +179,8 @@ def component(*, id: str, category: str, inputs: Mapping[str, Any] | None = None
     """Declare a component. Inputs may be a PortType (required) or an `Input` (e.g. optional)."""
 
     def decorate(function: Callable) -> Callable:
-        signature = inspect.signature(function)
+        # Modules with `from __future__ import annotations` hand us strings: evaluate them.
+        signature = inspect.signature(function, eval_str=True)
         params: dict[str, Param] = {}
         for pname, parameter in signature.parameters.items():
             annotation = parameter.annotation
