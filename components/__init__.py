@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 import threading
 from importlib.metadata import entry_points
@@ -11,9 +12,12 @@ from components.spec import ComponentError, ComponentSpec, Input, Param, compone
 __all__ = ["ComponentError", "ComponentSpec", "Input", "Param", "component", "catalogue", "get"]
 
 #: Modules of this package that hold no components.
-_NOT_COMPONENT_MODULES = {"spec", "ports", "context", "calling"}
+_NOT_COMPONENT_MODULES = {"spec", "ports", "context", "calling", "models"}
 _loaded = False
 _lock = threading.Lock()
+#: module name -> error text, for component modules that failed to import (shown, never fatal).
+load_errors: dict[str, str] = {}
+log = logging.getLogger(__name__)
 
 
 def catalogue() -> dict[str, ComponentSpec]:
@@ -37,11 +41,23 @@ def _load_builtin() -> None:
         short = info.name.rsplit(".", 1)[-1]
         if short in _NOT_COMPONENT_MODULES or short.startswith("_"):
             continue
-        importlib.import_module(info.name)
+        _import_softly(info.name)
 
 
 def _load_plugins() -> None:
     # A third-party package declares `[project.entry-points."designer.components"] name = "pkg.module"`;
     # importing the module runs its @component decorators.
     for entry in entry_points(group="designer.components"):
-        entry.load()
+        try:
+            entry.load()
+        except Exception as exc:  # one broken plugin must not take the catalogue down
+            load_errors[entry.value] = f"{type(exc).__name__}: {exc}"
+            log.warning("component plugin %s failed to load: %s", entry.value, exc)
+
+
+def _import_softly(module: str) -> None:
+    try:
+        importlib.import_module(module)
+    except Exception as exc:
+        load_errors[module] = f"{type(exc).__name__}: {exc}"
+        log.warning("component module %s failed to import: %s", module, exc)
