@@ -36,6 +36,8 @@ class RunContext:
     devices: tuple = ("cpu",)
     report: Callable[[str, dict], None] = field(default=_no_report, repr=False)
     is_cancelled: Callable[[], bool] = field(default=lambda: False, repr=False)
+    #: Loads a stored artifact by digest (set by the executor and by endpoints; saved-model nodes use it).
+    artifact_loader: Callable[[str], Any] | None = field(default=None, repr=False)
 
     def progress(self, fraction: float, message: str = "") -> None:
         self.check_cancelled()
@@ -50,6 +52,15 @@ class RunContext:
     def check_cancelled(self) -> None:
         if self.is_cancelled():
             raise Cancelled("run cancelled")
+
+    def load_artifact(self, digest: str) -> Any:
+        """The value of a stored artifact (a trained model, a fitted transformation)."""
+        if self.artifact_loader is None:
+            raise ComponentError("this run has no artifact store to load saved artifacts from")
+        try:
+            return self.artifact_loader(digest)
+        except KeyError:
+            raise ComponentError(f"artifact {digest!r} is not in the artifact store") from None
 
     def datastore_path(self, relative: str) -> Path:
         """Resolve a user-given path inside the datastore, refusing anything that escapes it."""
