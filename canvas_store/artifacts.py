@@ -31,6 +31,13 @@ class ArtifactStore:
         self.tmp = self.root / "tmp"
         for path in (self.objects, self.cache_dir, self.tmp):
             path.mkdir(parents=True, exist_ok=True)
+        #: Fan-out directories known to exist, so the hot path does not ask the filesystem again.
+        self._made: set[Path] = set()
+
+    def _ensure_dir(self, path: Path) -> None:
+        if path not in self._made:
+            path.mkdir(parents=True, exist_ok=True)
+            self._made.add(path)
 
     # ------------------------------------------------------------ artifacts
     def put(self, port: PortType, value: Any) -> str:
@@ -43,7 +50,7 @@ class ArtifactStore:
             if final.exists():
                 shutil.rmtree(staging, ignore_errors=True)
             else:
-                final.parent.mkdir(parents=True, exist_ok=True)
+                self._ensure_dir(final.parent)
                 try:
                     os.rename(staging, final)
                 except OSError:
@@ -89,7 +96,7 @@ class ArtifactStore:
 
     def record_cache(self, cache_key: str, outputs: dict[str, str], **info: Any) -> None:
         entry = self._cache_file(cache_key)
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        self._ensure_dir(entry.parent)
         fd, temp = tempfile.mkstemp(dir=self.tmp)
         with os.fdopen(fd, "w") as fh:
             json.dump({"outputs": outputs, **info}, fh)
@@ -101,10 +108,11 @@ class ArtifactStore:
         except FileNotFoundError:
             pass
 
-    def work_dir(self, cache_key: str) -> Path:
+    def work_dir(self, cache_key: str, create: bool = True) -> Path:
         """A scratch directory tied to one cache key (checkpoints survive a cancelled run)."""
         path = self.root / "work" / cache_key[:2] / cache_key
-        path.mkdir(parents=True, exist_ok=True)
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
         return path
 
     def _cache_file(self, cache_key: str) -> Path:

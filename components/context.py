@@ -31,6 +31,7 @@ class RunContext:
     #: Root of the user's datastore: `import-data` paths and weight files are confined to it.
     datastore: Path | None = None
     #: A scratch directory that lives as long as this node's cache key (checkpoints, resume).
+    #: It is created on first use: call `ctx.scratch(name)` (or mkdir it yourself).
     work_dir: Path | None = None
     #: The compute target's device list, e.g. ["cpu"] or ["cpu", "cuda:0"].
     devices: tuple = ("cpu",)

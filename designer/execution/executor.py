@@ -5,10 +5,12 @@ through its cache index, and the outside world only through `emit(event)`.
 """
 from __future__ import annotations
 
+import queue
 import threading
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Mapping
 
@@ -111,8 +113,18 @@ class _Run:
         self.executor, self.plan, self.run_id, self.emit, self.cancel = executor, plan, run_id, emit, cancel
         self.store = executor.store
         self.results = {n: NodeResult(compute=plan.nodes[n].compute) for n in plan.order}
-        self.pending = list(plan.order)
+        # Each node waits for its distinct parents; when the count reaches zero it is ready.
+        self.children: dict[str, list[str]] = {n: [] for n in plan.order}
+        self.waiting_on: dict[str, int] = {}
+        for node_id in plan.order:
+            parents = {src for src, _ in plan.nodes[node_id].inputs.values()}
+            self.waiting_on[node_id] = len(parents)
+            for parent in parents:
+                self.children[parent].append(node_id)
+        self.pending = set(plan.order)  # not started yet
+        self.ready = deque(n for n in plan.order if self.waiting_on[n] == 0)
         self.running: dict[Future, str] = {}
+        self.done: queue.SimpleQueue = queue.SimpleQueue()
 
     def execute(self) -> RunResult:
         self.emit({"event": "run.status", "run_id": self.run_id, "status": "running"})
@@ -129,10 +141,13 @@ class _Run:
                 self._start_ready(targets)
             if not self.running:
                 break
-            done, _ = wait(list(self.running), return_when=FIRST_COMPLETED)
-            for future in done:
-                self._finish(self.running.pop(future), future)
-        for node_id in list(self.pending):  # only reachable when a parent never produced its outputs
+            try:
+                node_id, future = self.done.get(timeout=0.2)
+            except queue.Empty:
+                continue  # look at the cancel flag again
+            self.running.pop(future, None)
+            self._finish(node_id, future)
+        for node_id in sorted(self.pending):  # only reachable when a parent never produced its outputs
             self._set(node_id, "skipped")
         return self._result()
 
@@ -146,41 +161,45 @@ class _Run:
             self.executor._using(self.run_id, target)
         return targets
 
+    def _completed(self, node_id: str) -> None:
+        for child in self.children[node_id]:
+            self.waiting_on[child] -= 1
+            if self.waiting_on[child] == 0 and child in self.pending:
+                self.ready.append(child)
+
     def _start_ready(self, targets: dict[str, ComputeTarget]) -> None:
-        progressed = True
-        while progressed and not self.cancel.is_set():
-            progressed = False
-            for node_id in list(self.pending):
-                planned = self.plan.nodes[node_id]
-                if not all(self.results[src].status in ("completed", "cached") for src, _ in planned.inputs.values()):
-                    continue
-                self.pending.remove(node_id)
-                inputs = {port: self.results[src].outputs[out] for port, (src, out) in planned.inputs.items()}
-                for port in planned.spec.inputs:
-                    inputs.setdefault(port, None)
-                key = cache_key(planned.spec.id, planned.spec.version, planned.params, inputs)
-                result = self.results[node_id]
-                result.cache_key = key
-                cached = None if node_id in self.plan.rerun else self.store.cached_outputs(key)
-                if cached is not None:
-                    now = time.time()
-                    result.outputs, result.cached, result.seconds = cached, True, 0.0
-                    result.started_at = result.finished_at = now
-                    self._read_metrics(node_id)
-                    self._set(node_id, "cached")
-                    progressed = True
-                    continue
-                task = NodeTask(self.run_id, node_id, planned.spec.id, planned.params, inputs, key,
-                                str(self.store.root), self.executor.datastore)
-                result.started_at = time.time()
-                self._set(node_id, "running")
-                try:
-                    future = targets[planned.compute].submit(task, self._reporter(node_id))
-                except TargetUnavailable as exc:
-                    self._fail(node_id, str(exc), None)
-                    progressed = True
-                    continue
-                self.running[future] = node_id
+        while self.ready and not self.cancel.is_set():
+            node_id = self.ready.popleft()
+            if node_id not in self.pending:
+                continue
+            self.pending.discard(node_id)
+            planned = self.plan.nodes[node_id]
+            inputs = {port: self.results[src].outputs[out] for port, (src, out) in planned.inputs.items()}
+            for port in planned.spec.inputs:
+                inputs.setdefault(port, None)
+            key = cache_key(planned.spec.id, planned.spec.version, planned.params, inputs)
+            result = self.results[node_id]
+            result.cache_key = key
+            cached = None if node_id in self.plan.rerun else self.store.cached_outputs(key)
+            if cached is not None:
+                now = time.time()
+                result.outputs, result.cached, result.seconds = cached, True, 0.0
+                result.started_at = result.finished_at = now
+                self._read_metrics(node_id)
+                self._set(node_id, "cached")
+                self._completed(node_id)
+                continue
+            task = NodeTask(self.run_id, node_id, planned.spec.id, planned.params, inputs, key,
+                            str(self.store.root), self.executor.datastore)
+            result.started_at = time.time()
+            self._set(node_id, "running")
+            try:
+                future = targets[planned.compute].submit(task, self._reporter(node_id))
+            except TargetUnavailable as exc:
+                self._fail(node_id, str(exc), None)
+                continue
+            self.running[future] = node_id
+            future.add_done_callback(lambda f, n=node_id: self.done.put((n, f)))
 
     def _finish(self, node_id: str, future: Future) -> None:
         result = self.results[node_id]
@@ -203,26 +222,38 @@ class _Run:
         result.outputs = outcome.outputs
         self._read_metrics(node_id)
         self._set(node_id, "completed")
+        self._completed(node_id)
 
     def _fail(self, node_id: str, message: str, trace: str | None) -> None:
         result = self.results[node_id]
         result.error, result.traceback = message, trace
         self._set(node_id, "failed", error=message)
-        for child in sorted(self.plan.descendants(node_id)):
+        for child in self._descendants(node_id):
             if child in self.pending:
-                self.pending.remove(child)
+                self.pending.discard(child)
                 self._set(child, "skipped")
 
+    def _descendants(self, node_id: str) -> list[str]:
+        found, frontier = set(), [node_id]
+        while frontier:
+            for child in self.children[frontier.pop()]:
+                if child not in found:
+                    found.add(child)
+                    frontier.append(child)
+        return [n for n in self.plan.order if n in found]
+
     def _cancel_pending(self) -> None:
-        for node_id in list(self.pending):
-            self.pending.remove(node_id)
+        for node_id in [n for n in self.plan.order if n in self.pending]:
+            self.pending.discard(node_id)
             self._set(node_id, "cancelled")
+        self.ready.clear()
 
     def _finish_without_running(self, message: str) -> RunResult:
         for node_id in self.plan.order:
             self.results[node_id].error = message
             self._set(node_id, "skipped")
         self.pending.clear()
+        self.ready.clear()
         result = RunResult(self.run_id, "failed", self.results, error=message)
         self.emit({"event": "run.status", "run_id": self.run_id, "status": "failed", "error": message})
         return result

@@ -48,7 +48,7 @@ def run_node_task(task: NodeTask, report: Report, is_cancelled: Callable[[], boo
     ctx = RunContext(
         run_id=task.run_id, node_id=task.node_id,
         datastore=Path(task.datastore) if task.datastore else None,
-        work_dir=store.work_dir(task.cache_key), devices=tuple(devices),
+        work_dir=store.work_dir(task.cache_key, create=False), devices=tuple(devices),
         report=report, is_cancelled=is_cancelled, artifact_loader=store.get,
     )
     ctx.check_cancelled()
