@@ -1,0 +1,87 @@
+"""Where tables enter a pipeline: scikit-learn's sample datasets, files in the datastore, typed-in data."""
+
+from functools import lru_cache
+
+import pandas as pd
+
+from components.ports import DataFrame, with_roles
+from components.spec import ComponentError, Param, component
+from components.table_formats import delimiter_char, format_for, read_table_file, read_table_text
+
+CATEGORY = "Data Input and Output"
+
+#: name → (scikit-learn loader, label column, whether the label is a class)
+SAMPLE_DATASETS = {
+    "iris": ("load_iris", "species", True),
+    "wine": ("load_wine", "cultivar", True),
+    "breast_cancer": ("load_breast_cancer", "diagnosis", True),
+    "diabetes": ("load_diabetes", "progression", False),
+    "digits": ("load_digits", "digit", True),
+}
+
+
+@component(id="sample-dataset", category=CATEGORY, outputs={"dataset": DataFrame})
+def sample_dataset(*, name: Param(str, "iris", choices=tuple(SAMPLE_DATASETS),
+                                  description="Which of scikit-learn's bundled datasets to load.")):
+    """A classic small dataset bundled with scikit-learn (no download).
+
+    Feature columns keep scikit-learn's names. The label column is marked as
+    label: `species` (iris), `cultivar` (wine), `diagnosis` (breast_cancer) hold
+    class names, `digit` (digits) holds 0-9, `progression` (diabetes) is a number.
+    """
+    if name not in SAMPLE_DATASETS:
+        raise ComponentError(f"unknown sample dataset {name!r}; choose one of {list(SAMPLE_DATASETS)}")
+    _, label, is_class = SAMPLE_DATASETS[name]
+    frame = _load_sample(name).copy()
+    features = [c for c in frame.columns if c != label]
+    return with_roles(frame, label=label, features=features, categorical=[label] if is_class else [])
+
+
+@lru_cache(maxsize=None)
+def _load_sample(name: str) -> pd.DataFrame:
+    from sklearn import datasets
+
+    loader, label, _ = SAMPLE_DATASETS[name]
+    bunch = getattr(datasets, loader)(as_frame=True)
+    frame = bunch.data.copy()
+    target = bunch.target
+    if name in ("iris", "wine", "breast_cancer"):
+        target = pd.Series([str(bunch.target_names[i]) for i in target], dtype="str")
+    elif name == "digits":
+        target = target.astype("int64")
+    frame[label] = target.to_numpy()
+    frame.columns = [str(c) for c in frame.columns]
+    return frame.reset_index(drop=True)
+
+
+@component(id="import-data", category=CATEGORY, outputs={"dataset": DataFrame})
+def import_data(*, path: Param(str, "", widget="path", required=True,
+                               description="File (or Parquet folder) inside the datastore, e.g. raw/sales.csv."),
+                format: Param(str, "auto", choices=("auto", "csv", "parquet", "json"),
+                              description="auto picks the format from the file's suffix."),
+                delimiter: Param(str, ",", description="CSV field separator: one character, or 'tab'."),
+                has_header: Param(bool, True, description="The CSV's first line holds the column names."),
+                ctx):
+    """Read a CSV, Parquet or JSON file from the datastore into a table.
+
+    The path is relative to the datastore and cannot leave it. JSON may be a list
+    of records, JSON lines, or an object of columns. A CSV without a header gets
+    columns named Col1, Col2, ...
+    """
+    file = ctx.datastore_path(path)
+    if not file.exists():
+        raise ComponentError(f"file {path!r} was not found in the datastore")
+    fmt = "parquet" if file.is_dir() and format == "auto" else format_for(file, format, path)
+    frame = read_table_file(file, fmt, shown=path, delimiter=delimiter_char(delimiter, file),
+                            has_header=has_header)
+    ctx.log(f"read {len(frame)} rows and {frame.shape[1]} columns from {path}")
+    return frame
+
+
+@component(id="enter-data-manually", category=CATEGORY, outputs={"dataset": DataFrame})
+def enter_data_manually(*, data: Param(str, "", widget="text", required=True,
+                                       description="The table, typed or pasted as CSV or JSON."),
+                        format: Param(str, "csv", choices=("csv", "json")),
+                        has_header: Param(bool, True, description="The CSV's first line holds the column names.")):
+    """A small table typed into the parameter panel, as CSV (comma separated) or JSON records."""
+    return read_table_text(data or "", format, source="the entered data", has_header=has_header)

@@ -1,0 +1,31 @@
+"""Where tables leave a pipeline: files written into the datastore."""
+from components.ports import DataFrame
+from components.spec import ComponentError, Param, component
+from components.table_formats import format_for, write_table_file
+
+
+@component(id="export-data", category="Data Input and Output", inputs={"dataset": DataFrame})
+def export_data(dataset, *,
+                path: Param(str, "", widget="path", required=True,
+                            description="File to write inside the datastore, e.g. results/scored.csv."),
+                format: Param(str, "auto", choices=("auto", "csv", "parquet", "json"),
+                              description="auto picks the format from the file's suffix."),
+                overwrite: Param(bool, True, description="Replace the file if it exists; off makes the node "
+                                                         "fail instead."),
+                ctx):
+    """Write a table to a CSV, Parquet or JSON (list of records) file in the datastore.
+
+    The file is written whole or not at all: readers never see half of it.
+    Missing folders are created. Column roles are not written.
+    """
+    file = ctx.datastore_path(path)
+    fmt = format_for(file, format, path)
+    if file.is_dir():
+        raise ComponentError(f"{path!r} is a folder; give a file name")
+    if file.exists() and not overwrite:
+        raise ComponentError(f"{path!r} already exists; turn overwrite on to replace it")
+    try:
+        write_table_file(dataset, file, fmt)
+    except OSError as exc:
+        raise ComponentError(f"{path!r} could not be written: {exc.strerror or exc}") from None
+    ctx.log(f"wrote {len(dataset)} rows to {path} as {fmt}")
