@@ -1,0 +1,92 @@
+"""Train Model: fits an untrained model on a table, after checking the table can train it."""
+
+import pandas as pd
+
+from components import ports
+from components.context import RunContext
+from components._features import is_text_column, missing_value_columns, prepared_features
+from components.models import Learner, TrainedModel
+from components.spec import ComponentError, Param, component
+
+
+def resolve_label(dataset: pd.DataFrame, learner: Learner, label_column: str) -> str | None:
+    """The label column to train on: the parameter, else the one Edit Metadata marked, else none (clustering)."""
+    label = (label_column or "").strip() or ports.column_roles(dataset).get("label")
+    columns = [str(c) for c in dataset.columns]
+    if not label:
+        if learner.task == "clustering":
+            return None
+        raise ComponentError(f"Set label_column to the column {learner.algorithm} should learn to predict "
+                             f"(available columns: {columns}).")
+    if label not in dataset.columns:
+        raise ComponentError(f"The label column '{label}' is not in the dataset; available columns: {columns}.")
+    return label
+
+
+def feature_columns_for(dataset: pd.DataFrame, label: str | None) -> list[str]:
+    """Every column but the label, or the features Edit Metadata chose."""
+    chosen = ports.column_roles(dataset).get("features")
+    candidates = chosen if chosen else list(dataset.columns)
+    features = [str(c) for c in candidates if c != label and c in dataset.columns]
+    if not features:
+        raise ComponentError("There are no feature columns to train on: the table has only the label column.")
+    return features
+
+
+def check_label(dataset: pd.DataFrame, label: str, learner: Learner) -> None:
+    values = dataset[label]
+    missing = int(values.isna().sum())
+    if missing:
+        raise ComponentError(f"The label column '{label}' has {missing} missing value(s); remove those rows "
+                             "with Clean Missing Data before training.")
+    if learner.task == "classification":
+        distinct = values.nunique()
+        if distinct < 2:
+            only = values.iloc[0] if len(values) else None
+            raise ComponentError(f"The label column '{label}' has only one class ({only!r}); a classifier needs "
+                                 "at least two. Check the split or the label column.")
+    elif learner.task == "regression":
+        numbers = pd.to_numeric(values, errors="coerce") if is_text_column(values) else values
+        if is_text_column(values) and numbers.isna().any():
+            example = values[numbers.isna()].iloc[0]
+            raise ComponentError(f"Regression needs a numeric label, but '{label}' holds text such as {example!r}; "
+                                 "pick a numeric label or a classification algorithm.")
+
+
+@component(id="train-model", category="Model Training",
+           inputs={"dataset": ports.DataFrame, "untrained_model": ports.UntrainedModel},
+           outputs={"trained_model": ports.TrainedModel}, training_only=True)
+def train_model(dataset, untrained_model, *,
+                label_column: Param(str, "", widget="column",
+                                    description="The column to predict; leave empty for k-means "
+                                                "(or to use the label Edit Metadata marked)."),
+                ctx: RunContext = None):
+    """Train a model: fits the connected algorithm on the dataset's rows.
+
+    Features are every other column (or those Edit Metadata marked); text columns are
+    one-hot encoded inside the model, so scoring takes raw rows.
+    """
+    ctx = ctx or RunContext()
+    if not isinstance(untrained_model, Learner):
+        raise ComponentError("Connect an algorithm (such as Logistic Regression) to the untrained_model input.")
+    if not isinstance(dataset, pd.DataFrame) or len(dataset) == 0:
+        raise ComponentError("The dataset has no rows to train on.")
+    label = resolve_label(dataset, untrained_model, label_column)
+    features = feature_columns_for(dataset, label)
+    declared = set(ports.column_roles(dataset).get("categorical") or ())
+    categorical = [c for c in features if c in declared or is_text_column(dataset[c])]
+    ctx.progress(0.02, "checking the training data")
+    gaps = missing_value_columns(prepared_features(dataset, features, categorical))
+    if gaps:
+        described = ", ".join(f"'{c}' ({n} rows)" for c, n in gaps.items())
+        raise ComponentError(f"Feature columns have missing values: {described}. Add Clean Missing Data "
+                             "before Train Model (or leave those columns out).")
+    if label is not None:
+        check_label(dataset, label, untrained_model)
+    ctx.log(f"training {untrained_model.algorithm} ({untrained_model.task}) on {len(dataset)} rows, "
+            f"{len(features)} features" + (f", label '{label}'" if label else ""))
+    ctx.progress(0.05, f"fitting {untrained_model.algorithm}")
+    model = TrainedModel.fit(untrained_model, dataset, label_column=label, feature_columns=features,
+                             categorical_columns=categorical, ctx=ctx, progress_span=(0.05, 0.99))
+    ctx.progress(1.0, "trained")
+    return model
