@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     comps.add_argument("--json", action="store_true")
     comps.set_defaults(handler=_components)
 
+    deploy = sub.add_parser("deploy", help="deploy a real-time inference graph as a scoring endpoint")
+    deploy.add_argument("graph_id", metavar="GRAPH_ID")
+    deploy.add_argument("--name", required=True, help="endpoint name (lower-case letters, digits, dashes)")
+    deploy.add_argument("--url", default="http://127.0.0.1:8765", help="base URL the server is reached at")
+    state_options(deploy)
+    deploy.set_defaults(handler=_deploy)
+
     compute = sub.add_parser("compute", help="manage compute targets")
     compute_sub = compute.add_subparsers(dest="compute_command")
     c_list = compute_sub.add_parser("list")
@@ -223,6 +230,25 @@ def _serve(args) -> int:
     from designer.server import serve
 
     return serve(host=args.host, port=args.port, home=args.home, db=args.db, load_examples=not args.no_examples)
+
+
+def _deploy(args) -> int:
+    from canvas_store.repository import Conflict, NotFound
+    from designer.serving import DeploymentError, EndpointRuntimes
+    from designer.serving.deployment import deploy_endpoint
+
+    designer = _designer(args)
+    try:
+        runtimes = EndpointRuntimes(designer.store, designer.artifacts.get, designer.home.datastore)
+        record, _ = deploy_endpoint(designer, runtimes, args.name, args.graph_id)
+    except (DeploymentError, NotFound, Conflict) as exc:
+        _err(f"error: {getattr(exc, 'message', exc)}")
+        return EXIT_INVALID
+    finally:
+        designer.close()
+    print(f"url: {args.url.rstrip('/')}/endpoints/{record['name']}/score")
+    print(f"key: {record['key']}")
+    return EXIT_OK
 
 
 def _compute_list(args) -> int:

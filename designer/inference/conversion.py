@@ -1,0 +1,488 @@
+"""The training→inference conversion: a pure function from (training document, run record) to a new graph.
+
+Walking upstream from every scoring node (a non-training component that takes
+a TrainedModel), it keeps only what scoring needs and freezes everything
+learned in the run:
+
+- a TrainedModel or Transformation edge becomes a `trained-model` /
+  `saved-transformation` node holding that run's artifact digest;
+- a step that learned a transformation while transforming the scoring data
+  (normalize-data, clean-missing-data, convert-to-indicator-values) becomes
+  `apply-transformation` (images: `apply-image-transformation`, inference mode)
+  fed by its saved transformation;
+- training-only row pickers (split-data, split-image-directory) are bypassed;
+  other training-only nodes (train, evaluate) drop out because nothing
+  downstream of scoring is kept;
+- the data source on the scoring path becomes `web-service-input` (real-time,
+  schema = the source's columns minus label columns) or a parameterised source
+  reading `$dataset_path` (batch, with `export-data` writing `$output_path`).
+
+It refuses (InferenceConversionError) whenever it cannot promise the inference
+graph scores rows exactly as the run did. It touches no database, no Flask and
+no artifact files: facts about artifacts come from the `describe` callable, and
+work the caller must do (register models, write the default batch dataset) is
+returned in the `Conversion`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from components.spec import ComponentSpec
+from designer.graph.document import FORMAT
+
+KINDS = ("realtime", "batch")
+DATA_TYPES = ("DataFrame", "ImageDirectory")
+FROZEN_TYPES = {"TrainedModel": ("trained-model", "trained_model", "model"),
+                "Transformation": ("saved-transformation", "transformation", "transformation")}
+#: How a fitted step's transformation is re-applied, by the type of data it transforms.
+APPLY_COMPONENTS = {"DataFrame": ("apply-transformation", "transformation", "dataset", "transformed_dataset", {}),
+                    "ImageDirectory": ("apply-image-transformation", "transformation", "image_directory",
+                                       "image_directory", {"mode": "inference"})}
+#: Components that pick training rows; bypassed even when a (third-party) spec forgets training_only.
+ROW_PICKERS = frozenset({"split-data", "split-image-directory"})
+#: Components whose result cannot be promised equal at inference time (arbitrary user code).
+NO_INFERENCE_FORM = frozenset({"execute-python-script", "execute-r-script"})
+#: Components that name columns in `columns`; on a real-time path they stop naming the label.
+LABEL_NAMING = frozenset({"select-columns", "edit-metadata"})
+#: Parameters the batch graph adds.
+DATASET_PARAMETER, OUTPUT_PARAMETER = "dataset_path", "output_path"
+FINISHED_OK = ("completed", "cached")
+#: The shift between a node and one the conversion adds next to it, on the canvas.
+_NEXT_TO = 110
+
+Describe = Callable[[str], Mapping[str, Any]]
+
+
+class InferenceConversionError(Exception):
+    """The run cannot become an inference graph that scores exactly as it did; `code` says why."""
+
+    def __init__(self, code: str, message: str, *, node: str | None = None, status: int = 400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.node = node
+        self.status = status
+
+    def details(self) -> dict:
+        return {"node": self.node} if self.node else {}
+
+
+@dataclass(frozen=True)
+class SavedArtifact:
+    """A model or transformation node of the new graph and where in the run its artifact came from."""
+
+    node_id: str
+    kind: str  # "model" | "transformation"
+    digest: str
+    source_node: str
+    source_port: str
+
+
+@dataclass(frozen=True)
+class DatasetExport:
+    """A run output the caller must write to the datastore at `path` (the batch graph's default input)."""
+
+    digest: str
+    path: str
+    source_node: str
+
+
+@dataclass
+class Conversion:
+    document: dict
+    artifacts: list = field(default_factory=list)  # [SavedArtifact]
+    exports: list = field(default_factory=list)  # [DatasetExport]
+
+    @property
+    def models(self) -> list:
+        return [a for a in self.artifacts if a.kind == "model"]
+
+
+def inference_graph(training_document: dict, run: Mapping, kind: str, catalogue: Mapping[str, ComponentSpec],
+                    *, describe: Describe | None = None) -> dict:
+    """The inference graph document (designer-graph/1) for a completed run of `training_document`."""
+    return convert(training_document, run, kind, catalogue, describe=describe).document
+
+
+def convert(training_document: dict, run: Mapping, kind: str, catalogue: Mapping[str, ComponentSpec],
+            *, describe: Describe | None = None) -> Conversion:
+    """Like `inference_graph`, also naming the artifacts to register and the datasets to export.
+
+    `describe(digest)` gives an artifact's meta (`columns`, `roles`, and for models
+    `info.label_column`); without it the web-service-input has no schema.
+    """
+    if kind not in KINDS:
+        raise InferenceConversionError("invalid-kind", f"kind must be one of {list(KINDS)}, not {kind!r}")
+    _check_run(run)
+    return _Converter(training_document, run, kind, catalogue, describe).convert()
+
+
+def _check_run(run: Mapping) -> None:
+    status = run.get("status")
+    if status == "completed":
+        return
+    if status == "failed":
+        raise InferenceConversionError("run-failed", f"run {run.get('run_id')} failed, so it has no trained model "
+                                       f"to serve; fix the graph and run it again", status=409)
+    if status == "cancelled":
+        raise InferenceConversionError("run-cancelled", f"run {run.get('run_id')} was cancelled before it "
+                                       f"finished; run the graph to completion first", status=409)
+    raise InferenceConversionError("run-not-completed", f"run {run.get('run_id')} is {status}; wait until it "
+                                   f"completes", status=409)
+
+
+class _Converter:
+    def __init__(self, document: dict, run: Mapping, kind: str, catalogue: Mapping[str, ComponentSpec],
+                 describe: Describe | None):
+        self.document, self.run, self.kind, self.catalogue = document, run, kind, catalogue
+        self.describe = describe
+        self.nodes = {n["id"]: n for n in document.get("nodes") or []}
+        self.specs: dict[str, ComponentSpec] = {}
+        for node_id, node in self.nodes.items():
+            spec = catalogue.get(node["component"])
+            if spec is None:
+                raise InferenceConversionError("unknown-component", f"node '{node_id}' uses component "
+                                               f"'{node['component']}', which is not installed", node=node_id)
+            self.specs[node_id] = spec
+        self.incoming: dict[str, dict[str, tuple[str, str]]] = {n: {} for n in self.nodes}
+        for edge in document.get("edges") or []:
+            self.incoming.setdefault(edge["target"], {})[edge["target_port"]] = (edge["source"], edge["source_port"])
+        self.values = dict(run.get("parameters") or {})
+        self.declared = {p["name"]: p for p in document.get("parameters") or []}
+        # The new graph, built up as we walk.
+        self.out_nodes: dict[str, dict] = {}
+        self.out_edges: list[dict] = []
+        self.provided: dict[tuple, tuple[str, str]] = {}
+        self.artifacts: list[SavedArtifact] = []
+        self.exports: list[DatasetExport] = []
+        self.used_parameters: dict[str, dict] = {}
+        self.inputs_made: list[str] = []  # web-service-input node ids
+        self.labels: set[str] = set()
+
+    # ------------------------------------------------------------ top level
+    def convert(self) -> Conversion:
+        scorers = [n for n in self.nodes if _is_scorer(self.specs[n])]
+        if not scorers:
+            raise InferenceConversionError(
+                "no-scoring-node", "the graph has no scoring node (such as Score Model) fed by a trained model, "
+                                   "so there is nothing to turn into an inference graph")
+        for node_id in self.nodes:
+            spec = self.specs[node_id]
+            if "label_column" in spec.params and any(p.type.name == "UntrainedModel" for p in spec.inputs.values()):
+                label = self._literal(node_id, "label_column")
+                if isinstance(label, str) and label.strip():
+                    self.labels.add(label.strip())
+        for number, scorer in enumerate(scorers):
+            self._completed(scorer)
+            self._keep(scorer)
+            out_port = next(p for p, t in self.specs[scorer].outputs.items() if t.name in DATA_TYPES)
+            self._attach_output(scorer, out_port, number)
+        if self.kind == "realtime":
+            self._finish_input_schemas()
+            self._drop_label_references()
+        return Conversion(self._document(), self.artifacts, self.exports)
+
+    def _document(self) -> dict:
+        name = self.document.get("name") or "Untitled pipeline"
+        label = "real-time inference" if self.kind == "realtime" else "batch inference"
+        document = {
+            "format": FORMAT,
+            "name": f"{name} ({label})"[:200],
+            "description": f"{label.capitalize()} graph made from run {self.run.get('run_id')} of '{name}': "
+                           f"the models and transformations are that run's, unchanged.",
+            "parameters": list(self.used_parameters.values()),
+            "nodes": list(self.out_nodes.values()),
+            "edges": self.out_edges,
+            "metadata": {"inference": {"kind": self.kind, "source_graph_id": self.run.get("graph_id"),
+                                       "source_revision": self.run.get("revision"),
+                                       "source_run_id": self.run.get("run_id")}},
+        }
+        if self.document.get("default_compute"):
+            document["default_compute"] = self.document["default_compute"]
+        return document
+
+    # ------------------------------------------------------------ the walk
+    def _provide(self, node_id: str, port: str, main: bool) -> tuple[str, str]:
+        """Where the new graph gives the equivalent of training output `node_id.port`."""
+        key = (node_id, port, main)
+        if key not in self.provided:
+            self.provided[key] = self._make(node_id, port, main)
+        return self.provided[key]
+
+    def _make(self, node_id: str, port: str, main: bool) -> tuple[str, str]:
+        spec = self.specs[node_id]
+        out_type = spec.outputs[port].name
+        if out_type in FROZEN_TYPES:
+            return self._frozen(node_id, port, out_type)
+        connected = self.incoming.get(node_id, {})
+        if out_type in DATA_TYPES and not connected:
+            return self._source(node_id, port, out_type) if main else self._keep(node_id, port)
+        if spec.training_only or spec.id in ROW_PICKERS:
+            return self._bypass(node_id, port, out_type, main)
+        if spec.id in NO_INFERENCE_FORM or "no-inference" in spec.tags:
+            raise InferenceConversionError(
+                "no-inference-form", f"node '{node_id}' ({spec.id}) is on the scoring path, and its result cannot "
+                                     f"be guaranteed equal at inference time; move it off the path to the model, or "
+                                     f"replace it with built-in components", node=node_id)
+        fitted = [p for p, t in spec.outputs.items() if t.name == "Transformation"]
+        if fitted and out_type in DATA_TYPES:
+            return self._apply_fitted(node_id, port, out_type, fitted[0], main)
+        return self._keep(node_id, port, main)
+
+    def _keep(self, node_id: str, port: str | None = None, main: bool = True) -> tuple[str, str]:
+        if node_id not in self.out_nodes:
+            spec = self.specs[node_id]
+            node = self._copy_node(node_id)
+            if spec.id == "apply-image-transformation":
+                node["params"]["mode"] = "inference"
+            self.out_nodes[node_id] = node
+            primary = _primary_input(spec, self.incoming.get(node_id, {}))
+            for in_port, (src, src_port) in self.incoming.get(node_id, {}).items():
+                new_src, new_port = self._provide(src, src_port, main and in_port == primary)
+                self._edge(new_src, new_port, node_id, in_port)
+        return node_id, port or ""
+
+    def _frozen(self, node_id: str, port: str, out_type: str) -> tuple[str, str]:
+        component, out_port, suffix = FROZEN_TYPES[out_type]
+        if self.nodes[node_id]["component"] == component:
+            return self._keep(node_id, port)
+        digest = self._output_digest(node_id, port)
+        same_type = [p for p, t in self.specs[node_id].outputs.items() if t.name == out_type]
+        new_id = self._free_id(f"{node_id}-{suffix}" if len(same_type) == 1 else f"{node_id}-{port}")
+        self.out_nodes[new_id] = {"id": new_id, "component": component, "params": {"digest": digest},
+                                  **self._position_of(node_id)}
+        self.artifacts.append(SavedArtifact(new_id, "model" if out_type == "TrainedModel" else "transformation",
+                                            digest, node_id, port))
+        if out_type == "TrainedModel":
+            info = (self._describe(digest) or {}).get("info") or {}
+            if isinstance(info.get("label_column"), str) and info["label_column"]:
+                self.labels.add(info["label_column"])
+        return new_id, out_port
+
+    def _bypass(self, node_id: str, port: str, out_type: str, main: bool) -> tuple[str, str]:
+        spec = self.specs[node_id]
+        data_inputs = [(p, src) for p, src in self.incoming.get(node_id, {}).items()
+                       if spec.inputs[p].type.name == out_type]
+        if len(data_inputs) != 1 or any(t.name != out_type for t in spec.outputs.values()):
+            raise InferenceConversionError(
+                "training-only-on-scoring-path", f"node '{node_id}' ({spec.id}) only makes sense in training, but "
+                                                 f"the scoring data passes through it", node=node_id)
+        src, src_port = data_inputs[0][1]
+        return self._provide(src, src_port, main)
+
+    def _apply_fitted(self, node_id: str, port: str, out_type: str, transformation_port: str,
+                      main: bool) -> tuple[str, str]:
+        spec = self.specs[node_id]
+        data_inputs = [(p, src) for p, src in self.incoming.get(node_id, {}).items()
+                       if spec.inputs[p].type.name == out_type]
+        if len(data_inputs) != 1 or out_type not in APPLY_COMPONENTS:
+            raise InferenceConversionError(
+                "no-inference-form", f"node '{node_id}' ({spec.id}) learns from more than one input, so it cannot "
+                                     f"be replaced by re-applying what it learned", node=node_id)
+        component, t_port, d_port, out_port, params = APPLY_COMPONENTS[out_type]
+        if node_id not in self.out_nodes:
+            t_node, t_out = self._provide(node_id, transformation_port, False)
+            self.out_nodes[node_id] = {"id": node_id, "component": component, "params": dict(params),
+                                       **self._position_of(node_id)}
+            self._edge(t_node, t_out, node_id, t_port)
+            src, src_port = data_inputs[0][1]
+            new_src, new_port = self._provide(src, src_port, main)
+            self._edge(new_src, new_port, node_id, d_port)
+        return node_id, out_port
+
+    # ------------------------------------------------------------ sources and sinks
+    def _source(self, node_id: str, port: str, out_type: str) -> tuple[str, str]:
+        spec = self.specs[node_id]
+        digest = self._output_digest(node_id, port)
+        if self.kind == "realtime":
+            if out_type != "DataFrame":
+                raise InferenceConversionError(
+                    "realtime-needs-table-input", f"the scoring data comes from node '{node_id}' ({spec.id}) as "
+                                                  f"{out_type}; a real-time endpoint takes table rows, so convert "
+                                                  f"them with a table first or make a batch graph", node=node_id)
+            number = len(self.inputs_made)
+            new_id = self._free_id("web-service-input" if number == 0 else f"web-service-input-{number + 1}")
+            self.out_nodes[new_id] = {"id": new_id, "component": "web-service-input",
+                                      "params": {"schema": "", "name": f"WebServiceInput{number}"},
+                                      "_source_digest": digest, **self._position_of(node_id)}
+            self.inputs_made.append(new_id)
+            return new_id, "dataset"
+        number = sum(1 for p in self.used_parameters if p.startswith(DATASET_PARAMETER))
+        parameter = DATASET_PARAMETER if number == 0 else f"{DATASET_PARAMETER}_{number + 1}"
+        path_params = [name for name, p in spec.params.items() if p.widget == "path"]
+        if path_params:
+            node = self._copy_node(node_id)
+            default = node["params"].get(path_params[0], spec.params[path_params[0]].default)
+            node["params"][path_params[0]] = {"$param": parameter}
+            self.out_nodes[node_id] = node
+            self._declare(parameter, "str", self._resolve(default),
+                          f"The data to score, a path inside the datastore (as read by {spec.id}).")
+            return node_id, port
+        if out_type != "DataFrame":
+            raise InferenceConversionError(
+                "no-batch-input", f"node '{node_id}' ({spec.id}) has no path to read other data from", node=node_id)
+        path = f"inference/datasets/{digest[:20]}.parquet"
+        self.exports.append(DatasetExport(digest, path, node_id))
+        self.out_nodes[node_id] = {"id": node_id, "component": "import-data",
+                                   "params": {"path": {"$param": parameter}, "format": "auto"},
+                                   **self._position_of(node_id)}
+        self._declare(parameter, "str", path, f"The data to score, a file inside the datastore (CSV, Parquet or "
+                                              f"JSON); the default is the data '{node_id}' gave the training run.")
+        return node_id, "dataset"
+
+    def _attach_output(self, scorer: str, port: str, number: int) -> None:
+        position = self._position_of(scorer, below=True)
+        if self.kind == "realtime":
+            new_id = self._free_id("web-service-output" if number == 0 else f"web-service-output-{number + 1}")
+            self.out_nodes[new_id] = {"id": new_id, "component": "web-service-output",
+                                      "params": {"name": f"WebServiceOutput{number}"}, **position}
+            self._edge(scorer, port, new_id, "dataset")
+            return
+        parameter = OUTPUT_PARAMETER if number == 0 else f"{OUTPUT_PARAMETER}_{number + 1}"
+        slug = _slug(self.document.get("name") or "pipeline")
+        suffix = "" if number == 0 else f"-{scorer}"
+        self._declare(parameter, "str", f"inference/{slug}-scored{suffix}.csv",
+                      "Where the scored rows are written, a path inside the datastore (.csv, .parquet or .json).")
+        new_id = self._free_id("export-scored" if number == 0 else f"export-scored-{number + 1}")
+        self.out_nodes[new_id] = {"id": new_id, "component": "export-data",
+                                  "params": {"path": {"$param": parameter}, "format": "auto"}, **position}
+        self._edge(scorer, port, new_id, "dataset")
+
+    def _finish_input_schemas(self) -> None:
+        for node_id in self.inputs_made:
+            node = self.out_nodes[node_id]
+            meta = self._describe(node.pop("_source_digest")) or {}
+            roles = meta.get("roles") or {}
+            if isinstance(roles.get("label"), str):
+                self.labels.add(roles["label"])
+            columns = [c for c in meta.get("columns") or [] if c.get("name") not in self.labels]
+            if columns:
+                node["params"]["schema"] = json.dumps({"columns": [{"name": c["name"], "dtype": c["dtype"]}
+                                                                   for c in columns]})
+            sample = meta.get("sample")
+            if sample:
+                rows = [{k: v for k, v in row.items() if k not in self.labels} for row in sample]
+                node["params"]["sample"] = json.dumps(rows, default=str)
+
+    def _drop_label_references(self) -> None:
+        """Real-time rows have no label: nodes that name it stop naming it (and go when that leaves nothing)."""
+        downstream = self._descendants(self.inputs_made)
+        for node_id in [n for n in list(self.out_nodes) if n in downstream]:
+            node = self.out_nodes[node_id]
+            if node["component"] not in LABEL_NAMING:
+                continue
+            names = [c.strip() for c in str(node["params"].get("columns") or "").split(",") if c.strip()]
+            kept = [c for c in names if c not in self.labels]
+            if kept == names:
+                continue
+            if kept:
+                node["params"]["columns"] = ",".join(kept)
+                continue
+            into = next((e for e in self.out_edges if e["target"] == node_id and e["target_port"] == "dataset"), None)
+            del self.out_nodes[node_id]
+            self.out_edges = [e for e in self.out_edges if e["target"] != node_id]
+            for edge in self.out_edges:
+                if edge["source"] == node_id and into is not None:
+                    edge["source"], edge["source_port"] = into["source"], into["source_port"]
+
+    # ------------------------------------------------------------ helpers
+    def _completed(self, node_id: str) -> dict:
+        record = (self.run.get("nodes") or {}).get(node_id)
+        if not record or record.get("status") not in FINISHED_OK:
+            status = (record or {}).get("status", "not run")
+            raise InferenceConversionError(
+                "node-not-completed", f"node '{node_id}' did not complete in run {self.run.get('run_id')} "
+                                      f"({status}); run the whole graph first", node=node_id, status=409)
+        return record
+
+    def _output_digest(self, node_id: str, port: str) -> str:
+        output = (self._completed(node_id).get("outputs") or {}).get(port) or {}
+        digest = output.get("digest") if isinstance(output, dict) else output
+        if not digest:
+            raise InferenceConversionError("node-not-completed", f"run {self.run.get('run_id')} kept no output "
+                                           f"'{port}' of node '{node_id}'", node=node_id, status=409)
+        return digest
+
+    def _describe(self, digest: str) -> Mapping | None:
+        return self.describe(digest) if self.describe is not None else None
+
+    def _copy_node(self, node_id: str) -> dict:
+        source = self.nodes[node_id]
+        node = {"id": node_id, "component": source["component"],
+                "params": {name: self._param_value(value) for name, value in (source.get("params") or {}).items()}}
+        for key in ("version", "compute", "position", "comment"):
+            if key in source:
+                node[key] = source[key]
+        return node
+
+    def _param_value(self, value: Any) -> Any:
+        if not (isinstance(value, dict) and "$param" in value):
+            return value
+        name = value["$param"]
+        if self.kind == "realtime":
+            return self._resolve(value)
+        declared = dict(self.declared.get(name) or {"name": name, "type": "str"})
+        if name in self.values:
+            declared["default"] = self.values[name]
+        self.used_parameters.setdefault(name, declared)
+        return {"$param": name}
+
+    def _resolve(self, value: Any) -> Any:
+        if isinstance(value, dict) and "$param" in value:
+            name = value["$param"]
+            if name in self.values:
+                return self.values[name]
+            return (self.declared.get(name) or {}).get("default")
+        return value
+
+    def _literal(self, node_id: str, param: str) -> Any:
+        return self._resolve((self.nodes[node_id].get("params") or {}).get(param))
+
+    def _declare(self, name: str, type_name: str, default: Any, description: str) -> None:
+        self.used_parameters[name] = {"name": name, "type": type_name, "default": default, "description": description}
+
+    def _edge(self, source: str, source_port: str, target: str, target_port: str) -> None:
+        self.out_edges.append({"source": source, "source_port": source_port,
+                               "target": target, "target_port": target_port})
+
+    def _free_id(self, wanted: str) -> str:
+        """`wanted`, or `wanted-2`, ...: never an id the new graph or a kept training node has."""
+        candidate, number = wanted, 2
+        while candidate in self.out_nodes or candidate in self.nodes:
+            candidate = f"{wanted}-{number}"
+            number += 1
+        return candidate
+
+    def _position_of(self, node_id: str, below: bool = False) -> dict:
+        position = self.nodes[node_id].get("position") if node_id in self.nodes else None
+        if not isinstance(position, dict):
+            return {}
+        return {"position": {"x": position.get("x", 0), "y": position.get("y", 0) + (_NEXT_TO if below else 0)}}
+
+    def _descendants(self, roots: list[str]) -> set[str]:
+        found, frontier = set(roots), list(roots)
+        while frontier:
+            current = frontier.pop()
+            for edge in self.out_edges:
+                if edge["source"] == current and edge["target"] not in found:
+                    found.add(edge["target"])
+                    frontier.append(edge["target"])
+        return found
+
+
+def _is_scorer(spec: ComponentSpec) -> bool:
+    return (not spec.training_only and any(p.type.name == "TrainedModel" for p in spec.inputs.values())
+            and any(t.name in DATA_TYPES for t in spec.outputs.values()))
+
+
+def _primary_input(spec: ComponentSpec, connected: Mapping[str, Any]) -> str | None:
+    """The input the scored rows flow through: the first connected data input (`dataset`, `left`, ...)."""
+    return next((p for p, declared in spec.inputs.items() if p in connected and declared.type.name in DATA_TYPES),
+                None)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "pipeline"

@@ -1,0 +1,84 @@
+"""Helpers for the inference tests: the examples' raw test rows, waiting for runs, keys, the trained session home."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+#: example file → (node, port) holding the raw rows its score node scored (before any transformation).
+RAW_TEST_ROWS = {
+    "iris-classification": ("split", "test"),
+    "wine-neural-network": ("split", "test"),
+    "breast-cancer-boosted-tree": ("split", "test"),
+    "diabetes-regression": ("split", "test"),
+    "iris-clustering": ("iris", "dataset"),
+}
+RUN_TIMEOUT = 120
+
+
+def wait_for_run(client, run_id: str, timeout: float = RUN_TIMEOUT) -> dict:
+    designer = client.application.extensions["designer"]
+    designer.wait(run_id, timeout)
+    deadline = time.monotonic() + timeout
+    while True:
+        run = client.get(f"/api/runs/{run_id}").get_json()
+        if run["status"] in ("completed", "failed", "cancelled") or time.monotonic() > deadline:
+            return run
+        time.sleep(0.05)
+
+
+def bearer(key: str) -> dict:
+    return {"Authorization": f"Bearer {key}"}
+
+
+class Trained:
+    """The session's home: an app, its client, and each example's graph id and completed run."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client = app.test_client()
+        self.designer = app.extensions["designer"]
+        self.graphs: dict[str, str] = {}
+        self.runs: dict[str, dict] = {}
+        self._inference: dict[tuple, str] = {}
+        self._endpoints: dict[str, str] = {}
+
+    def train(self, names) -> None:
+        started = {}
+        for name in names:
+            document = json.loads((EXAMPLES / f"{name}.json").read_text())
+            graph_id = self.client.post("/api/graphs", json=document).get_json()["id"]
+            response = self.client.post(f"/api/graphs/{graph_id}/runs", json={})
+            assert response.status_code == 202, response.get_json()
+            self.graphs[name] = graph_id
+            started[name] = response.get_json()["run_id"]
+        for name, run_id in started.items():
+            run = wait_for_run(self.client, run_id)
+            assert run["status"] == "completed", (name, {n: r.get("error") for n, r in run["nodes"].items()})
+            self.runs[name] = self.designer.store.get_run(run_id)
+
+    def inference_graph(self, name: str, kind: str) -> str:
+        """The id of the (cached per session) inference graph of example `name`."""
+        if (name, kind) not in self._inference:
+            response = self.client.post(f"/api/graphs/{self.graphs[name]}/inference-graph",
+                                        json={"kind": kind, "run_id": self.runs[name]["run_id"]})
+            assert response.status_code == 201, response.get_json()
+            self._inference[(name, kind)] = response.get_json()["graph_id"]
+        return self._inference[(name, kind)]
+
+    def endpoint(self, name: str) -> tuple[str, str]:
+        """(endpoint name, key) of the example's deployed real-time graph."""
+        if name not in self._endpoints:
+            response = self.client.post("/api/endpoints", json={"name": f"{name}-ep",
+                                                                "graph_id": self.inference_graph(name, "realtime")})
+            assert response.status_code == 201, response.get_json()
+            self._endpoints[name] = response.get_json()["key"]
+        return f"{name}-ep", self._endpoints[name]
+
+    def artifact(self, name: str, node: str, port: str):
+        digest = self.runs[name]["nodes"][node]["outputs"][port]["digest"]
+        return self.designer.artifacts.get(digest)
+
+
