@@ -1,0 +1,245 @@
+// The pipeline canvas: React Flow nodes and edges derived from the graph document, and every
+// canvas gesture (drop, connect, move, select, quick-add, context menu) turned into a document edit.
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
+import { PipelineNode } from './PipelineNode.jsx';
+import { QuickAdd } from './QuickAdd.jsx';
+import { NodeMenu } from './NodeMenu.jsx';
+import { addNode, connect, connectionProblem, edgeKey, freshNodeId, moveNodes } from '../model/document.js';
+
+const nodeTypes = { pipeline: PipelineNode };
+export const DRAG_MIME = 'application/x-designer-component';
+const STATUS_COLOURS = {
+  running: '#3b82f6', queued: '#94a3b8', completed: '#16a34a', cached: '#0d9488', failed: '#dc2626',
+  skipped: '#cbd5e1', cancelled: '#f59e0b', idle: '#e2e8f0',
+};
+
+export function Canvas({
+  doc, catalogue, readOnly = false, edit, selection, setSelection, runNodes, errorsByNode,
+  onOpenOutput, nodeActions, pointer,
+}) {
+  const flow = useReactFlow();
+  const wrapper = useRef(null);
+  const [measured, setMeasured] = useState({});
+  const [dragging, setDragging] = useState({});
+  const [refusal, setRefusal] = useState(null);
+  const refusalTimer = useRef(null);
+  const [quickAdd, setQuickAdd] = useState(null);
+  const [menu, setMenu] = useState(null);
+  const { specOf, colourOf } = catalogue;
+
+  const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
+  const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
+
+  const nodes = useMemo(() => doc.nodes.map((node) => ({
+    id: node.id,
+    type: 'pipeline',
+    position: dragging[node.id] || node.position,
+    selected: selectedNodes.has(node.id),
+    measured: measured[node.id],
+    deletable: false,
+    data: {
+      node,
+      spec: specOf(node.component),
+      state: runNodes ? runNodes[node.id] : null,
+      errors: errorsByNode ? errorsByNode[node.id] : null,
+      colourOf,
+      onOpenOutput,
+      readOnly,
+    },
+  })), [doc.nodes, dragging, selectedNodes, measured, specOf, runNodes, errorsByNode, colourOf, onOpenOutput, readOnly]);
+
+  const edges = useMemo(() => doc.edges.map((e) => {
+    const sourceNode = doc.nodes.find((n) => n.id === e.source);
+    const type = sourceNode && specOf(sourceNode.component)
+      ? (specOf(sourceNode.component).outputs.find((o) => o.name === e.source_port) || {}).type : null;
+    const id = edgeKey(e);
+    const targetState = runNodes && runNodes[e.target];
+    return {
+      id,
+      source: e.source,
+      target: e.target,
+      sourceHandle: e.source_port,
+      targetHandle: e.target_port,
+      selected: selectedEdges.has(id),
+      deletable: false,
+      animated: Boolean(targetState && targetState.status === 'running'),
+      style: { stroke: type ? colourOf(type) : '#94a3b8' },
+      className: 'pipeline-edge',
+    };
+  }), [doc.edges, doc.nodes, specOf, colourOf, selectedEdges, runNodes]);
+
+  const onNodesChange = useCallback((changes) => {
+    const sizes = {};
+    const moves = {};
+    const select = [];
+    changes.forEach((c) => {
+      if (c.type === 'dimensions' && c.dimensions) sizes[c.id] = c.dimensions;
+      else if (c.type === 'position' && c.dragging && c.position) moves[c.id] = c.position;
+      else if (c.type === 'select') select.push(c);
+    });
+    if (Object.keys(sizes).length) setMeasured((m) => ({ ...m, ...sizes }));
+    if (Object.keys(moves).length) setDragging((d) => ({ ...d, ...moves }));
+    if (select.length) {
+      setSelection((s) => {
+        const next = new Set(s.nodes);
+        select.forEach((c) => (c.selected ? next.add(c.id) : next.delete(c.id)));
+        return { ...s, nodes: [...next] };
+      });
+    }
+  }, [setSelection]);
+
+  const onEdgesChange = useCallback((changes) => {
+    const select = changes.filter((c) => c.type === 'select');
+    if (!select.length) return;
+    setSelection((s) => {
+      const next = new Set(s.edges);
+      select.forEach((c) => (c.selected ? next.add(c.id) : next.delete(c.id)));
+      return { ...s, edges: [...next] };
+    });
+  }, [setSelection]);
+
+  const onNodeDragStop = useCallback((_event, _node, dragged) => {
+    const positions = {};
+    (dragged || []).forEach((n) => {
+      const before = doc.nodes.find((d) => d.id === n.id);
+      if (before && (Math.round(before.position.x) !== Math.round(n.position.x)
+        || Math.round(before.position.y) !== Math.round(n.position.y))) positions[n.id] = n.position;
+    });
+    if (Object.keys(positions).length) edit((d) => moveNodes(d, positions));
+    setDragging({});
+  }, [doc.nodes, edit]);
+
+  const refuse = useCallback((message) => {
+    setRefusal(message);
+    clearTimeout(refusalTimer.current);
+    refusalTimer.current = setTimeout(() => setRefusal(null), 4500);
+  }, []);
+
+  const problemOf = useCallback((c) => connectionProblem(doc, specOf, {
+    source: c.source, sourcePort: c.sourceHandle, target: c.target, targetPort: c.targetHandle,
+  }), [doc, specOf]);
+
+  const isValidConnection = useCallback((c) => {
+    const problem = problemOf(c);
+    if (problem) refuse(problem);
+    return !problem;
+  }, [problemOf, refuse]);
+
+  const onConnect = useCallback((c) => {
+    const problem = problemOf(c);
+    if (problem) {
+      refuse(problem);
+      return;
+    }
+    edit((d) => connect(d, { source: c.source, source_port: c.sourceHandle, target: c.target, target_port: c.targetHandle }));
+  }, [problemOf, refuse, edit]);
+
+  const onConnectEnd = useCallback((_event, state) => {
+    if (state && state.toHandle && state.isValid === false && state.fromHandle) {
+      const from = state.fromHandle;
+      const to = state.toHandle;
+      const [src, dst] = from.type === 'source' ? [from, to] : [to, from];
+      const problem = problemOf({ source: src.nodeId, sourceHandle: src.id, target: dst.nodeId, targetHandle: dst.id });
+      if (problem) refuse(problem);
+    }
+  }, [problemOf, refuse]);
+
+  const addComponentAt = useCallback((componentId, clientPoint) => {
+    const spec = specOf(componentId);
+    if (!spec || readOnly) return;
+    const position = flow.screenToFlowPosition(clientPoint);
+    const id = freshNodeId(doc, spec.id);
+    edit((d) => addNode(d, spec, { x: position.x - 110, y: position.y - 30 }, id));
+    setSelection({ nodes: [id], edges: [] });
+  }, [specOf, readOnly, flow, edit, setSelection, doc]);
+
+  const onDragOver = useCallback((event) => {
+    if (readOnly) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, [readOnly]);
+
+  const onDrop = useCallback((event) => {
+    event.preventDefault();
+    const componentId = event.dataTransfer.getData(DRAG_MIME) || event.dataTransfer.getData('text/plain');
+    if (componentId) addComponentAt(componentId, { x: event.clientX, y: event.clientY });
+  }, [addComponentAt]);
+
+  const onDoubleClick = useCallback((event) => {
+    if (readOnly || !event.target.classList || !event.target.classList.contains('react-flow__pane')) return;
+    const box = wrapper.current.getBoundingClientRect();
+    setQuickAdd({ client: { x: event.clientX, y: event.clientY }, local: { x: event.clientX - box.left, y: event.clientY - box.top } });
+  }, [readOnly]);
+
+  const onNodeContextMenu = useCallback((event, node) => {
+    event.preventDefault();
+    if (readOnly) return;
+    const box = wrapper.current.getBoundingClientRect();
+    if (!selectedNodes.has(node.id)) setSelection({ nodes: [node.id], edges: [] });
+    setMenu({ nodeId: node.id, x: event.clientX - box.left, y: event.clientY - box.top });
+  }, [selectedNodes, setSelection, readOnly]);
+
+  const onMouseMove = useCallback((event) => {
+    if (pointer) pointer.current = { x: event.clientX, y: event.clientY };
+  }, [pointer]);
+
+  return (
+    <div className="canvas" ref={wrapper} onDoubleClick={onDoubleClick} onMouseMove={onMouseMove}
+      onMouseLeave={() => { if (pointer) pointer.current = null; }} data-testid="canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={readOnly ? undefined : onNodeDragStop}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        onNodeContextMenu={onNodeContextMenu}
+        onPaneClick={() => { setMenu(null); setQuickAdd(null); }}
+        onPaneContextMenu={(e) => { e.preventDefault(); setMenu(null); }}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        connectOnClick={false}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Control', 'Meta']}
+        zoomOnDoubleClick={false}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        minZoom={0.2}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={{ type: 'default' }}
+      >
+        <Background gap={20} size={1.2} color="#d5dae3" />
+        <Controls showInteractive={false} position="bottom-left" />
+        <MiniMap pannable zoomable position="bottom-right" className="minimap" style={{ width: 168, height: 112 }}
+          nodeColor={(n) => STATUS_COLOURS[(n.data.state && n.data.state.status) || 'idle']}
+          nodeStrokeColor={(n) => (n.data.errors && n.data.errors.length ? '#dc2626' : '#94a3b8')}
+          nodeBorderRadius={6} maskColor="rgba(241, 245, 249, 0.6)" />
+      </ReactFlow>
+      {doc.nodes.length === 0 && (
+        <div className="canvas-empty" data-testid="canvas-empty">
+          <h3>{readOnly ? 'This run has no nodes' : 'Start your pipeline'}</h3>
+          {!readOnly && (
+            <p>Drag a component from the palette on the left, or double-click the canvas to search for one.
+              Then connect an output port (right side) to an input port (left side).</p>
+          )}
+        </div>
+      )}
+      {refusal && <div className="connection-refused" role="alert" data-testid="connection-refused">{refusal}</div>}
+      {quickAdd && (
+        <QuickAdd catalogue={catalogue} at={quickAdd.local} onClose={() => setQuickAdd(null)}
+          onChoose={(id) => { addComponentAt(id, quickAdd.client); setQuickAdd(null); }} />
+      )}
+      {menu && (
+        <NodeMenu at={menu} actions={nodeActions(menu.nodeId)} onClose={() => setMenu(null)} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+// The component catalogue and compute targets, fetched once per page load and shared.
+import { useEffect, useState } from 'react';
+import { api } from '../api/client.js';
+
+let cataloguePromise = null;
+
+function loadCatalogue() {
+  if (!cataloguePromise) {
+    cataloguePromise = api.components().then((data) => {
+      const components = data.components || [];
+      const byId = new Map(components.map((c) => [c.id, c]));
+      const colours = {};
+      (data.port_types || []).forEach((t) => { colours[t.name] = t.color; });
+      const categories = [];
+      const index = new Map();
+      components.forEach((c) => {
+        const name = c.category || 'Other';
+        if (!index.has(name)) {
+          index.set(name, []);
+          categories.push(name);
+        }
+        index.get(name).push(c);
+      });
+      return {
+        components,
+        portTypes: data.port_types || [],
+        categories: categories.map((name) => ({ name, components: index.get(name) })),
+        specOf: (id) => byId.get(id) || null,
+        colourOf: (type) => colours[type] || '#64748b',
+      };
+    }).catch((error) => {
+      cataloguePromise = null;
+      throw error;
+    });
+  }
+  return cataloguePromise;
+}
+
+export function useCatalogue() {
+  const [state, setState] = useState({ catalogue: null, error: null });
+  useEffect(() => {
+    let live = true;
+    loadCatalogue().then(
+      (catalogue) => live && setState({ catalogue, error: null }),
+      (error) => live && setState({ catalogue: null, error }),
+    );
+    return () => { live = false; };
+  }, []);
+  return state;
+}
+
+export function useComputeTargets() {
+  const [targets, setTargets] = useState([]);
+  useEffect(() => {
+    let live = true;
+    api.compute().then((data) => live && setTargets(data.targets || []), () => live && setTargets([]));
+    return () => { live = false; };
+  }, []);
+  return targets;
+}

@@ -1,0 +1,165 @@
+// The pipelines list: open, create, clone, delete, import (picker or drag-drop) and export graphs.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, describeError } from '../api/client.js';
+import { emptyDocument } from '../model/document.js';
+import { useToast } from '../ui/toast.jsx';
+import { ConfirmDialog } from '../ui/Dialog.jsx';
+import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
+import { Icon } from '../ui/icons.jsx';
+import { graphHref, navigate, runHref } from '../ui/router.js';
+import { AppHeader } from './AppHeader.jsx';
+
+export function PipelinesPage() {
+  const toast = useToast();
+  const [graphs, setGraphs] = useState(null);
+  const [error, setError] = useState(null);
+  const [confirm, setConfirm] = useState(null);
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef(null);
+
+  const refresh = useCallback(() => {
+    api.listGraphs().then((data) => { setGraphs(data.graphs || []); setError(null); }, setError);
+  }, []);
+  useEffect(() => { refresh(); }, [refresh]);
+
+  const createGraph = async () => {
+    try {
+      const n = (graphs || []).length + 1;
+      const created = await api.createGraph(emptyDocument(`Untitled pipeline ${n}`));
+      navigate(graphHref(created.id));
+    } catch (e) {
+      toast(describeError(e), 'error');
+    }
+  };
+
+  const importFiles = async (files) => {
+    for (const file of Array.from(files || [])) {
+      let document;
+      try {
+        document = JSON.parse(await file.text());
+      } catch {
+        toast(`${file.name} is not valid JSON.`, 'error');
+        continue;
+      }
+      try {
+        await api.importGraph(document);
+        toast(`Imported ${document.name || file.name}`, 'success');
+      } catch (e) {
+        toast(`Could not import ${file.name}: ${describeError(e)}`, 'error', 8000);
+      }
+    }
+    refresh();
+  };
+
+  const clone = async (graph) => {
+    try {
+      await api.cloneGraph(graph.id);
+      toast(`Cloned ${graph.name || graph.id}`, 'success');
+      refresh();
+    } catch (e) {
+      toast(describeError(e), 'error');
+    }
+  };
+
+  const remove = async (graph) => {
+    try {
+      await api.deleteGraph(graph.id);
+      toast(`Deleted ${graph.name || graph.id}`, 'success');
+      refresh();
+    } catch (e) {
+      toast(describeError(e), 'error');
+    }
+  };
+
+  const onDragOver = (event) => {
+    if (Array.from(event.dataTransfer.types || []).includes('Files')) {
+      event.preventDefault();
+      setDragging(true);
+    }
+  };
+  const onDrop = (event) => {
+    event.preventDefault();
+    setDragging(false);
+    importFiles(event.dataTransfer.files);
+  };
+
+  return (
+    <div className="page" onDragOver={onDragOver} onDragLeave={(e) => !e.currentTarget.contains(e.relatedTarget) && setDragging(false)} onDrop={onDrop}>
+      <AppHeader />
+      <main className="page-body">
+        <div className="page-title-row">
+          <div>
+            <h1>Pipelines</h1>
+            <p className="muted">Design, run and compare machine-learning pipelines on your own machine.</p>
+          </div>
+          <div className="row gap-8">
+            <input ref={fileInput} type="file" accept=".json,application/json" hidden multiple
+              data-testid="import-file-input" onChange={(e) => { importFiles(e.target.files); e.target.value = ''; }} />
+            <button type="button" className="btn" data-testid="btn-import" onClick={() => fileInput.current.click()}>
+              <Icon name="upload" /> Import JSON
+            </button>
+            <button type="button" className="btn btn-primary" data-testid="btn-new-graph" onClick={createGraph}>
+              <Icon name="plus" /> New pipeline
+            </button>
+          </div>
+        </div>
+
+        {error && <div className="callout callout-error">Could not load pipelines: {describeError(error)}</div>}
+        {graphs === null && !error && <div className="muted pad-16">Loading pipelines…</div>}
+        {graphs && graphs.length === 0 && (
+          <div className="empty-state" data-testid="graphs-empty">
+            <div className="empty-illustration" aria-hidden="true"><Icon name="layout" size={40} /></div>
+            <h2>No pipelines yet</h2>
+            <p>Create a pipeline and drag components from the palette onto the canvas, or import a
+              <code> designer-graph/1 </code> JSON file. You can also drop a .json file anywhere on this page.</p>
+            <div className="row gap-8 center">
+              <button type="button" className="btn" onClick={() => fileInput.current.click()}><Icon name="upload" /> Import JSON</button>
+              <button type="button" className="btn btn-primary" onClick={createGraph}><Icon name="plus" /> New pipeline</button>
+            </div>
+          </div>
+        )}
+        {graphs && graphs.length > 0 && (
+          <table className="data-table graph-table">
+            <thead>
+              <tr><th>Name</th><th>Last edited</th><th>Last run</th><th className="actions-col" aria-label="Actions" /></tr>
+            </thead>
+            <tbody>
+              {graphs.map((graph) => (
+                <tr key={graph.id} data-testid={`graph-row-${graph.id}`} className="clickable" onDoubleClick={() => navigate(graphHref(graph.id))}>
+                  <td>
+                    <a className="graph-name" href={graphHref(graph.id)}>{graph.name || 'Untitled pipeline'}</a>
+                    {graph.description && <div className="muted small ellipsis">{graph.description}</div>}
+                  </td>
+                  <td className="muted" title={graph.updated_at || ''}>{relativeTime(graph.updated_at)}</td>
+                  <td>
+                    {graph.last_run
+                      ? <a href={runHref(graph.last_run.run_id)} className="plain-link"><StatusBadge status={graph.last_run.status} /></a>
+                      : <span className="muted small">Never run</span>}
+                  </td>
+                  <td className="actions-col">
+                    <div className="row-actions">
+                      <a className="btn btn-small" href={graphHref(graph.id)} data-testid="btn-open">Open</a>
+                      <button type="button" className="btn btn-small" data-testid="btn-clone" onClick={() => clone(graph)}><Icon name="copy" /> Clone</button>
+                      <a className="btn btn-small" href={api.exportUrl(graph.id)} download data-testid="btn-export"><Icon name="download" /> Export</a>
+                      <button type="button" className="btn btn-small btn-ghost-danger" data-testid="btn-delete" aria-label={`Delete ${graph.name}`}
+                        onClick={() => setConfirm(graph)}><Icon name="trash" /></button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+      {dragging && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          <div className="drop-card"><Icon name="upload" size={28} /><div>Drop a pipeline JSON file to import it</div></div>
+        </div>
+      )}
+      {confirm && (
+        <ConfirmDialog title="Delete pipeline?" onClose={() => setConfirm(null)} onConfirm={() => remove(confirm)}
+          message={`“${confirm.name || confirm.id}” and its run history will be deleted. This cannot be undone.`} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+// The component palette: categories from the catalogue, a search box, drag items onto the canvas.
+import { useMemo, useState } from 'react';
+import { Icon } from '../ui/icons.jsx';
+import { DRAG_MIME } from '../canvas/Canvas.jsx';
+import { matchesQuery } from './search.js';
+
+function PortDots({ ports, colourOf }) {
+  return (
+    <span className="port-dots" aria-hidden="true">
+      {ports.map((p) => <span key={p.name} className="port-dot" style={{ background: colourOf(p.type) }} />)}
+    </span>
+  );
+}
+
+export function Palette({ catalogue, onAdd }) {
+  const [query, setQuery] = useState('');
+  const [collapsed, setCollapsed] = useState({});
+  const groups = useMemo(() => catalogue.categories
+    .map((g) => ({ ...g, components: g.components.filter((c) => matchesQuery(c, query)) }))
+    .filter((g) => g.components.length > 0), [catalogue.categories, query]);
+
+  const onDragStart = (event, component) => {
+    event.dataTransfer.setData(DRAG_MIME, component.id);
+    event.dataTransfer.setData('text/plain', component.id);
+    event.dataTransfer.effectAllowed = 'copy';
+  };
+
+  return (
+    <aside className="palette" aria-label="Components">
+      <div className="sidebar-header">
+        <div className="search-box">
+          <Icon name="search" />
+          <input type="search" placeholder="Search components" value={query} onChange={(e) => setQuery(e.target.value)}
+            data-testid="palette-search" aria-label="Search components" />
+        </div>
+      </div>
+      <div className="palette-scroll">
+        {groups.map((group) => {
+          const open = query || !collapsed[group.name];
+          return (
+            <section key={group.name} className="palette-group">
+              <button type="button" className="palette-group-title" aria-expanded={Boolean(open)}
+                onClick={() => setCollapsed((c) => ({ ...c, [group.name]: !c[group.name] }))}>
+                <Icon name={open ? 'chevronDown' : 'chevronRight'} size={14} />
+                <span>{group.name}</span>
+                <span className="count">{group.components.length}</span>
+              </button>
+              {open && (
+                <ul className="palette-items">
+                  {group.components.map((c) => (
+                    <li key={c.id}>
+                      <div className="palette-item" draggable data-testid={`palette-item-${c.id}`} tabIndex={0}
+                        title={`${c.description || c.name}\n\nDrag onto the canvas, or double-click to add.`}
+                        onDragStart={(e) => onDragStart(e, c)}
+                        onDoubleClick={() => onAdd(c.id)}
+                        onKeyDown={(e) => { if (e.key === 'Enter') onAdd(c.id); }}>
+                        <PortDots ports={c.inputs} colourOf={catalogue.colourOf} />
+                        <span className="palette-item-name">{c.name}</span>
+                        <PortDots ports={c.outputs} colourOf={catalogue.colourOf} />
+                      </div>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          );
+        })}
+        {groups.length === 0 && <div className="muted pad-16 small">No component matches “{query}”.</div>}
+      </div>
+      <div className="palette-legend">
+        {catalogue.portTypes.map((t) => (
+          <span key={t.name} className="legend-item" title={t.description}>
+            <span className="port-dot" style={{ background: t.color }} />{t.name}
+          </span>
+        ))}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,118 @@
+// The bottom run panel: run status and cancel, the node overview, the selected node's log and
+// live per-epoch metrics chart, and the graph's run history.
+import { useEffect, useRef, useState } from 'react';
+import { Icon } from '../ui/icons.jsx';
+import { StatusBadge, formatDuration, formatSeconds } from '../ui/StatusBadge.jsx';
+import { runHref } from '../ui/router.js';
+import { EpochChart } from './EpochChart.jsx';
+import { RunHistory } from './RunHistory.jsx';
+import { isActive } from './useRun.js';
+
+function LogView({ text }) {
+  const box = useRef(null);
+  useEffect(() => {
+    if (box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [text]);
+  return <pre className="log-view" ref={box} data-testid="node-log">{text}</pre>;
+}
+
+export function RunPanel({ runState, selectedNodeId, doc, graphId, onCancel, onSelectNode, onShowRun, historyKey, open, setOpen }) {
+  const { run, logs, epochs, loadLog, loadMetrics } = runState;
+  const [tab, setTab] = useState(graphId ? 'history' : 'overview');
+  const runId = run ? run.run_id : null;
+  const nodeState = run && selectedNodeId && run.nodes ? run.nodes[selectedNodeId] : null;
+  const nodeStatus = nodeState && nodeState.status;
+
+  useEffect(() => { if (runId && graphId) setTab('overview'); }, [runId, graphId]);
+  useEffect(() => {
+    if (runId && selectedNodeId) {
+      loadLog(selectedNodeId);
+      loadMetrics(selectedNodeId);
+    }
+  }, [runId, selectedNodeId, nodeStatus, loadLog, loadMetrics]);
+
+  const tabs = [
+    ['overview', 'Run', 'panel'],
+    ['log', 'Log', 'terminal'],
+    ['metrics', 'Metrics', 'chart'],
+    ...(graphId ? [['history', 'Runs', 'history']] : []),
+  ];
+  const chooseTab = (key) => { setTab(key); setOpen(true); };
+  const nodeEpochs = selectedNodeId ? epochs[selectedNodeId] : null;
+
+  return (
+    <section className={`run-panel${open ? ' open' : ''}`} data-testid="run-panel">
+      <div className="run-panel-bar">
+        <div className="tabs tabs-inline" role="tablist">
+          {tabs.map(([key, label, icon]) => (
+            <button key={key} type="button" role="tab" aria-selected={open && tab === key}
+              className={`tab${open && tab === key ? ' active' : ''}`} onClick={() => chooseTab(key)} data-testid={`run-tab-${key}`}>
+              <Icon name={icon} size={14} /> {label}
+            </button>
+          ))}
+        </div>
+        <div className="run-panel-status">
+          {run ? (
+            <>
+              <StatusBadge status={run.status} testId="run-status" />
+              <a className="mono small plain-link" href={runHref(run.run_id)} title="Open this run">{run.run_id}</a>
+              <span className="muted small">{formatDuration(run.started_at, run.finished_at)}</span>
+              {isActive(run.status) && onCancel && (
+                <button type="button" className="btn btn-small btn-danger-outline" data-testid="btn-cancel" onClick={onCancel}>
+                  <Icon name="stop" size={13} /> Cancel
+                </button>
+              )}
+            </>
+          ) : <span className="muted small">No run selected</span>}
+          <button type="button" className="icon-btn" aria-label={open ? 'Collapse run panel' : 'Expand run panel'} onClick={() => setOpen(!open)}>
+            <Icon name={open ? 'chevronDown' : 'chevronRight'} />
+          </button>
+        </div>
+      </div>
+      {open && (
+        <div className="run-panel-body">
+          {tab === 'overview' && (
+            run ? (
+              <div className="node-overview">
+                {run.error && <div className="callout callout-error small">{run.error}</div>}
+                <table className="data-table compact">
+                  <thead><tr><th>Node</th><th>Status</th><th>Time</th><th>Message</th></tr></thead>
+                  <tbody>
+                    {doc.nodes.filter((n) => run.nodes && run.nodes[n.id]).map((n) => {
+                      const s = run.nodes[n.id];
+                      return (
+                        <tr key={n.id} className={`clickable${n.id === selectedNodeId ? ' row-active' : ''}`} onClick={() => onSelectNode(n.id)}>
+                          <td className="mono">{n.id}</td>
+                          <td><StatusBadge status={s.status} /></td>
+                          <td>{s.cached ? 'cache' : formatSeconds(s.seconds)}</td>
+                          <td className="ellipsis-cell" title={s.error || s.progress_message || ''}>
+                            {s.error ? <span className="problem">{s.error}</span> : (s.status === 'running' ? s.progress_message || '' : '')}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            ) : <div className="empty-panel">No run yet. Press <strong>Submit</strong> to run the pipeline; statuses appear on the nodes and here.</div>
+          )}
+          {tab === 'log' && (
+            !run ? <div className="empty-panel">Logs appear here once the pipeline has run.</div>
+              : !selectedNodeId ? <div className="empty-panel">Select a node on the canvas to see its log.</div>
+                : (logs[selectedNodeId] ? <LogView text={logs[selectedNodeId]} />
+                  : <div className="empty-panel">No log output from <span className="mono">{selectedNodeId}</span> yet.</div>)
+          )}
+          {tab === 'metrics' && (
+            !run ? <div className="empty-panel">Training curves appear here while a model trains.</div>
+              : !selectedNodeId ? <div className="empty-panel">Select a training node to see its loss and accuracy per epoch.</div>
+                : (nodeEpochs && nodeEpochs.length ? <EpochChart events={nodeEpochs} />
+                  : <div className="empty-panel">No per-epoch metrics from <span className="mono">{selectedNodeId}</span>.</div>)
+          )}
+          {tab === 'history' && graphId && (
+            <RunHistory graphId={graphId} refreshKey={historyKey} activeRunId={runId} onShowRun={onShowRun} />
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

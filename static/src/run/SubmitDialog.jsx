@@ -1,0 +1,74 @@
+// Submit a run: choose the compute target and the pipeline parameter values (defaults pre-filled).
+import { useState } from 'react';
+import { Dialog } from '../ui/Dialog.jsx';
+
+function parseValue(type, raw) {
+  if (type === 'bool') return Boolean(raw);
+  if (type === 'int') return Number.parseInt(raw, 10);
+  if (type === 'float') return Number(raw);
+  return raw;
+}
+
+export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy }) {
+  const [compute, setCompute] = useState(doc.default_compute || (computeTargets[0] && computeTargets[0].name) || 'local');
+  const [values, setValues] = useState(() => Object.fromEntries(doc.parameters.map((p) => [p.name, p.default])));
+  const [problem, setProblem] = useState(null);
+
+  const submit = (event) => {
+    event.preventDefault();
+    const parameters = {};
+    for (const p of doc.parameters) {
+      const value = values[p.name];
+      if ((p.type === 'int' || p.type === 'float') && (value === '' || !Number.isFinite(Number(value)))) {
+        setProblem(`${p.name} must be a number.`);
+        return;
+      }
+      parameters[p.name] = p.type === 'bool' || p.type === 'str' ? value : parseValue(p.type, value);
+    }
+    onSubmit({ compute, parameters });
+  };
+
+  const targets = computeTargets.length ? computeTargets : [{ name: compute, kind: 'local', status: '' }];
+  return (
+    <Dialog title="Submit pipeline run" onClose={onClose} testId="submit-dialog"
+      footer={(
+        <>
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" form="submit-form" className="btn btn-primary" data-testid="btn-submit-run" disabled={busy}>
+            {busy ? 'Submitting…' : 'Run'}
+          </button>
+        </>
+      )}>
+      <form id="submit-form" onSubmit={submit} className="form-stack">
+        <div className="field">
+          <label className="field-label" htmlFor="submit-compute">Compute target</label>
+          <select id="submit-compute" className="input" value={compute} onChange={(e) => setCompute(e.target.value)} data-testid="submit-compute">
+            {targets.map((t) => (
+              <option key={t.name} value={t.name}>{t.name}{t.kind ? ` (${t.kind}${t.status ? `, ${t.status}` : ''})` : ''}</option>
+            ))}
+          </select>
+          <div className="field-hint">Nodes with their own compute override keep it.</div>
+        </div>
+        <div className="field">
+          <div className="field-label">Pipeline parameters</div>
+          {doc.parameters.length === 0 && <div className="muted small">This pipeline has no parameters.</div>}
+          {doc.parameters.map((p) => (
+            <div key={p.name} className="param-line">
+              <label htmlFor={`run-param-${p.name}`} className="mono">{p.name}</label>
+              {p.type === 'bool' ? (
+                <input id={`run-param-${p.name}`} type="checkbox" checked={Boolean(values[p.name])} data-testid={`run-param-${p.name}`}
+                  onChange={(e) => setValues((v) => ({ ...v, [p.name]: e.target.checked }))} />
+              ) : (
+                <input id={`run-param-${p.name}`} className="input" type={p.type === 'str' ? 'text' : 'number'} step={p.type === 'int' ? 1 : 'any'}
+                  value={values[p.name] === null || values[p.name] === undefined ? '' : String(values[p.name])} data-testid={`run-param-${p.name}`}
+                  onChange={(e) => setValues((v) => ({ ...v, [p.name]: e.target.value }))} />
+              )}
+              <span className="muted small">{p.type}</span>
+            </div>
+          ))}
+        </div>
+        {problem && <div className="callout callout-error small">{problem}</div>}
+      </form>
+    </Dialog>
+  );
+}

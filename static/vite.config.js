@@ -1,0 +1,22 @@
+// Builds the browser app into dist/, which Flask serves at `/` (assets under /assets/).
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// During `npm run dev`, API calls and the Socket.IO stream go to a running `designer serve`.
+const target = process.env.DESIGNER_URL || 'http://127.0.0.1:8765';
+
+export default defineConfig({
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 900,
+  },
+  server: {
+    proxy: {
+      '/api': target,
+      '/socket.io': { target, ws: true },
+    },
+  },
+});
