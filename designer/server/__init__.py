@@ -1,0 +1,140 @@
+"""The web designer's server: a Flask app factory with Flask-SocketIO, one blueprint per resource, and `serve`."""
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+from typing import Any, Mapping
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from designer.home import Home
+from designer.server import compute_api, components_api, graphs_api, runs_api, site
+from designer.server import endpoints_api, inference_api, pipelines_api
+from designer.server.app_state import EXTENSION, current_designer
+from designer.server.errors import ApiError, register_error_handlers
+from designer.server.events import RunEventForwarder, register_socket_handlers
+from designer.server.json_values import DesignerJSONProvider
+from designer.server.payloads import install_request_guards
+from designer.service import Designer
+
+__all__ = ["ApiError", "close_app", "create_app", "serve", "socketio_for"]
+
+DEFAULT_MAX_CONTENT_LENGTH = 64 << 20
+DEFAULT_CONFIG = {
+    "MAX_CONTENT_LENGTH": DEFAULT_MAX_CONTENT_LENGTH,
+    #: Origins besides the server's own that may change state (e.g. a separately hosted canvas).
+    "DESIGNER_ALLOWED_ORIGINS": (),
+    #: The built browser app; None means the repository's static/dist.
+    "STATIC_DIST": None,
+}
+BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
+              inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
+              site.blueprint)
+_EVENTS = "designer_events"
+_OWNED = "designer_owned"
+
+
+def create_app(designer: Designer | None = None, *, home=None, db=None,
+               config: Mapping[str, Any] | None = None) -> Flask:
+    """An app serving `designer` (or a new Designer over `home` / `db`); Socket.IO is at `socketio_for(app)`."""
+    owned = designer is None
+    if designer is None:
+        designer = Designer(Home.resolve(home, db))
+    app = Flask("designer.server", static_folder=None)
+    app.json = DesignerJSONProvider(app)
+    app.config.update(DEFAULT_CONFIG)
+    app.config.update(config or {})
+    app.extensions[EXTENSION] = designer
+    app.extensions[_OWNED] = owned
+    # Runs left queued or running by a previous server can never finish now.
+    designer.store.mark_unfinished_runs_failed()
+
+    register_error_handlers(app)
+    install_request_guards(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.add_url_rule("/api/health", "health", _health)
+
+    socketio = SocketIO(app, async_mode="threading",
+                        cors_allowed_origins=list(app.config["DESIGNER_ALLOWED_ORIGINS"]) or None)
+    register_socket_handlers(socketio)
+    forwarder = RunEventForwarder(socketio)
+    designer.listeners.append(forwarder)
+    app.extensions[_EVENTS] = forwarder
+    return app
+
+
+def _health():
+    designer = current_designer()
+    designer.store.list_compute_targets()  # proves the database answers
+    return {"status": "ok", "compute_targets": designer.targets.names()}
+
+
+def socketio_for(app: Flask) -> SocketIO:
+    return app.extensions["socketio"]
+
+
+def close_app(app: Flask) -> None:
+    """Stop forwarding events; close the Designer too when the app created it."""
+    forwarder = app.extensions.get(_EVENTS)
+    designer = app.extensions.get(EXTENSION)
+    if forwarder is not None:
+        if designer is not None and forwarder in designer.listeners:
+            designer.listeners.remove(forwarder)
+        forwarder.close()
+    if designer is not None and app.extensions.get(_OWNED):
+        designer.close()
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, home=None, db=None, load_examples: bool = True) -> int:
+    """`designer serve`: print the URL and serve until interrupted; returns the exit code."""
+    from designer.server.examples import load_examples as import_examples
+
+    problem = _port_problem(host, port)
+    if problem:
+        print(f"error: cannot listen on {host}:{port}: {problem}", file=sys.stderr)
+        return 1
+    _quiet_logging()
+    app = create_app(home=home, db=db)
+    designer = app.extensions[EXTENSION]
+    try:
+        if load_examples:
+            imported = import_examples(designer.store)
+            if imported:
+                print(f"loaded {len(imported)} example pipeline(s): {', '.join(imported)}", flush=True)
+        print(f"Designer running at {_url(host, port)}  (home: {designer.home.path}; press Ctrl+C to stop)",
+              flush=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            print("warning: the designer API has no login; anyone who can reach this address can use it",
+                  file=sys.stderr, flush=True)
+        socketio_for(app).run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    finally:
+        close_app(app)
+    return 0
+
+
+def _quiet_logging() -> None:
+    # Our own line names the URL; the dev server's banner, production warnings and per-request lines are noise
+    # for a local tool. Errors (and the tracebacks of 500s) still reach stderr.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+
+def _url(host: str, port: int) -> str:
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None

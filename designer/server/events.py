@@ -1,0 +1,85 @@
+"""Live run events over Socket.IO: a room per run, fed from the executor through a queue so a run never waits on a socket."""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+
+from flask_socketio import SocketIO, join_room, leave_room
+
+from designer.server.json_values import to_json_value
+
+log = logging.getLogger("designer.server")
+
+RUN_ID_LIMIT = 200
+_STOP = object()
+
+
+class RunEventForwarder:
+    """A Designer listener: each executor event `{"event": NAME, ...}` is emitted as NAME to the room of its run.
+
+    The executor calls this from its own threads; the call only enqueues, and one
+    background thread does the (JSON encoding and) emitting.
+    """
+
+    def __init__(self, socketio: SocketIO):
+        self.socketio = socketio
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._loop, name="socketio-run-events", daemon=True)
+        self._thread.start()
+
+    def __call__(self, event: dict) -> None:
+        if not self._closed:
+            self._queue.put(event)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Emit what is queued, then stop the emitting thread."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(_STOP)
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            event = self._queue.get()
+            if event is _STOP:
+                return
+            try:
+                self._emit(event)
+            except Exception:  # one bad event (or a closing socket) must not stop the stream
+                log.exception("could not emit run event %r", event.get("event") if isinstance(event, dict) else event)
+
+    def _emit(self, event: dict) -> None:
+        name, run_id = event.get("event"), event.get("run_id")
+        if not isinstance(name, str) or not isinstance(run_id, str):
+            return
+        payload = to_json_value({key: value for key, value in event.items() if key != "event"})
+        self.socketio.emit(name, payload, to=run_id)
+
+
+def _run_id(data) -> str | None:
+    run_id = data.get("run_id") if isinstance(data, dict) else data
+    if isinstance(run_id, str) and 0 < len(run_id) <= RUN_ID_LIMIT:
+        return run_id
+    return None
+
+
+def register_socket_handlers(socketio: SocketIO) -> None:
+    """`join` / `leave` `{"run_id"}`: enter or leave a run's room; the acknowledgement says whether it worked."""
+
+    @socketio.on("join")
+    def _join(data=None):
+        run_id = _run_id(data)
+        if run_id is None:
+            return {"ok": False, "error": "send {\"run_id\": \"...\"} to join a run's events"}
+        join_room(run_id)
+        return {"ok": True, "run_id": run_id}
+
+    @socketio.on("leave")
+    def _leave(data=None):
+        run_id = _run_id(data)
+        if run_id is None:
+            return {"ok": False, "error": "send {\"run_id\": \"...\"} to leave a run's events"}
+        leave_room(run_id)
+        return {"ok": True, "run_id": run_id}
