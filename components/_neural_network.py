@@ -8,6 +8,7 @@ saved network needs nothing but its architecture and its weights.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 from pathlib import Path
@@ -23,6 +24,27 @@ ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh}
 OPTIMIZERS = ("adam", "sgd")
 #: Rows per forward pass when predicting, so scoring a large table stays within memory.
 _PREDICT_CHUNK = 65536
+#: Below this many multiply-adds per forward pass, one CPU thread is faster: waking the OpenMP
+#: pool costs more than it saves, and far more when other work shares the cores.
+_SINGLE_THREAD_WORK = 5_000_000
+
+
+@contextlib.contextmanager
+def _threads_for(work: float):
+    """Run small tensor work on one thread; with OpenMP this setting is per calling thread, and is restored."""
+    before = torch.get_num_threads()
+    if work < _SINGLE_THREAD_WORK and before > 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
+
+
+def _weights(architecture: dict) -> int:
+    widths = [architecture["inputs"], *architecture["hidden_layers"], architecture["outputs"]]
+    return sum(a * b for a, b in zip(widths, widths[1:]))
 
 
 class _Standardize(nn.Module):
@@ -93,7 +115,8 @@ class NeuralNetworkEstimator:
         }
         # Seed a private copy of the global generator: the same seed gives the same
         # weights and batches, and the caller's random state is left as it was.
-        with torch.random.fork_rng(devices=[]):
+        work = min(self.batch_size, len(X)) * _weights(self.architecture)
+        with torch.random.fork_rng(devices=[]), _threads_for(work):
             torch.manual_seed(self.seed)
             generator = torch.Generator().manual_seed(self.seed)
             network = build_network(self.architecture)
@@ -178,7 +201,7 @@ class NeuralNetworkEstimator:
             raise RuntimeError("the neural network is not trained")
         X = np.asarray(X, dtype=np.float32)
         chunks = []
-        with torch.no_grad():
+        with torch.no_grad(), _threads_for(min(len(X), _PREDICT_CHUNK) * _weights(self.architecture)):
             for start in range(0, len(X), _PREDICT_CHUNK):
                 chunks.append(self.network(torch.from_numpy(X[start:start + _PREDICT_CHUNK])).double().numpy())
         if not chunks:

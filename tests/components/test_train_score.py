@@ -361,3 +361,17 @@ def test_a_solver_problem_becomes_a_component_error(run_component, iris_split):
 
 def test_trained_model_type(run_component, iris_split):
     assert isinstance(train(run_component, "k-means", iris_split[0][IRIS_FEATURES]), TrainedModel)
+
+
+def test_training_small_tables_leaves_the_thread_settings_as_they_were(run_component, wine_split):
+    import torch
+    from threadpoolctl import threadpool_info
+
+    def openmp_threads():
+        return sorted(info["num_threads"] for info in threadpool_info() if info["user_api"] == "openmp")
+
+    before = (torch.get_num_threads(), openmp_threads())
+    train_rows, test_rows = wine_split
+    for algorithm, params in [("neural-network", {"epochs": 2}), ("boosted-decision-tree", {"n_estimators": 5})]:
+        score(run_component, train(run_component, algorithm, train_rows, "cultivar", params), test_rows)
+    assert (torch.get_num_threads(), openmp_threads()) == before
