@@ -161,6 +161,7 @@ class _Converter:
         self.used_parameters: dict[str, dict] = {}
         self.inputs_made: list[str] = []  # web-service-input node ids
         self.labels: set[str] = set()
+        self.origin: dict[str, str] = {}  # added node → the training node it stands for
 
     # ------------------------------------------------------------ top level
     def convert(self) -> Conversion:
@@ -194,7 +195,7 @@ class _Converter:
             "description": f"{label.capitalize()} graph made from run {self.run.get('run_id')} of '{name}': "
                            f"the models and transformations are that run's, unchanged.",
             "parameters": list(self.used_parameters.values()),
-            "nodes": list(self.out_nodes.values()),
+            "nodes": self._nodes_in_order(),
             "edges": self.out_edges,
             "metadata": {"inference": {"kind": self.kind, "source_graph_id": self.run.get("graph_id"),
                                        "source_revision": self.run.get("revision"),
@@ -203,6 +204,21 @@ class _Converter:
         if self.document.get("default_compute"):
             document["default_compute"] = self.document["default_compute"]
         return document
+
+    def _nodes_in_order(self) -> list[dict]:
+        """Sources first, each node after what feeds it; ties keep the training document's order."""
+        import networkx as nx
+
+        rank = {node_id: index for index, node_id in enumerate(self.nodes)}
+        digraph = nx.DiGraph()
+        digraph.add_nodes_from(self.out_nodes)
+        digraph.add_edges_from((e["source"], e["target"]) for e in self.out_edges)
+        def key(node_id):
+            origin = self.origin.get(node_id, node_id)
+            return (rank.get(origin, len(rank)), node_id != origin, node_id)
+
+        order = nx.lexicographical_topological_sort(digraph, key=key)
+        return [self.out_nodes[n] for n in order]
 
     # ------------------------------------------------------------ the walk
     def _provide(self, node_id: str, port: str, main: bool) -> tuple[str, str]:
@@ -254,6 +270,7 @@ class _Converter:
         new_id = self._free_id(f"{node_id}-{suffix}" if len(same_type) == 1 else f"{node_id}-{port}")
         self.out_nodes[new_id] = {"id": new_id, "component": component, "params": {"digest": digest},
                                   **self._position_of(node_id)}
+        self.origin[new_id] = node_id
         self.artifacts.append(SavedArtifact(new_id, "model" if out_type == "TrainedModel" else "transformation",
                                             digest, node_id, port))
         if out_type == "TrainedModel":
@@ -308,6 +325,7 @@ class _Converter:
             self.out_nodes[new_id] = {"id": new_id, "component": "web-service-input",
                                       "params": {"schema": "", "name": f"WebServiceInput{number}"},
                                       "_source_digest": digest, **self._position_of(node_id)}
+            self.origin[new_id] = node_id
             self.inputs_made.append(new_id)
             return new_id, "dataset"
         number = sum(1 for p in self.used_parameters if p.startswith(DATASET_PARAMETER))
@@ -339,6 +357,7 @@ class _Converter:
             new_id = self._free_id("web-service-output" if number == 0 else f"web-service-output-{number + 1}")
             self.out_nodes[new_id] = {"id": new_id, "component": "web-service-output",
                                       "params": {"name": f"WebServiceOutput{number}"}, **position}
+            self.origin[new_id] = scorer
             self._edge(scorer, port, new_id, "dataset")
             return
         parameter = OUTPUT_PARAMETER if number == 0 else f"{OUTPUT_PARAMETER}_{number + 1}"
@@ -349,6 +368,7 @@ class _Converter:
         new_id = self._free_id("export-scored" if number == 0 else f"export-scored-{number + 1}")
         self.out_nodes[new_id] = {"id": new_id, "component": "export-data",
                                   "params": {"path": {"$param": parameter}, "format": "auto"}, **position}
+        self.origin[new_id] = scorer
         self._edge(scorer, port, new_id, "dataset")
 
     def _finish_input_schemas(self) -> None:
