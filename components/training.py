@@ -8,6 +8,9 @@ from components._features import is_text_column, missing_value_columns, prepared
 from components.models import Learner, TrainedModel
 from components.spec import ComponentError, Param, component
 
+#: A float label with more distinct fractional values than this is taken as a quantity, not classes.
+CONTINUOUS_CLASSES = 20
+
 
 def resolve_label(dataset: pd.DataFrame, learner: Learner, label_column: str) -> str | None:
     """The label column to train on: the parameter, else the one Edit Metadata marked, else none (clustering)."""
@@ -45,6 +48,11 @@ def check_label(dataset: pd.DataFrame, label: str, learner: Learner) -> None:
             only = values.iloc[0] if len(values) else None
             raise ComponentError(f"The label column '{label}' has only one class ({only!r}); a classifier needs "
                                  "at least two. Check the split or the label column.")
+        if (pd.api.types.is_float_dtype(values) and distinct > CONTINUOUS_CLASSES
+                and (values % 1 != 0).any()):
+            raise ComponentError(f"The label column '{label}' holds {distinct} different fractional numbers, so "
+                                 f"it looks like a quantity to predict, not classes; use a regression algorithm "
+                                 f"(or set task to regression).")
     elif learner.task == "regression":
         numbers = pd.to_numeric(values, errors="coerce") if is_text_column(values) else values
         if is_text_column(values) and numbers.isna().any():

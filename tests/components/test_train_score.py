@@ -318,6 +318,13 @@ def test_regression_on_a_text_label_is_an_error(run_component, iris_split):
         train(run_component, "linear-regression", iris_split[0], "species")
 
 
+def test_classifying_a_continuous_label_suggests_regression(run_component):
+    bunch = load_diabetes(as_frame=True)
+    rows = _labelled(bunch, "progression").assign(progression=lambda f: f["progression"] + 0.5)
+    with pytest.raises(ComponentError, match="regression"):
+        train(run_component, "decision-forest", rows, "progression")
+
+
 def test_train_model_needs_an_algorithm(run_component, iris_split):
     with pytest.raises(ComponentError, match="untrained_model"):
         run_component("train-model", {"dataset": iris_split[0], "untrained_model": None}, {"label_column": "species"})
