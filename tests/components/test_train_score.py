@@ -382,3 +382,19 @@ def test_training_small_tables_leaves_the_thread_settings_as_they_were(run_compo
     for algorithm, params in [("neural-network", {"epochs": 2}), ("boosted-decision-tree", {"n_estimators": 5})]:
         score(run_component, train(run_component, algorithm, train_rows, "cultivar", params), test_rows)
     assert (torch.get_num_threads(), openmp_threads()) == before
+
+
+def test_score_model_without_appended_columns_keeps_only_label_and_scores(run_component):
+    from sklearn.datasets import load_iris
+
+    frame = load_iris(as_frame=True).frame.rename(columns={"target": "species"})
+    model = run_component("train-model", {"dataset": frame,
+                                          "untrained_model": run_component("logistic-regression")["model"]},
+                          {"label_column": "species"})["trained_model"]
+    full = run_component("score-model", {"dataset": frame, "trained_model": model})["scored_dataset"]
+    slim = run_component("score-model", {"dataset": frame, "trained_model": model},
+                         {"append_score_columns": False})["scored_dataset"]
+    assert "sepal length (cm)" in full.columns and "sepal length (cm)" not in slim.columns
+    assert list(slim.columns) == ["species"] + [c for c in full.columns if c.startswith("Scored")]
+    metrics = run_component("evaluate-model", {"scored_dataset": slim})["metrics"]
+    assert metrics["metrics"]["accuracy"] == run_component("evaluate-model", {"scored_dataset": full})["metrics"]["metrics"]["accuracy"]
