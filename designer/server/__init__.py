@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import sys
 from typing import Any, Mapping
 
@@ -26,9 +25,12 @@ DEFAULT_CONFIG = {
     "MAX_CONTENT_LENGTH": DEFAULT_MAX_CONTENT_LENGTH,
     #: Origins besides the server's own that may change state (e.g. a separately hosted canvas).
     "DESIGNER_ALLOWED_ORIGINS": (),
+    #: Host names the server answers to (None: any); `serve` on a loopback address allows only loopback names.
+    "DESIGNER_ALLOWED_HOSTS": None,
     #: The built browser app; None means the repository's static/dist.
     "STATIC_DIST": None,
 }
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
               inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
               site.blueprint)
@@ -89,27 +91,37 @@ def close_app(app: Flask) -> None:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, home=None, db=None, load_examples: bool = True) -> int:
-    """`designer serve`: print the URL and serve until interrupted; returns the exit code."""
+    """`designer serve`: listen, print the URL once it answers, serve until interrupted; returns the exit code."""
+    from werkzeug.serving import make_server
+
     from designer.server.examples import load_examples as import_examples
 
-    problem = _port_problem(host, port)
-    if problem:
-        print(f"error: cannot listen on {host}:{port}: {problem}", file=sys.stderr)
-        return 1
     _quiet_logging()
-    app = create_app(home=home, db=db)
+    loopback = host in LOOPBACK_HOSTS
+    app = create_app(home=home, db=db, config={"DESIGNER_ALLOWED_HOSTS": LOOPBACK_HOSTS if loopback else None})
     designer = app.extensions[EXTENSION]
     try:
         if load_examples:
             imported = import_examples(designer.store)
             if imported:
                 print(f"loaded {len(imported)} example pipeline(s): {', '.join(imported)}", flush=True)
-        print(f"Designer running at {_url(host, port)}  (home: {designer.home.path}; press Ctrl+C to stop)",
-              flush=True)
-        if host not in ("127.0.0.1", "localhost", "::1"):
+        try:
+            # The threaded Werkzeug server is what Flask-SocketIO's threading mode runs on (WebSocket
+            # included); making it here lets the URL be printed only once the port is really open.
+            server = make_server(host, port, app, threaded=True)
+        except (OSError, SystemExit) as exc:  # Werkzeug explains a busy port itself, then exits
+            reason = exc.strerror if isinstance(exc, OSError) else "see above"
+            print(f"error: cannot listen on {host}:{port} ({reason})", file=sys.stderr)
+            return 1
+        print(f"Designer running at {_url(host, server.server_port)}  (home: {designer.home.path}; "
+              "press Ctrl+C to stop)", flush=True)
+        if not loopback:
             print("warning: the designer API has no login; anyone who can reach this address can use it",
                   file=sys.stderr, flush=True)
-        socketio_for(app).run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
     finally:
         close_app(app)
     return 0
@@ -127,14 +139,3 @@ def _url(host: str, port: int) -> str:
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
     return f"http://{shown}:{port}/"
-
-
-def _port_problem(host: str, port: int) -> str | None:
-    try:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    return None

@@ -16,6 +16,7 @@ _MISSING = object()
 def install_request_guards(app: Flask) -> None:
     @app.before_request
     def _guard_state_changes():
+        _check_host(app)
         if request.method not in STATE_CHANGING:
             return None
         _check_origin(app)
@@ -32,12 +33,23 @@ def _is_json(mimetype: str) -> bool:
     return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
 
 
+def _check_host(app: Flask) -> None:
+    # A server on 127.0.0.1 answers only to loopback names, so a web page whose DNS name was rebound
+    # to 127.0.0.1 cannot read or drive it.
+    allowed = app.config.get("DESIGNER_ALLOWED_HOSTS")
+    if allowed and urlsplit(f"//{request.host}").hostname not in allowed:
+        raise ApiError(403, "unknown-host", f"this server does not answer to the host name '{request.host}'",
+                       {"host": request.host})
+
+
 def _check_origin(app: Flask) -> None:
     # Browsers send Origin on every cross-site write (form posts and no-cors fetches included), so
     # refusing foreign origins keeps other web pages from driving a designer on localhost.
     origin = request.headers.get("Origin")
-    if not origin or request.authorization is not None:
-        return  # key-authenticated calls (scoring, published pipelines) may come from any origin
+    if not origin or request.headers.get("Authorization", "").startswith("Bearer "):
+        # Key-authenticated calls (scoring, published pipelines) may come from any origin: a browser
+        # only sends an Authorization header cross-site after a CORS preflight this server never grants.
+        return
     if urlsplit(origin).netloc == request.host or origin in app.config.get("DESIGNER_ALLOWED_ORIGINS", ()):
         return
     raise ApiError(403, "cross-origin", f"requests from origin '{origin}' may not change state here",

@@ -99,3 +99,18 @@ def test_reads_are_json_even_for_unknown_ids(app_client):
     response = app_client.get("/api/runs/does-not-exist")
     assert response.status_code == 404
     assert error_of(response)["details"] == {"what": "run", "id": "does-not-exist"}
+
+
+def test_key_authenticated_calls_are_not_refused_for_their_origin(app_client, iris):
+    response = app_client.post("/api/graphs", json=iris,
+                               headers={"Origin": "https://elsewhere.example", "Authorization": "Bearer k"})
+    assert response.status_code == 201
+
+
+def test_a_loopback_server_answers_only_to_loopback_host_names(make_app):
+    client = make_app(DESIGNER_ALLOWED_HOSTS=("127.0.0.1", "localhost", "::1")).test_client()
+    assert client.get("/api/health", headers={"Host": "localhost:8765"}).status_code == 200
+    assert client.get("/api/health", headers={"Host": "[::1]:8765"}).status_code == 200
+    rebound = client.get("/api/graphs", headers={"Host": "attacker.example:8765"})
+    assert rebound.status_code == 403
+    assert rebound.json["error"]["code"] == "unknown-host"
