@@ -8,15 +8,24 @@ never leaves a half-written artifact where a reader could find it.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 from components.ports import PortType, load_value, read_meta, save_value
+
+
+#: Recently used artifacts kept decoded in memory (artifacts never change, so this is always valid).
+MEMORY_CACHE_BYTES = 256 * 1024 * 1024
+#: Artifacts larger than this on disk are never kept in memory.
+MEMORY_CACHE_ITEM_BYTES = 32 * 1024 * 1024
 
 
 class ArtifactNotFound(KeyError):
@@ -33,6 +42,9 @@ class ArtifactStore:
             path.mkdir(parents=True, exist_ok=True)
         #: Fan-out directories known to exist, so the hot path does not ask the filesystem again.
         self._made: set[Path] = set()
+        self._memory: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._memory_bytes = 0
+        self._memory_lock = threading.Lock()
 
     def _ensure_dir(self, path: Path) -> None:
         if path not in self._made:
@@ -56,13 +68,36 @@ class ArtifactStore:
                 except OSError:
                     # Another writer stored the same content first.
                     shutil.rmtree(staging, ignore_errors=True)
+            # Not remembered here: readers must see exactly what a load from disk gives.
             return digest
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
 
     def get(self, digest: str) -> Any:
-        return load_value(self.existing_path(digest))
+        """The artifact's value; a fresh copy for tables, so a component that edits its input harms no one."""
+        with self._memory_lock:
+            entry = self._memory.get(digest)
+            if entry is not None:
+                self._memory.move_to_end(digest)
+        if entry is not None and self.exists(digest):
+            return _fresh(entry[0])
+        path = self.existing_path(digest)
+        value = load_value(path)
+        self._remember(digest, value, sum(p.stat().st_size for p in path.rglob("*") if p.is_file()))
+        return _fresh(value)
+
+    def _remember(self, digest: str, value: Any, size: int) -> None:
+        if size > MEMORY_CACHE_ITEM_BYTES:
+            return
+        with self._memory_lock:
+            if digest in self._memory:
+                return
+            self._memory[digest] = (_fresh(value), size)
+            self._memory_bytes += size
+            while self._memory_bytes > MEMORY_CACHE_BYTES and self._memory:
+                _, (_, dropped) = self._memory.popitem(last=False)
+                self._memory_bytes -= dropped
 
     def meta(self, digest: str) -> dict:
         return read_meta(self.existing_path(digest))
@@ -123,16 +158,34 @@ class ArtifactStore:
 
 def directory_digest(directory: Path) -> str:
     """sha256 over the relative path and bytes of every file, in sorted order."""
+    return _digest_and_size(directory)[0]
+
+
+def _digest_and_size(directory: Path) -> tuple[str, int]:
     hasher = hashlib.sha256()
     directory = Path(directory)
+    size = 0
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         rel = path.relative_to(directory).as_posix().encode()
         hasher.update(len(rel).to_bytes(4, "big") + rel)
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 hasher.update(chunk)
+                size += len(chunk)
         hasher.update(b"\0")
-    return hasher.hexdigest()
+    return hasher.hexdigest(), size
+
+
+def _fresh(value: Any) -> Any:
+    """Tables and plain JSON-like values are copied; models and other objects are shared read-only."""
+    import sys
+
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(value, pandas.DataFrame):
+        return value.copy(deep=True)
+    if isinstance(value, (dict, list)):
+        return copy.deepcopy(value)
+    return value
 
 
 def _is_digest(text: str) -> bool:

@@ -216,14 +216,18 @@ def evaluate(frame: pd.DataFrame, log=print) -> dict:
     """The Metrics value for one scored table: {"task", "metrics", "charts"}."""
     if not isinstance(frame, pd.DataFrame):
         raise ComponentError("Connect the output of Score Model to evaluate it.")
+    import sklearn
+
     task, label, classes = scored_task(frame)
-    if task == "classification":
-        return classification_metrics(frame, label, classes, log)
-    if task == "regression":
-        return regression_metrics(frame, label, log)
-    if task == "clustering":
-        return clustering_metrics(frame, label, log)
-    raise ComponentError(f"Cannot evaluate a model for task {task!r}.")
+    evaluators = {"classification": lambda: classification_metrics(frame, label, classes, log),
+                  "regression": lambda: regression_metrics(frame, label, log),
+                  "clustering": lambda: clustering_metrics(frame, label, log)}
+    if task not in evaluators:
+        raise ComponentError(f"Cannot evaluate a model for task {task!r}.")
+    # The arrays are built here from a checked table; re-validating them in every metric
+    # call costs more than computing the metrics themselves on small tables.
+    with sklearn.config_context(skip_parameter_validation=True):
+        return evaluators[task]()
 
 
 @component(id="evaluate-model", category="Model Scoring and Evaluation",

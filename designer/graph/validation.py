@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import networkx as nx
@@ -49,8 +50,13 @@ def validate(document: Any, catalogue: Mapping[str, ComponentSpec],
     return problems
 
 
+@lru_cache(maxsize=1)
+def _schema_validator() -> Draft202012Validator:
+    return Draft202012Validator(graph_schema())
+
+
 def _schema_problems(document: dict) -> Iterable[Problem]:
-    validator = Draft202012Validator(graph_schema())
+    validator = _schema_validator()
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
         node = None
