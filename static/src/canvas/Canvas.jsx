@@ -1,6 +1,6 @@
 // The pipeline canvas: React Flow nodes and edges derived from the graph document, and every
 // canvas gesture (drop, connect, move, select, quick-add, context menu) turned into a document edit.
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
 import { PipelineNode } from './PipelineNode.jsx';
 import { QuickAdd } from './QuickAdd.jsx';
@@ -9,6 +9,8 @@ import { addNode, connect, connectionProblem, edgeKey, freshNodeId, moveNodes } 
 
 const nodeTypes = { pipeline: PipelineNode };
 export const DRAG_MIME = 'application/x-designer-component';
+// Extra room at the bottom keeps fitted nodes clear of the zoom controls and the minimap.
+export const FIT_VIEW = { padding: { top: '40px', left: '56px', right: '40px', bottom: '136px' }, maxZoom: 1 };
 const STATUS_COLOURS = {
   running: '#3b82f6', queued: '#94a3b8', completed: '#16a34a', cached: '#0d9488', failed: '#dc2626',
   skipped: '#cbd5e1', cancelled: '#f59e0b', idle: '#e2e8f0',
@@ -26,7 +28,28 @@ export function Canvas({
   const refusalTimer = useRef(null);
   const [quickAdd, setQuickAdd] = useState(null);
   const [menu, setMenu] = useState(null);
+  const [compact, setCompact] = useState(false);
+  // Fit only a pipeline that has nodes when opened: on an empty canvas the first drop must not move the view.
+  const [fitOnOpen] = useState(doc.nodes.length > 0);
   const { specOf, colourOf } = catalogue;
+
+  // When the canvas is resized (run panel opened, window resized) a pipeline that was entirely in
+  // view is fitted again, so nothing ends up hidden; a small canvas drops the minimap.
+  useEffect(() => {
+    const element = wrapper.current;
+    let last = element.getBoundingClientRect();
+    const observer = new ResizeObserver(() => {
+      const now = element.getBoundingClientRect();
+      setCompact(now.height < 460);
+      const changed = Math.abs(now.height - last.height) > 24 || Math.abs(now.width - last.width) > 24;
+      if (changed && flow.getNodes().length && wasAllInView(flow, last)) {
+        setTimeout(() => flow.fitView(FIT_VIEW), 0);
+      }
+      last = now;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [flow]);
 
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
@@ -209,8 +232,8 @@ export function Canvas({
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Control', 'Meta']}
         zoomOnDoubleClick={false}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        fitView={fitOnOpen}
+        fitViewOptions={FIT_VIEW}
         minZoom={0.2}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
@@ -218,10 +241,10 @@ export function Canvas({
       >
         <Background gap={20} size={1.2} color="#d5dae3" />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap pannable zoomable position="bottom-right" className="minimap" style={{ width: 168, height: 112 }}
+        {!compact && <MiniMap pannable zoomable position="bottom-right" className="minimap" style={{ width: 150, height: 96 }}
           nodeColor={(n) => STATUS_COLOURS[(n.data.state && n.data.state.status) || 'idle']}
           nodeStrokeColor={(n) => (n.data.errors && n.data.errors.length ? '#dc2626' : '#94a3b8')}
-          nodeBorderRadius={6} maskColor="rgba(241, 245, 249, 0.6)" />
+          nodeBorderRadius={6} maskColor="rgba(241, 245, 249, 0.6)" />}
       </ReactFlow>
       {doc.nodes.length === 0 && (
         <div className="canvas-empty" data-testid="canvas-empty">
@@ -242,4 +265,12 @@ export function Canvas({
       )}
     </div>
   );
+}
+
+function wasAllInView(flow, box) {
+  const bounds = flow.getNodesBounds(flow.getNodes());
+  const { x, y, zoom } = flow.getViewport();
+  const left = bounds.x * zoom + x;
+  const top = bounds.y * zoom + y;
+  return left >= -2 && top >= -2 && left + bounds.width * zoom <= box.width + 2 && top + bounds.height * zoom <= box.height + 2;
 }

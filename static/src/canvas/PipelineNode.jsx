@@ -105,7 +105,7 @@ function PipelineNodeView({ data, selected }) {
       )}
       {hasErrors && (
         <div className="pnode-error" data-testid={`node-error-${node.id}`} title={errors.map((e) => e.message).join('\n')}>
-          {errors[0].message}{errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}
+          {errors.length > 1 ? `${errors.length} problems: ${errors[0].message}` : errors[0].message}
         </div>
       )}
       {node.comment && (

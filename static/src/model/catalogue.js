@@ -4,6 +4,18 @@ import { api } from '../api/client.js';
 
 let cataloguePromise = null;
 
+// The palette lists categories in the order of a pipeline's life; others follow alphabetically.
+const CATEGORY_ORDER = [
+  'data input and output', 'data transformation', 'feature selection', 'machine learning algorithms',
+  'model training', 'model scoring and evaluation', 'computer vision', 'web service',
+];
+
+function categoryRank(name) {
+  const lower = name.toLowerCase();
+  const index = CATEGORY_ORDER.findIndex((c) => lower.startsWith(c));
+  return index === -1 ? CATEGORY_ORDER.length : index;
+}
+
 function loadCatalogue() {
   if (!cataloguePromise) {
     cataloguePromise = api.components().then((data) => {
@@ -24,7 +36,9 @@ function loadCatalogue() {
       return {
         components,
         portTypes: data.port_types || [],
-        categories: categories.map((name) => ({ name, components: index.get(name) })),
+        categories: categories
+          .sort((a, b) => categoryRank(a) - categoryRank(b) || a.localeCompare(b))
+          .map((name) => ({ name, components: index.get(name) })),
         specOf: (id) => byId.get(id) || null,
         colourOf: (type) => colours[type] || '#64748b',
       };

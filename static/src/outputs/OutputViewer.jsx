@@ -4,23 +4,7 @@ import { api, describeError } from '../api/client.js';
 import { Icon } from '../ui/icons.jsx';
 import { TableView } from './TableView.jsx';
 import { MetricsView } from './MetricsView.jsx';
-
-function SummaryView({ summary }) {
-  const entries = Object.entries(summary || {});
-  if (!entries.length) return <div className="muted">No preview for this output type; download it instead.</div>;
-  return (
-    <table className="data-table compact summary-table">
-      <tbody>
-        {entries.map(([key, value]) => (
-          <tr key={key}>
-            <td className="strong">{key}</td>
-            <td className="wrap">{Array.isArray(value) ? value.map(String).join(', ') : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
+import { SummaryView } from './SummaryView.jsx';
 
 export function OutputViewer({ runId, nodeId, port, ports, onPort, onClose }) {
   const [state, setState] = useState({ loading: true, data: null, error: null });

@@ -5,7 +5,7 @@ import { api, describeError } from '../api/client.js';
 import { useComputeTargets } from '../model/catalogue.js';
 import { useValidation } from '../model/useValidation.js';
 import { addNode, emptyDocument, fragmentOf, freshNodeId, moveNodes, pasteFragment, removeElements } from '../model/document.js';
-import { Canvas } from '../canvas/Canvas.jsx';
+import { Canvas, FIT_VIEW } from '../canvas/Canvas.jsx';
 import { layoutPositions } from '../canvas/layout.js';
 import { readClipboard, writeClipboard } from '../canvas/clipboard.js';
 import { Palette } from '../palette/Palette.jsx';
@@ -109,7 +109,7 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
       return internal && internal.measured;
     });
     edit((d) => moveNodes(d, positions));
-    setTimeout(() => flow.fitView({ padding: 0.15, maxZoom: 1, duration: 300 }), 60);
+    setTimeout(() => flow.fitView({ ...FIT_VIEW, duration: 300 }), 60);
   }, [edit, flow]);
 
   const startRun = useCallback(async (body, label) => {
@@ -120,7 +120,6 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
     try {
       const created = await api.submitRun(graphId, body);
       setActiveRunId(created.run_id);
-      setPanelOpen(true);
       setHistoryKey((k) => k + 1);
       toast(label || 'Run submitted', 'success', 2500);
       return true;
@@ -211,7 +210,7 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
       </EditorHeader>
       {conflict && <ConflictBanner onReload={graph.reload} onSaveCopy={saveCopy} />}
       <CommandBar graph={graph} disabled={conflict} validation={validation} exportUrl={api.exportUrl(graphId)}
-        onLayout={layout} onFit={() => flow.fitView({ padding: 0.15, maxZoom: 1, duration: 300 })}
+        onLayout={layout} onFit={() => flow.fitView({ ...FIT_VIEW, duration: 300 })}
         onHelp={() => setDialog('help')} onValidate={validateNow} onSubmit={() => setDialog('submit')} onSelectNode={selectOnly} />
       <div className="editor-main">
         <Palette catalogue={catalogue} onAdd={conflict ? () => {} : addToCentre} />

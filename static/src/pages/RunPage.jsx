@@ -28,7 +28,7 @@ export function RunPage({ runId }) {
   const { run, error } = runState;
   const [selection, setSelection] = useState(NO_SELECTION);
   const [viewer, setViewer] = useState(null);
-  const [panelOpen, setPanelOpen] = useState(true);
+  const [panelOpen, setPanelOpen] = useState(false);
   const doc = useMemo(() => (run && run.document ? normaliseDocument(run.document) : null), [run && run.document]); // eslint-disable-line react-hooks/exhaustive-deps
   const openOutput = useCallback((nodeId, port) => setViewer({ nodeId, port }), []);
 

@@ -2,10 +2,15 @@
 import { promoteParam, setComment, setNodeCompute, setParam, unlinkParam, edgeInto } from '../model/document.js';
 import { ParamRow } from './ParamRow.jsx';
 
-/** The upstream columns for a node: from the node/port feeding its first table input. */
-export function upstreamColumns(doc, node, spec, columns) {
+/**
+ * The upstream columns a parameter can pick from: those of the table feeding the input the
+ * parameter is named after (`left_keys` → input `left`), else of the first connected table input.
+ */
+export function upstreamColumns(doc, node, spec, columns, paramName = '') {
   if (!columns || !spec) return null;
-  const inputs = spec.inputs.filter((i) => i.type === 'DataFrame' || i.type === 'Any');
+  const tables = spec.inputs.filter((i) => i.type === 'DataFrame' || i.type === 'Any');
+  const named = tables.filter((i) => paramName.startsWith(i.name));
+  const inputs = [...named, ...tables.filter((i) => !named.includes(i))];
   for (const input of inputs) {
     const edge = edgeInto(doc, node.id, input.name);
     const cols = edge && columns[edge.source] && columns[edge.source][edge.source_port];
@@ -18,7 +23,6 @@ export function NodeParams({ doc, node, spec, edit, readOnly, columns, errors, c
   const values = node.params || {};
   const nodeErrors = errors || [];
   const problemsFor = (name) => nodeErrors.filter((e) => e.message && e.message.includes(`'${name}'`)).map((e) => e.message);
-  const upstream = upstreamColumns(doc, node, spec, columns);
   const otherProblems = nodeErrors.filter((e) => !(spec && spec.params.some((p) => e.message && e.message.includes(`'${p.name}'`))));
 
   return (
@@ -38,7 +42,7 @@ export function NodeParams({ doc, node, spec, edit, readOnly, columns, errors, c
             key={param.name}
             param={param}
             value={values[param.name] !== undefined ? values[param.name] : param.default}
-            columns={upstream}
+            columns={upstreamColumns(doc, node, spec, columns, param.name)}
             problems={problemsFor(param.name)}
             readOnly={readOnly}
             pipelineParameters={doc.parameters}

@@ -2,7 +2,7 @@
 // live per-epoch metrics chart, and the graph's run history.
 import { useEffect, useRef, useState } from 'react';
 import { Icon } from '../ui/icons.jsx';
-import { StatusBadge, formatDuration, formatSeconds } from '../ui/StatusBadge.jsx';
+import { StatusBadge, formatDuration, formatNumber, formatSeconds } from '../ui/StatusBadge.jsx';
 import { runHref } from '../ui/router.js';
 import { EpochChart } from './EpochChart.jsx';
 import { RunHistory } from './RunHistory.jsx';
@@ -16,8 +16,23 @@ function LogView({ text }) {
   return <pre className="log-view" ref={box} data-testid="node-log">{text}</pre>;
 }
 
+function FinalMetrics({ values }) {
+  const entries = Object.entries(values).filter(([, v]) => typeof v === 'number');
+  if (!entries.length) return null;
+  return (
+    <table className="data-table compact final-metrics">
+      <thead><tr><th>Metric</th><th className="num">Value</th></tr></thead>
+      <tbody>
+        {entries.map(([name, value]) => (
+          <tr key={name}><td>{name}</td><td className="num" data-testid={`run-metric-${name}`}>{formatNumber(value)}</td></tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function RunPanel({ runState, selectedNodeId, doc, graphId, onCancel, onSelectNode, onShowRun, historyKey, open, setOpen }) {
-  const { run, logs, epochs, loadLog, loadMetrics } = runState;
+  const { run, logs, epochs, finals, loadLog, loadMetrics } = runState;
   const [tab, setTab] = useState(graphId ? 'history' : 'overview');
   const runId = run ? run.run_id : null;
   const nodeState = run && selectedNodeId && run.nodes ? run.nodes[selectedNodeId] : null;
@@ -39,6 +54,7 @@ export function RunPanel({ runState, selectedNodeId, doc, graphId, onCancel, onS
   ];
   const chooseTab = (key) => { setTab(key); setOpen(true); };
   const nodeEpochs = selectedNodeId ? epochs[selectedNodeId] : null;
+  const nodeFinal = selectedNodeId ? (finals[selectedNodeId] || (nodeState && nodeState.metrics)) : null;
 
   return (
     <section className={`run-panel${open ? ' open' : ''}`} data-testid="run-panel">
@@ -105,8 +121,12 @@ export function RunPanel({ runState, selectedNodeId, doc, graphId, onCancel, onS
           {tab === 'metrics' && (
             !run ? <div className="empty-panel">Training curves appear here while a model trains.</div>
               : !selectedNodeId ? <div className="empty-panel">Select a training node to see its loss and accuracy per epoch.</div>
-                : (nodeEpochs && nodeEpochs.length ? <EpochChart events={nodeEpochs} />
-                  : <div className="empty-panel">No per-epoch metrics from <span className="mono">{selectedNodeId}</span>.</div>)
+                : (nodeEpochs && nodeEpochs.length) || nodeFinal ? (
+                  <div className="metrics-pane">
+                    {nodeEpochs && nodeEpochs.length > 0 && <div className="metrics-pane-chart"><EpochChart events={nodeEpochs} /></div>}
+                    {nodeFinal && <FinalMetrics values={nodeFinal} />}
+                  </div>
+                ) : <div className="empty-panel">No metrics from <span className="mono">{selectedNodeId}</span>.</div>
           )}
           {tab === 'history' && graphId && (
             <RunHistory graphId={graphId} refreshKey={historyKey} activeRunId={runId} onShowRun={onShowRun} />

@@ -12,6 +12,7 @@ export function useRun(runId) {
   const [error, setError] = useState(null);
   const [logs, setLogs] = useState({});
   const [epochs, setEpochs] = useState({});
+  const [finals, setFinals] = useState({});
   const statusRef = useRef(null);
 
   const refresh = useCallback(async () => {
@@ -32,6 +33,7 @@ export function useRun(runId) {
     setRun(null);
     setLogs({});
     setEpochs({});
+    setFinals({});
     statusRef.current = null;
     if (!runId) return undefined;
     refresh();
@@ -43,8 +45,13 @@ export function useRun(runId) {
       } else if (name === 'node.log') {
         setLogs((l) => ({ ...l, [payload.node_id]: (l[payload.node_id] || '') + (payload.text || '') }));
       } else if (name === 'node.metrics') {
+        // Per-epoch values (with "epoch" or "step") feed the training chart; others are final metrics.
         const { run_id: _r, node_id: nodeId, ...values } = payload;
-        setEpochs((m) => ({ ...m, [nodeId]: [...(m[nodeId] || []), values] }));
+        if (typeof values.epoch === 'number' || typeof values.step === 'number') {
+          setEpochs((m) => ({ ...m, [nodeId]: [...(m[nodeId] || []), values] }));
+        } else {
+          setFinals((m) => ({ ...m, [nodeId]: { ...(m[nodeId] || {}), ...values } }));
+        }
       } else {
         setRun((r) => (r ? applyNodeEvent(r, name, payload) : r));
         if (name === 'node.status' && (payload.status === 'completed' || payload.status === 'cached')) {
@@ -76,14 +83,15 @@ export function useRun(runId) {
     if (!runId || !nodeId) return;
     try {
       const data = await api.nodeMetrics(runId, nodeId);
-      const events = data.events || [];
+      const events = (data.events || []).filter((e) => typeof e.epoch === 'number' || typeof e.step === 'number');
       setEpochs((m) => ((m[nodeId] || []).length > events.length ? m : { ...m, [nodeId]: events }));
+      if (data.final && typeof data.final === 'object') setFinals((m) => ({ ...m, [nodeId]: data.final }));
     } catch {
       // No metrics for this node.
     }
   }, [runId]);
 
-  return { run, error, logs, epochs, refresh, loadLog, loadMetrics };
+  return { run, error, logs, epochs, finals, refresh, loadLog, loadMetrics };
 }
 
 function applyNodeEvent(run, name, payload) {
