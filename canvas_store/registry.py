@@ -1,0 +1,111 @@
+"""Compute targets and the model registry: named things a run uses or produces."""
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from canvas_store.db import Database, iso, utcnow
+from canvas_store.errors import Conflict, NotFound
+from canvas_store.models import ComputeTarget, RegisteredModel
+
+#: Concurrent registrations of one name race for the next version; the loser retries.
+REGISTER_ATTEMPTS = 5
+
+
+class ComputeTargetRecords:
+    _db: Database
+
+    def list_compute_targets(self) -> list[dict]:
+        with self._db.read() as session:
+            return [_target_dict(t) for t in
+                    session.scalars(select(ComputeTarget).order_by(ComputeTarget.name))]
+
+    def get_compute_target(self, name: str) -> dict:
+        with self._db.read() as session:
+            target = session.get(ComputeTarget, name)
+            if target is None:
+                raise NotFound("compute target", name)
+            return _target_dict(target)
+
+    def add_compute_target(self, name: str, kind: str, settings: dict,
+                           status: str = "unknown") -> dict:
+        now = utcnow()
+        target = ComputeTarget(name=name, kind=kind, settings=dict(settings or {}), status=status,
+                               created_at=now, updated_at=now)
+        try:
+            with self._db.write() as session:
+                if session.get(ComputeTarget, name) is not None:
+                    raise Conflict(f"compute target {name!r} already exists")
+                session.add(target)
+        except IntegrityError as error:
+            raise Conflict(f"compute target {name!r} already exists") from error
+        return _target_dict(target)
+
+    def remove_compute_target(self, name: str) -> None:
+        with self._db.write() as session:
+            removed = session.execute(
+                delete(ComputeTarget).where(ComputeTarget.name == name)).rowcount
+        if not removed:
+            raise NotFound("compute target", name)
+
+    def set_compute_status(self, name: str, status: str) -> None:
+        with self._db.write() as session:
+            changed = session.execute(
+                update(ComputeTarget).where(ComputeTarget.name == name)
+                .values(status=status, updated_at=utcnow())).rowcount
+        if not changed:
+            raise NotFound("compute target", name)
+
+
+class ModelRegistry:
+    _db: Database
+
+    def register_model(self, name: str, artifact_digest: str, *, run_id: str | None = None,
+                       node_id: str | None = None, tags: dict | None = None) -> dict:
+        """Record the next version of model `name` (1 for a new name)."""
+        for attempt in range(REGISTER_ATTEMPTS):
+            try:
+                with self._db.write() as session:
+                    latest = session.scalar(select(func.max(RegisteredModel.version))
+                                            .where(RegisteredModel.name == name))
+                    model = RegisteredModel(name=name, version=(latest or 0) + 1,
+                                            digest=artifact_digest, tags=dict(tags or {}),
+                                            run_id=run_id, node_id=node_id, created_at=utcnow())
+                    session.add(model)
+                return _model_dict(model)
+            except IntegrityError:
+                if attempt == REGISTER_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def get_model(self, name: str, version: int | None = None) -> dict:
+        """One version of a model, the latest when `version` is None."""
+        query = select(RegisteredModel).where(RegisteredModel.name == name)
+        if version is None:
+            query = query.order_by(RegisteredModel.version.desc()).limit(1)
+        else:
+            query = query.where(RegisteredModel.version == int(version))
+        with self._db.read() as session:
+            model = session.scalars(query).first()
+            if model is None:
+                raise NotFound("model", name if version is None else f"{name}:{version}")
+            return _model_dict(model)
+
+    def list_models(self) -> list[dict]:
+        """Every version of every model, by name, newest version first."""
+        with self._db.read() as session:
+            return [_model_dict(m) for m in session.scalars(
+                select(RegisteredModel)
+                .order_by(RegisteredModel.name, RegisteredModel.version.desc()))]
+
+
+def _target_dict(target: ComputeTarget) -> dict:
+    return {"name": target.name, "kind": target.kind, "settings": target.settings or {},
+            "status": target.status, "created_at": iso(target.created_at),
+            "updated_at": iso(target.updated_at)}
+
+
+def _model_dict(model: RegisteredModel) -> dict:
+    return {"name": model.name, "version": model.version, "digest": model.digest,
+            "tags": model.tags or {}, "run_id": model.run_id, "node_id": model.node_id,
+            "created_at": iso(model.created_at)}
