@@ -124,8 +124,12 @@ class RunRecords:
             return
         try:
             with self._db.write() as session:
-                for node_id, fields in fields_by_node.items():
-                    self._upsert_node(session, run_id, node_id, fields)
+                upsert = UPSERT_DIALECTS.get(self._db.dialect)
+                if upsert is not None:
+                    self._upsert_nodes_grouped(session, upsert, run_id, fields_by_node)
+                else:
+                    for node_id, fields in fields_by_node.items():
+                        self._upsert_node(session, run_id, node_id, fields)
                 if logs:
                     session.execute(insert(RunNodeLog.__table__), logs)
                 if events:
@@ -133,6 +137,22 @@ class RunRecords:
         except IntegrityError as error:
             # The only reference a node row has is its run.
             raise NotFound("run", run_id) from error
+
+    @staticmethod
+    def _upsert_nodes_grouped(session, upsert, run_id: str, fields_by_node: dict[str, dict]) -> None:
+        """One executemany upsert per distinct set of fields: a 500-node batch is a handful of statements."""
+        groups: dict[tuple, list[dict]] = {}
+        for node_id, fields in fields_by_node.items():
+            groups.setdefault(tuple(sorted(fields)), []).append({"run_id": run_id, "node_id": node_id, **fields})
+        keys = [NODES.c.run_id, NODES.c.node_id]
+        for names, rows in groups.items():
+            statement = upsert(NODES)
+            if names:
+                statement = statement.on_conflict_do_update(
+                    index_elements=keys, set_={k: statement.excluded[k] for k in names})
+            else:
+                statement = statement.on_conflict_do_nothing(index_elements=keys)
+            session.execute(statement, rows)
 
     def _upsert_node(self, session, run_id: str, node_id: str, fields: dict[str, Any]) -> None:
         upsert = UPSERT_DIALECTS.get(self._db.dialect)
