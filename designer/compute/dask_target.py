@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,7 @@ class DaskTarget(ComputeTarget):
         self._connect_lock = threading.Lock()
         self._lock = threading.Lock()
         self._jobs: dict[str, _Job] = {}
-        self._cancelled_runs: set[str] = set()
+        self._cancelled_runs: OrderedDict[str, None] = OrderedDict()
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._dispatcher: threading.Thread | None = None
         self._devices: tuple[float, dict] | None = None
@@ -100,7 +101,9 @@ class DaskTarget(ComputeTarget):
 
     def cancel_run(self, run_id: str) -> None:
         with self._lock:
-            self._cancelled_runs.add(run_id)
+            self._cancelled_runs[run_id] = None
+            while len(self._cancelled_runs) > 1000:
+                self._cancelled_runs.popitem(last=False)
             jobs = [job for job in self._jobs.values() if job.task.run_id == run_id]
             client = self._client
         for job in jobs:  # the node is cancelled now; the cluster is told in the background

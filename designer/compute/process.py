@@ -199,6 +199,8 @@ class ProcessTarget(ComputeTarget):
                 worker.process.kill()
                 worker.process.join(1)
             worker.conn.close()
+        self._wake_reader.close()
+        self._wake_writer.close()
         for job in jobs:
             if not job.future.done():
                 job.future.set_exception(TargetUnavailable(f"compute target '{self.name}' was closed"))
@@ -294,6 +296,10 @@ class ProcessTarget(ComputeTarget):
                     job.report(event_kind, payload)
                 except Exception:  # a broken listener must not stop the pool
                     pass
+            return
+        if kind == "devices":
+            with self._lock:
+                worker.devices = list(message[1])
             return
         if kind == "ready":
             with self._changed:

@@ -2,6 +2,7 @@
 
 Messages on the worker's pipe, child to parent:
     ("ready", pid, devices)          once, when warm
+    ("devices", devices)             when GPUs become visible (a component imported torch)
     ("event", token, kind, payload)  progress / log / metrics of the running task
     ("done", token, NodeOutcome)
     ("error", token, PortableError)
@@ -89,9 +90,14 @@ def worker_main(conn, cancel_flag, sys_path: list[str]) -> None:
         with send_lock:
             conn.send(message)
 
-    send(("ready", os.getpid(), local_devices()))
-    devices = None
+    devices = tuple(local_devices())
+    torch_seen = "torch" in sys.modules
+    send(("ready", os.getpid(), list(devices)))
     while True:
+        if not torch_seen and "torch" in sys.modules:
+            # local_devices never imports torch; once a component has, GPUs can be seen and offered.
+            torch_seen, devices = True, tuple(local_devices())
+            send(("devices", list(devices)))
         try:
             message = conn.recv()
         except (EOFError, OSError):  # the parent is gone
@@ -99,7 +105,6 @@ def worker_main(conn, cancel_flag, sys_path: list[str]) -> None:
         if message is None:
             return
         token, shipped = message
-        devices = devices or tuple(local_devices())
 
         def report(kind: str, payload: dict, token=token) -> None:
             try:
