@@ -61,6 +61,11 @@ class TargetRegistry:
             self._targets[name] = target
             return target
 
+    def built(self, name: str) -> ComputeTarget | None:
+        """The target if it was already built (listing targets must not connect to clusters)."""
+        with self._lock:
+            return self._targets.get(name)
+
     def names(self) -> list[str]:
         return ["local"] + sorted(n for n in self._records() if n != "local")
 

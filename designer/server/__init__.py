@@ -102,7 +102,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, home=None, db=None, load_ex
     designer = app.extensions[EXTENSION]
     try:
         if load_examples:
-            imported = import_examples(designer.store)
+            imported = import_examples(designer.store, record=designer.home.path / "examples-imported.json")
             if imported:
                 print(f"loaded {len(imported)} example pipeline(s): {', '.join(imported)}", flush=True)
         try:

@@ -21,7 +21,7 @@ WORKER_SETTINGS = ("workers", "local_workers")
 
 def _devices(designer, name: str) -> list[str] | None:
     # Building a target may connect to a cluster, so devices are only shown for targets already in use.
-    built = getattr(designer.targets, "_targets", {}).get(name)
+    built = designer.targets.built(name)
     try:
         return built.devices() if built is not None else None
     except Exception:  # an unreachable cluster must not break the listing

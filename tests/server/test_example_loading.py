@@ -44,3 +44,12 @@ def test_a_user_graph_with_an_example_name_is_left_alone(designer, tmp_path, iri
 
 def test_a_missing_examples_folder_imports_nothing(designer, tmp_path):
     assert load_examples(designer.store, tmp_path / "absent") == []
+
+
+def test_an_example_the_user_deleted_stays_deleted_after_a_restart(designer, tmp_path):
+    record = tmp_path / "examples-imported.json"
+    imported = load_examples(designer.store, REPO / "examples", record=record)
+    victim = designer.store.find_graph_by_name(imported[0])
+    designer.store.delete_graph(victim["id"])
+    assert load_examples(designer.store, REPO / "examples", record=record) == []
+    assert designer.store.find_graph_by_name(imported[0]) is None
