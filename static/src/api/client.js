@@ -78,7 +78,7 @@ export const api = {
 export function describeError(error) {
   if (!(error instanceof ApiError)) return String(error && error.message ? error.message : error);
   const errors = error.details && Array.isArray(error.details.errors) ? error.details.errors : [];
-  if (errors.length) {
+  if (errors.length && !errors.some((e) => e.message && error.message.includes(e.message))) {
     const first = errors.slice(0, 3).map((e) => (e.node ? `${e.node}${e.port ? `.${e.port}` : ''}: ${e.message}` : e.message));
     return `${error.message} — ${first.join('; ')}${errors.length > 3 ? ` (+${errors.length - 3} more)` : ''}`;
   }

@@ -1,5 +1,5 @@
 // The editor workspace: palette, canvas, parameter panel and run panel around one graph document.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { api, describeError } from '../api/client.js';
 import { useComputeTargets } from '../model/catalogue.js';
@@ -13,13 +13,14 @@ import { SidePanel } from '../panel/SidePanel.jsx';
 import { RunPanel } from '../run/RunPanel.jsx';
 import { SubmitDialog } from '../run/SubmitDialog.jsx';
 import { isActive, useRun } from '../run/useRun.js';
-import { OutputViewer } from '../outputs/OutputViewer.jsx';
 import { DeployActions } from '../deploy/DeployActions.jsx';
 import { HelpOverlay } from '../ui/HelpOverlay.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { graphHref, navigate } from '../ui/router.js';
 import { CommandBar, ConflictBanner, EditorHeader } from './EditorToolbar.jsx';
 import { useEditorShortcuts } from './useEditorShortcuts.js';
+
+const OutputViewer = lazy(() => import('../outputs/OutputViewer.jsx').then((m) => ({ default: m.OutputViewer })));
 
 const NO_SELECTION = { nodes: [], edges: [] };
 
@@ -229,8 +230,8 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
       )}
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
       {viewer && run && (
-        <OutputViewer runId={run.run_id} nodeId={viewer.nodeId} port={viewer.port} ports={viewerPorts}
-          onPort={(port) => setViewer((v) => ({ ...v, port }))} onClose={() => setViewer(null)} />
+        <Suspense fallback={null}><OutputViewer runId={run.run_id} nodeId={viewer.nodeId} port={viewer.port} ports={viewerPorts}
+          onPort={(port) => setViewer((v) => ({ ...v, port }))} onClose={() => setViewer(null)} /></Suspense>
       )}
     </div>
   );

@@ -1,6 +1,6 @@
 // A past (or running) run, #/runs/<run_id>: the graph exactly as it was submitted, read-only,
 // with each node's status and outputs.
-import { useCallback, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useMemo, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { api, describeError } from '../api/client.js';
@@ -10,13 +10,14 @@ import { Canvas } from '../canvas/Canvas.jsx';
 import { SidePanel } from '../panel/SidePanel.jsx';
 import { RunPanel } from '../run/RunPanel.jsx';
 import { isActive, useRun } from '../run/useRun.js';
-import { OutputViewer } from '../outputs/OutputViewer.jsx';
 import { StatusBadge, formatDuration, relativeTime } from '../ui/StatusBadge.jsx';
 import { Icon } from '../ui/icons.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { graphHref } from '../ui/router.js';
 import { AppHeader } from './AppHeader.jsx';
 import { PageMessage } from './EditorPage.jsx';
+
+const OutputViewer = lazy(() => import('../outputs/OutputViewer.jsx').then((m) => ({ default: m.OutputViewer })));
 
 const NO_SELECTION = { nodes: [], edges: [] };
 const noEdit = () => {};
@@ -94,8 +95,8 @@ export function RunPage({ runId }) {
             errorsByNode={null} computeTargets={[]} runId={run.run_id} runNodes={run.nodes} onOpenOutput={openOutput} preferOutputs />
         </div>
         {viewer && (
-          <OutputViewer runId={run.run_id} nodeId={viewer.nodeId} port={viewer.port} ports={viewerPorts}
-            onPort={(port) => setViewer((v) => ({ ...v, port }))} onClose={() => setViewer(null)} />
+          <Suspense fallback={null}><OutputViewer runId={run.run_id} nodeId={viewer.nodeId} port={viewer.port} ports={viewerPorts}
+            onPort={(port) => setViewer((v) => ({ ...v, port }))} onClose={() => setViewer(null)} /></Suspense>
         )}
       </div>
     </ReactFlowProvider>

@@ -1,6 +1,7 @@
 // The selected node's settings: description, parameters, comment and compute override.
 import { promoteParam, setComment, setNodeCompute, setParam, unlinkParam, edgeInto } from '../model/document.js';
 import { ParamRow } from './ParamRow.jsx';
+import { RichText } from '../ui/RichText.jsx';
 
 /**
  * The upstream columns a parameter can pick from: those of the table feeding the input the
@@ -27,7 +28,7 @@ export function NodeParams({ doc, node, spec, edit, readOnly, columns, errors, c
 
   return (
     <div className="panel-section-list">
-      {spec && spec.description && <p className="component-description">{spec.description}</p>}
+      {spec && spec.description && <p className="component-description"><RichText text={spec.description} /></p>}
       {otherProblems.length > 0 && (
         <div className="callout callout-error small">
           {otherProblems.map((e, i) => <div key={i}>{e.port ? <strong>{e.port}: </strong> : null}{e.message}</div>)}

@@ -1,5 +1,6 @@
 // One parameter in the panel: label, the widget its spec asks for, promote/unlink, inline problems.
 import { Icon } from '../ui/icons.jsx';
+import { RichText } from '../ui/RichText.jsx';
 import { isParamRef } from '../model/document.js';
 import { BoolField, ChoiceField, CodeField, ColumnField, ColumnsField, NumberField, TextField } from './fields.jsx';
 
@@ -47,7 +48,7 @@ export function ParamRow({ param, value, columns, problems, readOnly, onChange, 
           )}
         </div>
       ) : widgetFor(param, { value, onChange, testId, disabled: readOnly, columns })}
-      {param.description && !linked && <div className="field-hint">{param.description}</div>}
+      {param.description && !linked && <div className="field-hint"><RichText text={param.description} /></div>}
       {problems.map((p) => <div key={p} className="field-problem">{p}</div>)}
     </div>
   );

@@ -38,10 +38,10 @@ export function ChoiceField({ param, value, onChange, testId, disabled }) {
   const choices = param.choices || [];
   const known = choices.some((c) => c === value);
   return (
-    <select className="input" value={known ? String(choices.indexOf(value)) : ''} data-testid={testId} disabled={disabled}
-      onChange={(e) => onChange(choices[Number(e.target.value)])}>
+    <select className="input" value={known ? String(value) : ''} data-testid={testId} disabled={disabled}
+      onChange={(e) => onChange(choices.find((c) => String(c) === e.target.value))}>
       {!known && <option value="">{value === undefined || value === null ? '— choose —' : String(value)}</option>}
-      {choices.map((c, i) => <option key={String(c)} value={String(i)}>{String(c)}</option>)}
+      {choices.map((c) => <option key={String(c)} value={String(c)}>{String(c)}</option>)}
     </select>
   );
 }
@@ -73,11 +73,10 @@ export function ColumnField({ value, onChange, testId, disabled, columns }) {
   if (!columns || !columns.length || typing) {
     return (
       <>
-        <input type="text" className="input" value={text} placeholder="Column name" data-testid={testId} disabled={disabled}
+        <input type="text" className="input" value={text} data-testid={testId} disabled={disabled}
+          placeholder={columns && columns.length ? 'Column name' : 'Column name (run once to pick from a list)'}
           onChange={(e) => onChange(e.target.value)} />
-        {!columns || !columns.length
-          ? <div className="field-hint">Run the pipeline once to pick from the upstream columns.</div>
-          : <button type="button" className="link-btn" onClick={() => setTyping(false)}>Pick from list</button>}
+        {columns && columns.length > 0 && <button type="button" className="link-btn" onClick={() => setTyping(false)}>Pick from list</button>}
       </>
     );
   }

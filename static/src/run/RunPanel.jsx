@@ -1,12 +1,14 @@
 // The bottom run panel: run status and cancel, the node overview, the selected node's log and
 // live per-epoch metrics chart, and the graph's run history.
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { Icon } from '../ui/icons.jsx';
 import { StatusBadge, formatDuration, formatNumber, formatSeconds } from '../ui/StatusBadge.jsx';
 import { runHref } from '../ui/router.js';
-import { EpochChart } from './EpochChart.jsx';
 import { RunHistory } from './RunHistory.jsx';
 import { isActive } from './useRun.js';
+
+// Chart.js loads only when a chart is first shown.
+const EpochChart = lazy(() => import('./EpochChart.jsx').then((m) => ({ default: m.EpochChart })));
 
 function LogView({ text }) {
   const box = useRef(null);
@@ -123,7 +125,7 @@ export function RunPanel({ runState, selectedNodeId, doc, graphId, onCancel, onS
               : !selectedNodeId ? <div className="empty-panel">Select a training node to see its loss and accuracy per epoch.</div>
                 : (nodeEpochs && nodeEpochs.length) || nodeFinal ? (
                   <div className="metrics-pane">
-                    {nodeEpochs && nodeEpochs.length > 0 && <div className="metrics-pane-chart"><EpochChart events={nodeEpochs} /></div>}
+                    {nodeEpochs && nodeEpochs.length > 0 && <div className="metrics-pane-chart"><Suspense fallback={<div className="muted small">Loading chart…</div>}><EpochChart events={nodeEpochs} /></Suspense></div>}
                     {nodeFinal && <FinalMetrics values={nodeFinal} />}
                   </div>
                 ) : <div className="empty-panel">No metrics from <span className="mono">{selectedNodeId}</span>.</div>
