@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
 
-from canvas_store.repository import NotFound
 from components.spec import ComponentError
 from components.web_service import PayloadError, parse_schema
 from designer.server.app_state import EXTENSION, current_designer
@@ -120,6 +119,16 @@ def rotate_endpoint_key(name: str):
 
 # ---------------------------------------------------------------- scoring (/endpoints)
 
+def _loaded(name: str):
+    """The warm runtime; an endpoint whose graph no longer loads (a deleted artifact) is marked and is a 503."""
+    try:
+        return runtimes().get(name)
+    except DeploymentError as exc:
+        current_designer().store.set_endpoint_status(name, "unhealthy")
+        raise ApiError(503, "endpoint-unavailable", f"endpoint '{name}' cannot be loaded: {exc.message}",
+                       exc.details) from None
+
+
 @blueprint.post("/endpoints/<name>/score")
 def score(name: str):
     key = bearer_key()
@@ -127,11 +136,7 @@ def score(name: str):
     if not pool.check_key(name, key):
         current_designer().store.get_endpoint(name)  # an unknown endpoint is a 404, not a 401
         return unauthorized("endpoint", key is not None)
-    try:
-        endpoint = pool.get(name)
-    except DeploymentError as exc:
-        raise ApiError(503, "endpoint-unavailable", f"endpoint '{name}' cannot be loaded: {exc.message}",
-                       exc.details) from None
+    endpoint = _loaded(name)
     body = json_body()
     try:
         shape, tables = parse_request(body, endpoint)
@@ -146,10 +151,5 @@ def score(name: str):
 
 @blueprint.get("/endpoints/<name>/swagger.json")
 def swagger(name: str):
-    try:
-        endpoint = runtimes().get(name)
-    except NotFound:
-        raise
-    except DeploymentError as exc:
-        raise ApiError(503, "endpoint-unavailable", exc.message, exc.details) from None
+    endpoint = _loaded(name)
     return openapi_document(endpoint, url_for("endpoints_api.score", name=name, _external=True))

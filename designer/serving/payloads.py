@@ -15,11 +15,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from components.models import ASSIGNMENTS, SCORED_LABELS, SCORED_PROBABILITIES
 from components.web_service import PayloadError
 from designer.serving.endpoint import MAX_ROWS, Endpoint
 
 DESIGNER, AZURE = "designer", "azure"
+_PLAIN = frozenset({str, int, bool})
 
 
 def parse_request(body: Any, endpoint: Endpoint, *, max_rows: int = MAX_ROWS) -> tuple[str, dict]:
@@ -30,9 +33,13 @@ def parse_request(body: Any, endpoint: Endpoint, *, max_rows: int = MAX_ROWS) ->
         inputs = body["Inputs"]
         if not isinstance(inputs, dict):
             raise PayloadError('"Inputs" must be an object of input name: [row, ...]')
-        parameters = body.get("GlobalParameters", {})
-        if parameters not in (None, {}) and not isinstance(parameters, dict):
+        parameters = body.get("GlobalParameters") or {}
+        if not isinstance(parameters, dict):
             raise PayloadError('"GlobalParameters" must be an object')
+        if parameters:
+            # A real-time graph's parameters were fixed to the training run's values when it was made.
+            raise PayloadError(f"this endpoint takes no global parameters (got {sorted(parameters)[0]!r})",
+                               code="unknown-parameter")
         names = [i.name for i in endpoint.inputs]
         unknown = [k for k in inputs if k not in names]
         if unknown:
@@ -68,8 +75,8 @@ def predictions(table) -> list:
         labels = _plain_list(table[SCORED_LABELS])
         classes = [c[len(SCORED_PROBABILITIES):] for c in probability_columns]
         probabilities = [_plain_list(table[c]) for c in probability_columns]
-        return [{"label": label, "probabilities": {cls: values[i] for cls, values in zip(classes, probabilities)}}
-                for i, label in enumerate(labels)]
+        return [{"label": label, "probabilities": dict(zip(classes, row))}
+                for label, *row in zip(labels, *probabilities)]
     if SCORED_LABELS in columns:
         return _plain_list(table[SCORED_LABELS])
     if ASSIGNMENTS in columns:
@@ -88,8 +95,12 @@ def _plain_list(series) -> list:
     values = series.tolist()
     kind = series.dtype.kind
     if kind == "f":
+        if np.isfinite(series.to_numpy()).all():
+            return values
         return [v if math.isfinite(v) else None for v in values]
     if kind in "iub":
+        return values
+    if set(map(type, values)) <= _PLAIN:  # text labels: nothing to convert
         return values
     out = []
     for value in values:

@@ -155,6 +155,7 @@ def test_the_label_column_is_not_an_input(client, iris):
     ({"Inputs": {"input1": [IRIS_ROW]}}, "unknown-input"),
     ({"Inputs": {}}, "missing-input"),
     ({"Inputs": [IRIS_ROW]}, "bad-payload"),
+    ({"Inputs": {"WebServiceInput0": [IRIS_ROW]}, "GlobalParameters": {"threshold": 1}}, "unknown-parameter"),
 ])
 def test_empty_oversize_and_misshapen_payloads_are_400(client, iris, body, code):
     response = score(client, iris[0], body, iris[1])
@@ -209,3 +210,15 @@ def test_an_endpoint_survives_a_restart(trained, iris):
         assert score(client, iris[0], {"data": [IRIS_ROW]}, "wrong").status_code == 401
     finally:
         close_app(restarted)
+
+
+def test_an_endpoint_whose_model_went_missing_is_503_and_marked_unhealthy(client, trained):
+    import copy
+
+    graph = client.get(f"/api/graphs/{trained.inference_graph('iris-classification', 'realtime')}").get_json()
+    document = copy.deepcopy(graph["document"])
+    next(n for n in document["nodes"] if n["component"] == "trained-model")["params"] = {"digest": "0" * 64}
+    key = trained.designer.store.create_endpoint("iris-broken", graph["id"], graph["revision"], document)["key"]
+    response = score(client, "iris-broken", {"data": [IRIS_ROW]}, key)
+    assert response.status_code == 503 and error_of(response)["code"] == "endpoint-unavailable"
+    assert client.get("/api/endpoints/iris-broken").get_json()["status"] == "unhealthy"
