@@ -192,7 +192,8 @@ export function Canvas({
   const onDoubleClick = useCallback((event) => {
     if (readOnly || !event.target.classList || !event.target.classList.contains('react-flow__pane')) return;
     const box = wrapper.current.getBoundingClientRect();
-    setQuickAdd({ client: { x: event.clientX, y: event.clientY }, local: { x: event.clientX - box.left, y: event.clientY - box.top } });
+    const local = clampInto(box, event.clientX - box.left, event.clientY - box.top, 310, 360);
+    setQuickAdd({ client: { x: event.clientX, y: event.clientY }, local });
   }, [readOnly]);
 
   const onNodeContextMenu = useCallback((event, node) => {
@@ -200,7 +201,7 @@ export function Canvas({
     if (readOnly) return;
     const box = wrapper.current.getBoundingClientRect();
     if (!selectedNodes.has(node.id)) setSelection({ nodes: [node.id], edges: [] });
-    setMenu({ nodeId: node.id, x: event.clientX - box.left, y: event.clientY - box.top });
+    setMenu({ nodeId: node.id, ...clampInto(box, event.clientX - box.left, event.clientY - box.top, 210, 170) });
   }, [selectedNodes, setSelection, readOnly]);
 
   const onMouseMove = useCallback((event) => {
@@ -241,7 +242,7 @@ export function Canvas({
       >
         <Background gap={20} size={1.2} color="#d5dae3" />
         <Controls showInteractive={false} position="bottom-left" />
-        {!compact && <MiniMap pannable zoomable position="bottom-right" className="minimap" style={{ width: 150, height: 96 }}
+        {!compact && doc.nodes.length > 0 && <MiniMap pannable zoomable position="bottom-right" className="minimap" style={{ width: 150, height: 96 }}
           nodeColor={(n) => STATUS_COLOURS[(n.data.state && n.data.state.status) || 'idle']}
           nodeStrokeColor={(n) => (n.data.errors && n.data.errors.length ? '#dc2626' : '#94a3b8')}
           nodeBorderRadius={6} maskColor="rgba(241, 245, 249, 0.6)" />}
@@ -273,4 +274,8 @@ function wasAllInView(flow, box) {
   const left = bounds.x * zoom + x;
   const top = bounds.y * zoom + y;
   return left >= -2 && top >= -2 && left + bounds.width * zoom <= box.width + 2 && top + bounds.height * zoom <= box.height + 2;
+}
+
+function clampInto(box, x, y, width, height) {
+  return { x: Math.max(8, Math.min(x, box.width - width - 8)), y: Math.max(8, Math.min(y, box.height - height - 8)) };
 }

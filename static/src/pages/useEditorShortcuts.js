@@ -34,7 +34,10 @@ export function useEditorShortcuts(handlers) {
         event.preventDefault();
         h.deleteSelection();
       } else if (mod && key === 'c') {
-        if (window.getSelection && String(window.getSelection())) return;
+        // Copying selected text (a log, a description) keeps the browser's copy.
+        const text = window.getSelection && window.getSelection();
+        const anchor = text && text.anchorNode && (text.anchorNode.nodeType === 1 ? text.anchorNode : text.anchorNode.parentElement);
+        if (String(text) && !(anchor && anchor.closest('.react-flow'))) return;
         h.copy();
       } else if (mod && key === 'v') {
         event.preventDefault();
