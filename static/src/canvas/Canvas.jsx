@@ -54,23 +54,30 @@ export function Canvas({
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
 
-  const nodes = useMemo(() => doc.nodes.map((node) => ({
-    id: node.id,
-    type: 'pipeline',
-    position: dragging[node.id] || node.position,
-    selected: selectedNodes.has(node.id),
-    measured: measured[node.id],
-    deletable: false,
-    data: {
-      node,
-      spec: specOf(node.component),
-      state: runNodes ? runNodes[node.id] : null,
-      errors: errorsByNode ? errorsByNode[node.id] : null,
-      colourOf,
-      onOpenOutput,
-      readOnly,
-    },
-  })), [doc.nodes, dragging, selectedNodes, measured, specOf, runNodes, errorsByNode, colourOf, onOpenOutput, readOnly]);
+  // Node data objects are reused while their inputs are unchanged, so dragging one node
+  // does not re-render every other node.
+  const dataCache = useRef(new Map());
+  const nodes = useMemo(() => doc.nodes.map((node) => {
+    const state = runNodes ? runNodes[node.id] : null;
+    const errors = errorsByNode ? errorsByNode[node.id] : null;
+    const spec = specOf(node.component);
+    const previous = dataCache.current.get(node.id);
+    const data = previous && previous.node === node && previous.state === state && previous.errors === errors
+      && previous.spec === spec && previous.readOnly === readOnly && previous.onOpenOutput === onOpenOutput
+      && previous.colourOf === colourOf
+      ? previous
+      : { node, spec, state, errors, colourOf, onOpenOutput, readOnly };
+    dataCache.current.set(node.id, data);
+    return {
+      id: node.id,
+      type: 'pipeline',
+      position: dragging[node.id] || node.position,
+      selected: selectedNodes.has(node.id),
+      measured: measured[node.id],
+      deletable: false,
+      data,
+    };
+  }), [doc.nodes, dragging, selectedNodes, measured, specOf, runNodes, errorsByNode, colourOf, onOpenOutput, readOnly]);
 
   const edges = useMemo(() => doc.edges.map((e) => {
     const sourceNode = doc.nodes.find((n) => n.id === e.source);

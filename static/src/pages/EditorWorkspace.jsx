@@ -226,7 +226,7 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
           onOpenOutput={openOutput} />
       </div>
       {dialog === 'submit' && (
-        <SubmitDialog doc={doc} computeTargets={computeTargets} busy={submitting} onSubmit={submit} onClose={() => setDialog(null)} />
+        <SubmitDialog doc={doc} computeTargets={computeTargets} busy={submitting} problems={validation.errors} onSubmit={submit} onClose={() => setDialog(null)} />
       )}
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
       {viewer && run && (

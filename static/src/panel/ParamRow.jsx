@@ -47,7 +47,7 @@ export function ParamRow({ param, value, columns, problems, readOnly, onChange, 
             <button type="button" className="link-btn" data-testid={`unlink-${param.name}`} onClick={onUnlink}>Unlink</button>
           )}
         </div>
-      ) : widgetFor(param, { value, onChange, testId, disabled: readOnly, columns })}
+      ) : widgetFor(param, { value, onChange, testId, disabled: readOnly, columns, quiet: problems.length > 0 })}
       {param.description && !linked && <div className="field-hint"><RichText text={param.description} /></div>}
       {problems.map((p) => <div key={p} className="field-problem">{p}</div>)}
     </div>

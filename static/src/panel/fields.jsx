@@ -1,7 +1,7 @@
 // Form widgets generated from a parameter spec: number, choice, bool, text, column(s), code.
 import { useEffect, useRef, useState } from 'react';
 
-export function NumberField({ param, value, onChange, testId, disabled }) {
+export function NumberField({ param, value, onChange, testId, disabled, quiet }) {
   const [text, setText] = useState(value === undefined || value === null ? '' : String(value));
   const [problem, setProblem] = useState(null);
   useEffect(() => {
@@ -29,7 +29,7 @@ export function NumberField({ param, value, onChange, testId, disabled }) {
     <>
       <input type="number" className={`input${problem ? ' input-invalid' : ''}`} value={text} onChange={onText} data-testid={testId}
         min={param.min ?? undefined} max={param.max ?? undefined} step={param.type === 'int' ? 1 : 'any'} disabled={disabled} />
-      {problem && <div className="field-problem">{problem}</div>}
+      {problem && !quiet && <div className="field-problem">{problem}</div>}
     </>
   );
 }

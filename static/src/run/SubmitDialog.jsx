@@ -9,7 +9,7 @@ function parseValue(type, raw) {
   return raw;
 }
 
-export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy }) {
+export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy, problems = [] }) {
   const [compute, setCompute] = useState(doc.default_compute || (computeTargets[0] && computeTargets[0].name) || 'local');
   const [values, setValues] = useState(() => Object.fromEntries(doc.parameters.map((p) => [p.name, p.default])));
   const [problem, setProblem] = useState(null);
@@ -39,6 +39,14 @@ export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy }) {
           </button>
         </>
       )}>
+      {problems.length > 0 && (
+        <div className="callout callout-warning small" data-testid="submit-problems">
+          <strong>{problems.length} {problems.length === 1 ? 'problem' : 'problems'} will stop this run:</strong>
+          <ul>
+            {problems.slice(0, 4).map((e, i) => <li key={i}>{e.node ? <span className="mono">{e.node}{e.port ? `.${e.port}` : ''}: </span> : null}{e.message}</li>)}
+          </ul>
+        </div>
+      )}
       <form id="submit-form" onSubmit={submit} className="form-stack">
         <div className="field">
           <label className="field-label" htmlFor="submit-compute">Compute target</label>
