@@ -195,7 +195,8 @@ def _json_summary(result) -> dict:
     nodes = {}
     for node_id, node in result.nodes.items():
         entry = {"status": node.status, "cached": node.cached,
-                 "seconds": round(node.seconds, 4) if node.seconds is not None else None}
+                 "seconds": round(node.seconds, 4) if node.seconds is not None else None,
+                 "compute": node.compute}
         if node.error:
             entry["error"] = node.error
         if node.metrics:

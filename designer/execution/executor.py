@@ -125,6 +125,8 @@ class _Run:
         self.ready = deque(n for n in plan.order if self.waiting_on[n] == 0)
         self.running: dict[Future, str] = {}
         self.done: queue.SimpleQueue = queue.SimpleQueue()
+        self.checked: set[str] = set()  # targets asked once whether they can take work
+        self.aborted: str | None = None  # why the run stopped early (a target that cannot be reached)
 
     def execute(self) -> RunResult:
         self.emit({"event": "run.status", "run_id": self.run_id, "status": "running"})
@@ -153,13 +155,26 @@ class _Run:
 
     # ------------------------------------------------------------ scheduling
     def _resolve_targets(self) -> dict[str, ComputeTarget]:
+        # Names only: a target is asked whether it can take work when a node first needs it,
+        # so a fully cached run never starts (or waits for) a cluster.
         targets = {}
         for name in sorted({n.compute for n in self.plan.nodes.values()}):
             target = self.executor.target(name)
-            target.check_available()
             targets[name] = target
             self.executor._using(self.run_id, target)
         return targets
+
+    def _abort(self, node_id: str, message: str) -> None:
+        """A target cannot be reached: nothing more starts, running nodes are told to stop."""
+        self.aborted = message
+        self.pending.add(node_id)
+        for waiting in [n for n in self.plan.order if n in self.pending]:
+            self.pending.discard(waiting)
+            self.results[waiting].error = message
+            self._set(waiting, "skipped")
+        self.ready.clear()
+        if self.running:
+            self.executor.cancel(self.run_id)
 
     def _completed(self, node_id: str) -> None:
         for child in self.children[node_id]:
@@ -189,12 +204,20 @@ class _Run:
                 self._set(node_id, "cached")
                 self._completed(node_id)
                 continue
+            target = targets[planned.compute]
+            if planned.compute not in self.checked:
+                try:
+                    target.check_available()
+                except TargetUnavailable as exc:
+                    self._abort(node_id, str(exc))
+                    return
+                self.checked.add(planned.compute)
             task = NodeTask(self.run_id, node_id, planned.spec.id, planned.params, inputs, key,
                             str(self.store.root), self.executor.datastore)
             result.started_at = time.time()
             self._set(node_id, "running")
             try:
-                future = targets[planned.compute].submit(task, self._reporter(node_id))
+                future = target.submit(task, self._reporter(node_id))
             except TargetUnavailable as exc:
                 self._fail(node_id, str(exc), None)
                 continue
@@ -220,6 +243,9 @@ class _Run:
             self._fail(node_id, f"{type(exc).__name__}: {exc}", traceback.format_exc())
             return
         result.outputs = outcome.outputs
+        if outcome.started_at is not None and outcome.finished_at is not None:
+            result.started_at, result.finished_at = outcome.started_at, outcome.finished_at
+            result.seconds = outcome.finished_at - outcome.started_at
         self._read_metrics(node_id)
         self._set(node_id, "completed")
         self._completed(node_id)
@@ -259,6 +285,9 @@ class _Run:
         return result
 
     def _result(self) -> RunResult:
+        if self.aborted:
+            self.emit({"event": "run.status", "run_id": self.run_id, "status": "failed", "error": self.aborted})
+            return RunResult(self.run_id, "failed", self.results, self.aborted)
         statuses = {r.status for r in self.results.values()}
         if "failed" in statuses:
             status = "failed"

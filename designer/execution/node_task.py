@@ -31,6 +31,9 @@ class NodeTask:
 class NodeOutcome:
     outputs: dict  # port -> digest
     seconds: float
+    #: Wall-clock times where the node really ran (a worker may start it after a wait for a free slot).
+    started_at: float | None = None
+    finished_at: float | None = None
 
 
 Report = Callable[[str, dict], None]
@@ -40,6 +43,7 @@ def run_node_task(task: NodeTask, report: Report, is_cancelled: Callable[[], boo
                   devices: tuple = ("cpu",), store: ArtifactStore | None = None) -> NodeOutcome:
     """Load inputs from the artifact store, call the component, store its outputs and record the cache entry."""
     started = time.perf_counter()
+    started_at = time.time()
     store = store or _store_at(task.store_root)
     spec = components.get(task.component_id)
     if spec is None:
@@ -57,7 +61,7 @@ def run_node_task(task: NodeTask, report: Report, is_cancelled: Callable[[], boo
     outputs = {port: store.put(spec.outputs[port], value) for port, value in values.items()}
     seconds = time.perf_counter() - started
     store.record_cache(task.cache_key, outputs, seconds=seconds, component=task.component_id)
-    return NodeOutcome(outputs, seconds)
+    return NodeOutcome(outputs, seconds, started_at, time.time())
 
 
 _stores: dict[str, ArtifactStore] = {}

@@ -193,3 +193,34 @@ def test_unknown_compute_target_fails_the_run_at_submission(executor):
     assert result.status == "failed"
     assert "nowhere" in result.error
     assert all(n.status == "skipped" for n in result.nodes.values())
+
+
+class UnreachableTarget(LocalTarget):
+    """A target whose cluster is down: it says so when asked, and must never be given work."""
+
+    def check_available(self):
+        from designer.compute.base import TargetUnavailable
+
+        self.asked = getattr(self, "asked", 0) + 1
+        raise TargetUnavailable("cannot reach the cluster")
+
+
+def test_a_fully_cached_run_never_asks_its_target_for_work(tmp_path):
+    store = ArtifactStore(tmp_path / "store")
+    run(Executor(store, {"local": LocalTarget()}), diamond())
+    down = UnreachableTarget("down")
+    result = run(Executor(store, {"local": LocalTarget(), "down": down}), diamond(), compute="down")
+    assert result.status == "completed"
+    assert {n.status for n in result.nodes.values()} == {"cached"}
+    assert getattr(down, "asked", 0) == 0
+
+
+def test_an_unreachable_target_fails_the_run_when_a_node_needs_it(tmp_path):
+    store = ArtifactStore(tmp_path / "store")
+    run(Executor(store, {"local": LocalTarget()}), diamond())
+    down = UnreachableTarget("down")
+    result = run(Executor(store, {"local": LocalTarget(), "down": down}), diamond(offset=5), compute="down")
+    assert result.status == "failed" and result.error == "cannot reach the cluster"
+    statuses = {n: r.status for n, r in result.nodes.items()}
+    assert statuses == {"a": "cached", "b": "cached", "sum": "skipped", "double": "skipped"}
+    assert result.nodes["sum"].error == "cannot reach the cluster"
