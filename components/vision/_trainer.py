@@ -1,0 +1,331 @@
+"""The training loop behind train-pytorch-model: as lean as a hand-written loop, plus per-epoch
+checkpoints (model, optimizer, scheduler, epoch, every random state) that a rerun resumes from.
+
+Imports torch at the top: load it lazily (components.vision.train_pytorch does).
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import json
+import math
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from components.context import RunContext
+from components.spec import ComponentError
+from components.vision._networks import pick_device, set_trainable, training_mode
+from components.vision.batches import ImageBatches, prepared_pixels
+from components.vision.image_model import ImageModel
+
+CHECKPOINT_FILE = "train-checkpoint.pt"
+_REPORT_EVERY = 0.2  # seconds between progress events (a batch can take a millisecond)
+BATCH_NORM_IMAGES = 512
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    epochs: int = 10
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    optimizer: str = "adam"
+    lr_schedule: str = "none"
+    weight_decay: float = 0.0
+    early_stopping_patience: int = 0
+    device: str = "auto"
+    mixed_precision: bool = False
+    num_workers: int = 0
+    seed: int = 0
+
+
+@contextlib.contextmanager
+def deterministic_algorithms(device: torch.device):
+    """Deterministic kernels while training (warn, not fail, where an op has none), restored afterwards."""
+    if device.type == "cuda":
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    previous = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled())
+    benchmark = torch.backends.cudnn.benchmark
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.backends.cudnn.benchmark = False
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous[0], warn_only=previous[1])
+        torch.backends.cudnn.benchmark = benchmark
+
+
+def make_optimizer(parameters, settings: TrainingSettings):
+    if settings.optimizer == "sgd":
+        return torch.optim.SGD(parameters, lr=settings.learning_rate, momentum=0.9,
+                               weight_decay=settings.weight_decay)
+    if settings.optimizer == "adamw":
+        return torch.optim.AdamW(parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay)
+    return torch.optim.Adam(parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay)
+
+
+def make_scheduler(optimizer, settings: TrainingSettings):
+    if settings.lr_schedule == "step":
+        return torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, settings.epochs // 3), gamma=0.1)
+    if settings.lr_schedule == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, settings.epochs))
+    return None
+
+
+class Checkpoint:
+    """The last finished epoch's full training state in the node's work_dir, written in the background
+    and atomically (a crash mid-write leaves the previous checkpoint intact)."""
+
+    def __init__(self, work_dir: Path | None, fingerprint: str):
+        self.path = Path(work_dir) / CHECKPOINT_FILE if work_dir else None
+        self.fingerprint = fingerprint
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def load(self, log) -> dict | None:
+        if self.path is None or not self.path.is_file():
+            return None
+        try:
+            data = torch.load(self.path, map_location="cpu", weights_only=True)
+        except Exception as error:  # a truncated or foreign file: start over rather than fail
+            log(f"ignoring an unreadable checkpoint ({type(error).__name__}); training from the start")
+            return None
+        if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
+            log("ignoring a checkpoint from other settings or data; training from the start")
+            return None
+        return data
+
+    def save(self, data: dict) -> None:
+        if self.path is None:
+            return
+        self.wait()
+        data = {**data, "fingerprint": self.fingerprint}
+
+        def write() -> None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = self.path.with_suffix(".tmp")
+                torch.save(data, temporary)
+                os.replace(temporary, self.path)
+            except BaseException as error:  # reported by wait(), on the training thread
+                self._error = error
+
+        self._writer = threading.Thread(target=write, name="checkpoint-writer", daemon=True)
+        self._writer.start()
+
+    def wait(self) -> None:
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise ComponentError(f"could not write the training checkpoint to {self.path}: {error}")
+
+
+def fingerprint(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _cpu_copy(state):
+    """A detached CPU copy of a (nested) state dict, safe to write while training goes on."""
+    if torch.is_tensor(state):
+        return state.detach().to("cpu", copy=True)
+    if isinstance(state, dict):
+        return {k: _cpu_copy(v) for k, v in state.items()}
+    if isinstance(state, (list, tuple)):
+        return type(state)(_cpu_copy(v) for v in state)
+    return copy.deepcopy(state)
+
+
+def train(architecture, train_images, validation_images, classes: list[str], train_transform, val_transform,
+          settings: TrainingSettings, ctx: RunContext) -> ImageModel:
+    device = pick_device(settings.device, ctx.devices)
+    amp = settings.mixed_precision and device.type == "cuda"
+    if settings.mixed_precision and not amp:
+        ctx.log("mixed precision runs on CUDA only; training in float32")
+    ctx.log(f"training {architecture.describe()} on {device}: {len(train_images)} images, {len(classes)} classes")
+    with deterministic_algorithms(device):
+        torch.manual_seed(settings.seed)
+        net = architecture.create(len(classes), log=ctx.log).to(device)
+        parameters = set_trainable(net, architecture.architecture, architecture.freeze_backbone)
+        optimizer = make_optimizer(parameters, settings)
+        scheduler = make_scheduler(optimizer, settings)
+        scaler = torch.amp.GradScaler("cuda", enabled=amp)
+        shuffle = torch.Generator().manual_seed(settings.seed)
+        augment = torch.Generator().manual_seed(settings.seed + 1)
+        state = {"epoch": 0, "history": [], "best_loss": math.inf, "best_model": None, "bad_epochs": 0,
+                 "stopped": False}
+        checkpoint = Checkpoint(ctx.work_dir, fingerprint(
+            architecture.to_json(), classes, asdict(settings) | {"device": None, "num_workers": None},
+            train_images.ids, validation_images.ids if validation_images is not None else None,
+            train_transform.to_json(), val_transform.to_json()))
+        saved = checkpoint.load(ctx.log)
+        if saved is not None:
+            net.load_state_dict(saved["model"])
+            optimizer.load_state_dict(saved["optimizer"])
+            if scheduler is not None:
+                scheduler.load_state_dict(saved["scheduler"])
+            if amp and saved.get("scaler"):
+                scaler.load_state_dict(saved["scaler"])
+            torch.set_rng_state(saved["rng"])
+            shuffle.set_state(saved["shuffle_rng"])
+            augment.set_state(saved["augment_rng"])
+            state = saved["state"]
+            ctx.log(f"resuming from the checkpoint after epoch {state['epoch']} of {settings.epochs}")
+            for values in state["history"]:
+                ctx.metrics(values)
+
+        def decoding(name):
+            return lambda fraction, message: ctx.progress(0.0, f"{name}: {message}")
+
+        train_batches = ImageBatches(train_images, train_transform, classes, batch_size=settings.batch_size,
+                                     device=device, num_workers=settings.num_workers, progress=decoding("training"))
+        val_batches = None
+        if validation_images is not None:
+            val_batches = ImageBatches(validation_images, val_transform, classes, batch_size=settings.batch_size,
+                                       device=device, num_workers=settings.num_workers,
+                                       progress=decoding("validation"))
+        patience = settings.early_stopping_patience
+        if patience and val_batches is None:
+            ctx.log("early stopping needs a validation dataset; training every epoch")
+        try:
+            for epoch in range(state["epoch"], settings.epochs):
+                if state["stopped"]:
+                    break
+                started = time.perf_counter()
+                loss, accuracy = _train_epoch(net, architecture, train_batches, train_transform, optimizer, scaler,
+                                              amp, shuffle, augment, ctx, epoch, settings.epochs)
+                values = {"epoch": epoch + 1, "loss": loss, "accuracy": accuracy}
+                if val_batches is not None:
+                    values["val_loss"], values["val_accuracy"] = evaluate(net, val_batches, val_transform, amp)
+                if scheduler is not None:
+                    scheduler.step()
+                ctx.metrics(values)
+                ctx.log(", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in values.items())
+                        + f" ({time.perf_counter() - started:.1f} s)")
+                state["history"].append(values)
+                state["epoch"] = epoch + 1
+                if patience and val_batches is not None:
+                    if values["val_loss"] < state["best_loss"]:
+                        state["best_loss"], state["bad_epochs"] = values["val_loss"], 0
+                        state["best_model"] = _cpu_copy(net.state_dict())
+                    else:
+                        state["bad_epochs"] += 1
+                        if state["bad_epochs"] >= patience:
+                            state["stopped"] = True
+                            ctx.log(f"early stopping: validation loss has not improved for {patience} epochs")
+                checkpoint.save({
+                    "model": _cpu_copy(net.state_dict()), "optimizer": _cpu_copy(optimizer.state_dict()),
+                    "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                    "scaler": scaler.state_dict() if amp else None, "rng": torch.get_rng_state(),
+                    "shuffle_rng": shuffle.get_state(), "augment_rng": augment.get_state(),
+                    "state": _cpu_copy(state)})
+        finally:
+            checkpoint.wait()
+        if state["best_model"] is not None:
+            net.load_state_dict(state["best_model"])
+            ctx.log(f"kept the weights of the epoch with the lowest validation loss ({state['best_loss']:.4f})")
+        if state["epoch"] and not architecture.freeze_backbone:
+            recalibrate_batch_norm(net, train_batches, train_transform, settings.seed)
+    ctx.progress(1.0, f"trained {state['epoch']} epochs")
+    input_shape = tuple(prepared_pixels(train_images.entries[0], train_transform.for_inference()).shape)
+    weights = {k: v.detach().to("cpu", copy=True) for k, v in net.state_dict().items()}
+    return ImageModel(architecture, classes, train_transform, weights, input_shape, state["history"])
+
+
+def _train_epoch(net, architecture, batches, transform, optimizer, scaler, amp, shuffle, augment, ctx,
+                 epoch: int, epochs: int) -> tuple[float, float]:
+    training_mode(net, architecture.architecture, architecture.freeze_backbone)
+    device = batches.device
+    total_loss = torch.zeros((), dtype=torch.float64, device=device)
+    correct = torch.zeros((), dtype=torch.long, device=device)
+    seen = 0
+    count = batches.batch_count(drop_single=True)
+    reported = time.monotonic()
+    autocast = torch.autocast("cuda", dtype=torch.float16) if amp else contextlib.nullcontext()
+    for number, (pixels, targets) in enumerate(batches.epoch(shuffle, drop_single=True), start=1):
+        ctx.check_cancelled()
+        inputs = transform.batch(pixels, augment)
+        with autocast:
+            try:
+                logits = net(inputs)
+            except RuntimeError as error:
+                raise _too_small(error, inputs, architecture) or error
+            loss = F.cross_entropy(logits, targets)
+        optimizer.zero_grad(set_to_none=True)
+        if amp:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            loss.backward()
+            optimizer.step()
+        size = targets.shape[0]
+        total_loss += loss.detach() * size
+        correct += (logits.detach().argmax(dim=1) == targets).sum()
+        seen += size
+        now = time.monotonic()
+        if now - reported >= _REPORT_EVERY or number == count:
+            reported = now
+            ctx.progress((epoch + number / count) / epochs, f"epoch {epoch + 1}/{epochs}, batch {number}/{count}")
+    if not seen:
+        raise ComponentError("no training batches: give at least two training images")
+    return total_loss.item() / seen, correct.item() / seen
+
+
+def recalibrate_batch_norm(net, batches, transform, seed: int, images: int = BATCH_NORM_IMAGES) -> None:
+    """Re-estimate batch-norm statistics with the final weights ("precise BN").
+
+    The running averages lag behind weights that moved quickly, which after a short training on
+    a small dataset makes eval-mode accuracy far worse than training accuracy. One no-grad pass
+    over up to `images` shuffled training images (about a third of an epoch's cost, at most)
+    replaces them with exact averages for the final weights.
+    """
+    norms = [m for m in net.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    momenta = [m.momentum for m in norms]
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # a plain average over the batches below
+    net.train()
+    order = torch.Generator().manual_seed(seed + 2)
+    seen = 0
+    with torch.no_grad():
+        for pixels, _ in batches.epoch(order, drop_single=True):
+            net(transform.batch(pixels, order))
+            seen += pixels.shape[0]
+            if seen >= images:
+                break
+    for norm, momentum in zip(norms, momenta):
+        norm.momentum = momentum
+    net.eval()
+
+
+def evaluate(net, batches, transform, amp: bool = False) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy over labelled images, in eval mode."""
+    net.eval()
+    total_loss, correct, seen = 0.0, 0, 0
+    autocast = torch.autocast("cuda", dtype=torch.float16) if amp else contextlib.nullcontext()
+    with torch.no_grad(), autocast:
+        for pixels, targets in batches.epoch():
+            logits = net(transform.batch(pixels)).float()
+            total_loss += F.cross_entropy(logits, targets, reduction="sum").item()
+            correct += int((logits.argmax(dim=1) == targets).sum())
+            seen += targets.shape[0]
+    return total_loss / max(1, seen), correct / max(1, seen)
+
+
+def _too_small(error: RuntimeError, inputs, architecture) -> ComponentError | None:
+    text = str(error)
+    if any(marker in text for marker in ("too small", "Kernel size can't be greater", "Expected more than 1 value")):
+        height, width = inputs.shape[-2:]
+        return ComponentError(f"images of {width}×{height} px are too small for {architecture.architecture}; "
+                              f"resize them to at least 32 px in init-image-transformation")
+    return None

@@ -1,0 +1,41 @@
+"""The vision example graphs are valid documents, and the digits one really reaches 95 % accuracy."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import components
+from designer.graph.validation import validate
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize("name", ["digits-cnn.json", "transfer-learning-mobilenet.json"])
+def test_the_vision_examples_are_valid_graphs(name):
+    document = json.loads((EXAMPLES / name).read_text())
+    assert validate(document, components.catalogue()) == []
+    xs = {n["id"]: n["position"]["x"] for n in document["nodes"]}
+    assert all(xs[e["source"]] < xs[e["target"]] for e in document["edges"]), "laid out left to right"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("DESIGNER_SLOW_TESTS"), reason="trains for minutes; set DESIGNER_SLOW_TESTS=1")
+def test_the_digits_example_reaches_95_percent_accuracy(tmp_path):
+    from conftest import run
+
+    document = json.loads((EXAMPLES / "digits-cnn.json").read_text())
+    defaults = {p["name"]: p["default"] for p in document["parameters"]}
+    outputs: dict[str, dict] = {}
+    nodes = {n["id"]: n for n in document["nodes"]}
+    order = ["digits", "to_images", "split", "resize", "train_images", "test_images", "resnet", "train", "score",
+             "evaluate"]
+    for node_id in order:
+        node = nodes[node_id]
+        params = {k: defaults[v["$param"]] if isinstance(v, dict) else v for k, v in node["params"].items()}
+        inputs = {e["target_port"]: outputs[e["source"]][e["source_port"]]
+                  for e in document["edges"] if e["target"] == node_id}
+        outputs[node_id] = run(node["component"], inputs, params)
+    assert outputs["evaluate"]["metrics"]["metrics"]["accuracy"] >= 0.95
