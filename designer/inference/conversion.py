@@ -47,6 +47,24 @@ ROW_PICKERS = frozenset({"split-data", "split-image-directory"})
 NO_INFERENCE_FORM = frozenset({"execute-python-script", "execute-r-script"})
 #: Components that name columns in `columns`; on a real-time path they stop naming the label.
 LABEL_NAMING = frozenset({"select-columns", "edit-metadata"})
+
+
+def _pixel_scale(node: dict, meta: Mapping, resolve) -> float | None:
+    """convert-to-image-directory's pixel_max=0 means "1, 16 or 255, whichever holds the data it is given"."""
+    params = node.get("params") or {}
+    maxima = meta.get("numeric_max") or {}
+    label = resolve(params.get("label_column")) or (meta.get("roles") or {}).get("label")
+    chosen = [c.strip() for c in str(resolve(params.get("pixel_columns")) or "").split(",") if c.strip()]
+    values = [maxima[c] for c in (chosen or maxima) if c in maxima and c != label]
+    if not values:
+        return None
+    largest = max(values)
+    return next((float(white) for white in (1, 16, 255) if largest <= white), None)
+
+
+#: component → (parameter, how to choose it from the training table's description) for settings
+#: that would otherwise be picked afresh from each request's rows.
+DATA_DEPENDENT = {"convert-to-image-directory": ("pixel_max", _pixel_scale)}
 #: Parameters the batch graph adds.
 DATASET_PARAMETER, OUTPUT_PARAMETER = "dataset_path", "output_path"
 FINISHED_OK = ("completed", "cached")
@@ -181,6 +199,7 @@ class _Converter:
             self._keep(scorer)
             out_port = next(p for p, t in self.specs[scorer].outputs.items() if t.name in DATA_TYPES)
             self._attach_output(scorer, out_port, number)
+        self._pin_data_dependent_settings()
         if self.kind == "realtime":
             self._finish_input_schemas()
             self._drop_label_references()
@@ -388,25 +407,59 @@ class _Converter:
                 node["params"]["sample"] = json.dumps(rows, default=str)
 
     def _drop_label_references(self) -> None:
-        """Real-time rows have no label: nodes that name it stop naming it (and go when that leaves nothing)."""
+        """Real-time rows have no label: nodes stop naming it, and select/edit nodes left with nothing go.
+
+        A single-column parameter naming the label is cleared (convert-to-image-directory then makes
+        unlabelled images); a column list drops it. A list left empty means "all columns" to most
+        components, so only select-columns and edit-metadata (whose only job was the label) may go.
+        """
         downstream = self._descendants(self.inputs_made)
         for node_id in [n for n in list(self.out_nodes) if n in downstream]:
             node = self.out_nodes[node_id]
-            if node["component"] not in LABEL_NAMING:
+            spec = self.catalogue[node["component"]]
+            for name, declared in spec.params.items():
+                value = node["params"].get(name)
+                if declared.widget == "column" and isinstance(value, str) and value.strip() in self.labels:
+                    node["params"][name] = ""
+                if declared.widget != "columns" or not isinstance(value, str):
+                    continue
+                names = [c.strip() for c in value.split(",") if c.strip()]
+                kept = [c for c in names if c not in self.labels]
+                if kept == names:
+                    continue
+                if kept:
+                    node["params"][name] = ",".join(kept)
+                elif node["component"] in LABEL_NAMING:
+                    self._remove_passing_through(node_id)
+                    break
+                else:
+                    raise InferenceConversionError(
+                        "label-on-scoring-path", f"node '{node_id}' ({node['component']}) works on the label column "
+                                                 f"({', '.join(names)}), which real-time requests do not send; make "
+                                                 f"a batch graph or change the node", node=node_id)
+
+    def _remove_passing_through(self, node_id: str) -> None:
+        into = next((e for e in self.out_edges if e["target"] == node_id and e["target_port"] == "dataset"), None)
+        del self.out_nodes[node_id]
+        self.out_edges = [e for e in self.out_edges if e["target"] != node_id]
+        for edge in self.out_edges:
+            if edge["source"] == node_id and into is not None:
+                edge["source"], edge["source_port"] = into["source"], into["source_port"]
+
+    def _pin_data_dependent_settings(self) -> None:
+        """Settings a component would otherwise pick from whatever data it is given are fixed to the run's choice."""
+        for node_id, node in self.out_nodes.items():
+            pin = DATA_DEPENDENT.get(node["component"])
+            if pin is None or node_id not in self.nodes:
                 continue
-            names = [c.strip() for c in str(node["params"].get("columns") or "").split(",") if c.strip()]
-            kept = [c for c in names if c not in self.labels]
-            if kept == names:
+            param, choose = pin
+            if node["params"].get(param) not in (None, 0, 0.0):
                 continue
-            if kept:
-                node["params"]["columns"] = ",".join(kept)
-                continue
-            into = next((e for e in self.out_edges if e["target"] == node_id and e["target_port"] == "dataset"), None)
-            del self.out_nodes[node_id]
-            self.out_edges = [e for e in self.out_edges if e["target"] != node_id]
-            for edge in self.out_edges:
-                if edge["source"] == node_id and into is not None:
-                    edge["source"], edge["source_port"] = into["source"], into["source_port"]
+            source = self.incoming.get(node_id, {}).get("dataset")
+            meta = self._describe(self._output_digest(*source)) if source else None
+            value = choose(self.nodes[node_id], meta or {}, self._resolve) if meta else None
+            if value is not None:
+                node["params"][param] = value
 
     # ------------------------------------------------------------ helpers
     def _completed(self, node_id: str) -> dict:

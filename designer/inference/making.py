@@ -28,6 +28,8 @@ def describe_artifact(artifacts, digest: str, *, sample_rows: int = SAMPLE_ROWS)
         frame = artifacts.get(digest)
         head = frame.head(sample_rows)
         meta["sample"] = [{k: _json_value(v) for k, v in row.items()} for row in head.to_dict(orient="records")]
+        numbers = frame.select_dtypes(include="number")
+        meta["numeric_max"] = {str(k): _json_value(v) for k, v in numbers.max().items()}
     return meta
 
 

@@ -266,3 +266,60 @@ def test_refuses_a_component_that_is_not_installed():
     with pytest.raises(InferenceConversionError) as refusal:
         convert(document, completed_run({**document, "nodes": document["nodes"][:-1]}), "realtime", CATALOGUE)
     assert (refusal.value.code, refusal.value.node) == ("unknown-component", "mystery")
+
+
+# ---------------------------------------------------------------- image graphs
+
+DIGITS_PIXELS = [f"pixel_{r}_{c}" for r in range(8) for c in range(8)]
+
+
+def digits_describe(digest):
+    return {"form": "table", "columns": [{"name": p, "dtype": "float64"} for p in DIGITS_PIXELS]
+            + [{"name": "digit", "dtype": "int64"}], "roles": {"label": "digit"},
+            "numeric_max": {**{p: 16.0 for p in DIGITS_PIXELS}, "digit": 9}}
+
+
+def example(name):
+    from inference_support import EXAMPLES
+
+    return json.loads((EXAMPLES / f"{name}.json").read_text())
+
+
+def test_the_digits_cnn_serves_pixel_rows_through_its_saved_image_transformation():
+    document = example("digits-cnn")
+    result = convert(document, completed_run(document), "realtime", CATALOGUE, describe=digits_describe)
+    assert validate(result.document, CATALOGUE) == []
+    nodes = {n["id"]: n for n in result.document["nodes"]}
+    assert components_of(result.document) == {
+        "web-service-input": "web-service-input", "to_images": "convert-to-image-directory",
+        "resize-transformation": "saved-transformation", "test_images": "apply-image-transformation",
+        "train-model": "trained-model", "score": "score-image-model", "web-service-output": "web-service-output"}
+    # Requests carry no label, and white is what it was in training, not what each request's pixels suggest.
+    assert nodes["to_images"]["params"]["label_column"] == ""
+    assert nodes["to_images"]["params"]["pixel_max"] == 16.0
+    assert nodes["test_images"]["params"]["mode"] == "inference"
+    schema = json.loads(nodes["web-service-input"]["params"]["schema"])["columns"]
+    assert [c["name"] for c in schema] == DIGITS_PIXELS
+
+
+def test_an_image_folder_source_becomes_a_batch_parameter_and_cannot_serve_rows():
+    document = example("transfer-learning-mobilenet")
+    batch = convert(document, completed_run(document), "batch", CATALOGUE)
+    assert validate(batch.document, CATALOGUE) == []
+    images = next(n for n in batch.document["nodes"] if n["id"] == "images")
+    assert images["component"] == "image-directory" and images["params"]["path"] == {"$param": "dataset_path"}
+    assert batch.document["parameters"][0]["default"] == "images"
+    assert next(n for n in batch.document["nodes"] if n["id"] == "test_images")["params"]["mode"] == "inference"
+    with pytest.raises(InferenceConversionError) as refusal:
+        convert(document, completed_run(document), "realtime", CATALOGUE)
+    assert (refusal.value.code, refusal.value.node) == ("realtime-needs-table-input", "images")
+
+
+def test_a_column_list_that_only_named_the_label_is_refused_for_realtime():
+    document = classification(node("dedupe", "remove-duplicate-rows", columns="species"),
+                              middle_edges=[edge("iris", "dataset", "dedupe", "dataset")],
+                              score_from=("dedupe", "results_dataset"))
+    with pytest.raises(InferenceConversionError) as refusal:
+        convert(document, completed_run(document), "realtime", CATALOGUE, describe=describe)
+    assert (refusal.value.code, refusal.value.node) == ("label-on-scoring-path", "dedupe")
+    assert converted(document, "batch").document
