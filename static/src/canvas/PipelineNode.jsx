@@ -3,11 +3,6 @@ import { memo } from 'react';
 import { Handle, Position } from '@xyflow/react';
 import { Icon } from '../ui/icons.jsx';
 
-const STATUS_TEXT = {
-  queued: 'Queued', running: 'Running', completed: 'Completed', cached: 'Cached',
-  failed: 'Failed', skipped: 'Skipped', cancelled: 'Cancelled',
-};
-
 function PortRow({ nodeId, input, output, colourOf, errorPorts, outputs, onOpenOutput, readOnly }) {
   const hasOutput = output && outputs && outputs[output.name];
   return (
@@ -78,9 +73,9 @@ function PipelineNodeView({ data, selected }) {
           <div className="pnode-id">{node.id}</div>
         </div>
         {status !== 'idle' && (
-          <span className={`pnode-status status-${status}`} title={STATUS_TEXT[status] || status}>
+          <span className={`pnode-status status-${status}`} title={status === 'cached' ? 'Reused from cache' : status}>
             {status === 'cached' ? <Icon name="recycle" size={13} /> : <span className="status-dot" />}
-            {status === 'cached' ? <span data-testid={`node-cached-${node.id}`}>Cached</span> : (STATUS_TEXT[status] || status)}
+            <span className="capitalize" data-testid={status === 'cached' ? `node-cached-${node.id}` : undefined}>{status}</span>
           </span>
         )}
       </div>

@@ -71,20 +71,37 @@ export function PipelinesPage() {
     }
   };
 
-  const onDragOver = (event) => {
-    if (Array.from(event.dataTransfer.types || []).includes('Files')) {
+  // A .json file dropped anywhere on the window is imported.
+  const importRef = useRef(importFiles);
+  importRef.current = importFiles;
+  useEffect(() => {
+    const hasFiles = (event) => Array.from((event.dataTransfer && event.dataTransfer.types) || []).includes('Files');
+    const onDragOver = (event) => {
+      if (!hasFiles(event)) return;
       event.preventDefault();
       setDragging(true);
-    }
-  };
-  const onDrop = (event) => {
-    event.preventDefault();
-    setDragging(false);
-    importFiles(event.dataTransfer.files);
-  };
+    };
+    const onDragLeave = (event) => {
+      if (!event.relatedTarget) setDragging(false);
+    };
+    const onDrop = (event) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      setDragging(false);
+      importRef.current(event.dataTransfer.files);
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('dragleave', onDragLeave);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('dragleave', onDragLeave);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
 
   return (
-    <div className="page" onDragOver={onDragOver} onDragLeave={(e) => !e.currentTarget.contains(e.relatedTarget) && setDragging(false)} onDrop={onDrop}>
+    <div className="page">
       <AppHeader />
       <main className="page-body">
         <div className="page-title-row">

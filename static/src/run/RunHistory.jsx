@@ -31,16 +31,20 @@ export function RunHistory({ graphId, refreshKey, activeRunId, onShowRun }) {
   return (
     <table className="data-table compact history-table" data-testid="run-history">
       <thead>
-        <tr><th>Status</th><th>Started</th><th>Duration</th><th>Compute</th><th>Parameters</th><th>Key metrics</th><th /></tr>
+        <tr><th>Status</th><th>Started · duration</th><th>Compute</th><th>Parameters</th><th>Key metrics</th><th aria-label="Open" /></tr>
       </thead>
       <tbody>
         {runs.map((run) => {
           const params = Object.entries(run.parameters || {});
           return (
-            <tr key={run.run_id} data-testid={`run-row-${run.run_id}`} className={run.run_id === activeRunId ? 'row-active' : ''}>
+            <tr key={run.run_id} data-testid={`run-row-${run.run_id}`} title={onShowRun ? 'Show this run on the canvas' : undefined}
+              className={`${onShowRun ? 'clickable' : ''}${run.run_id === activeRunId ? ' row-active' : ''}`}
+              onClick={onShowRun ? () => onShowRun(run.run_id) : undefined}>
               <td><StatusBadge status={run.status} /></td>
-              <td title={run.created_at}>{relativeTime(run.started_at || run.created_at)}</td>
-              <td>{formatDuration(run.started_at, run.finished_at)}</td>
+              <td title={run.created_at}>
+                {relativeTime(run.started_at || run.created_at)}
+                <span className="muted"> · {formatDuration(run.started_at, run.finished_at)}</span>
+              </td>
               <td>{run.compute || '—'}</td>
               <td className="mono small ellipsis-cell" title={params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}>
                 {params.length ? params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') : <span className="muted">defaults</span>}
@@ -48,9 +52,8 @@ export function RunHistory({ graphId, refreshKey, activeRunId, onShowRun }) {
               <td className="small">
                 {keyMetrics(run.metrics).map(([n, v]) => <span key={n} className="metric-chip">{n} <strong>{formatNumber(v)}</strong></span>)}
               </td>
-              <td className="row-actions">
-                {onShowRun && <button type="button" className="btn btn-small" onClick={() => onShowRun(run.run_id)}>Show on canvas</button>}
-                <a className="btn btn-small" href={runHref(run.run_id)}>Open</a>
+              <td className="actions-cell">
+                <a className="btn btn-small" href={runHref(run.run_id)} onClick={(e) => e.stopPropagation()} data-testid="btn-open-run">Open</a>
               </td>
             </tr>
           );

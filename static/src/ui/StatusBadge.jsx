@@ -1,16 +1,12 @@
 // The coloured pill for run and node statuses, and human-friendly times.
 
-const LABELS = {
-  queued: 'Queued', running: 'Running', completed: 'Completed', cached: 'Cached', failed: 'Failed',
-  skipped: 'Skipped', cancelled: 'Cancelled', idle: 'Not run',
-};
-
+// The status word stays the API's own (e.g. "completed") in the DOM; CSS capitalises it.
 export function StatusBadge({ status, testId }) {
   const key = status || 'idle';
   return (
-    <span className={`badge badge-${key}`} data-testid={testId}>
+    <span className={`badge badge-${key}`} data-testid={testId} data-status={key}>
       <span className="badge-dot" aria-hidden="true" />
-      {LABELS[key] || key}
+      <span className="capitalize">{key === 'idle' ? 'not run' : key}</span>
     </span>
   );
 }
