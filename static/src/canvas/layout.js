@@ -1,12 +1,12 @@
 // Auto-layout: left-to-right layers with dagre, using each node's measured size.
 import dagre from '@dagrejs/dagre';
 
-const DEFAULT_SIZE = { width: 230, height: 110 };
+const DEFAULT_SIZE = { width: 236, height: 130 };
 
 /** Returns {nodeId: {x, y}} top-left positions for a tidy left-to-right layout. */
 export function layoutPositions(doc, sizeOf) {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 40, ranksep: 90, marginx: 40, marginy: 40 });
+  g.setGraph({ rankdir: 'LR', nodesep: 40, ranksep: 80, marginx: 40, marginy: 40 });
   g.setDefaultEdgeLabel(() => ({}));
   doc.nodes.forEach((n) => {
     const size = sizeOf(n.id) || DEFAULT_SIZE;
@@ -22,4 +22,16 @@ export function layoutPositions(doc, sizeOf) {
     positions[n.id] = { x: placed.x - placed.width / 2, y: placed.y - placed.height / 2 };
   });
   return positions;
+}
+
+/** A document whose nodes all have positions: nodes without one are placed by the layout. */
+export function placeUnpositioned(doc) {
+  const nodes = Array.isArray(doc && doc.nodes) ? doc.nodes : [];
+  const missing = nodes.filter((n) => !n.position || !Number.isFinite(n.position.x) || !Number.isFinite(n.position.y));
+  if (!missing.length) return doc;
+  const positions = layoutPositions({ nodes, edges: Array.isArray(doc.edges) ? doc.edges : [] }, () => null);
+  return {
+    ...doc,
+    nodes: nodes.map((n) => (missing.includes(n) ? { ...n, position: { x: Math.round(positions[n.id].x), y: Math.round(positions[n.id].y) } } : n)),
+  };
 }

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { api, describeError } from '../api/client.js';
 import { historyReducer, initialHistory } from './history.js';
 import { normaliseDocument } from './document.js';
+import { placeUnpositioned } from '../canvas/layout.js';
 
 const SAVE_DELAY_MS = 600;
 const RETRY_DELAY_MS = 3000;
@@ -26,7 +27,7 @@ export function useGraphDocument(graphId, { onError } = {}) {
     setLoad((s) => ({ ...s, status: s.status === 'ready' ? 'ready' : 'loading' }));
     try {
       const data = await api.getGraph(graphId);
-      const doc = normaliseDocument(data.document || data);
+      const doc = normaliseDocument(placeUnpositioned(data.document || data));
       revision.current = data.revision;
       saved.current = doc;
       conflict.current = false;

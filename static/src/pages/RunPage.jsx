@@ -6,6 +6,7 @@ import '@xyflow/react/dist/style.css';
 import { api, describeError } from '../api/client.js';
 import { useCatalogue } from '../model/catalogue.js';
 import { normaliseDocument } from '../model/document.js';
+import { placeUnpositioned } from '../canvas/layout.js';
 import { Canvas } from '../canvas/Canvas.jsx';
 import { SidePanel } from '../panel/SidePanel.jsx';
 import { RunPanel } from '../run/RunPanel.jsx';
@@ -30,7 +31,7 @@ export function RunPage({ runId }) {
   const [selection, setSelection] = useState(NO_SELECTION);
   const [viewer, setViewer] = useState(null);
   const [panelOpen, setPanelOpen] = useState(false);
-  const doc = useMemo(() => (run && run.document ? normaliseDocument(run.document) : null), [run && run.document]); // eslint-disable-line react-hooks/exhaustive-deps
+  const doc = useMemo(() => (run && run.document ? normaliseDocument(placeUnpositioned(run.document)) : null), [run && run.document]); // eslint-disable-line react-hooks/exhaustive-deps
   const openOutput = useCallback((nodeId, port) => setViewer({ nodeId, port }), []);
 
   if (catalogueError) return <PageMessage title="Cannot load the component catalogue"><p>{describeError(catalogueError)}</p></PageMessage>;
