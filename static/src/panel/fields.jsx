@@ -1,5 +1,6 @@
 // Form widgets generated from a parameter spec: number, choice, bool, text, column(s), code.
 import { useEffect, useRef, useState } from 'react';
+import { Dialog } from '../ui/Dialog.jsx';
 
 export function NumberField({ param, value, onChange, testId, disabled, quiet }) {
   const [text, setText] = useState(value === undefined || value === null ? '' : String(value));
@@ -114,7 +115,7 @@ export function ColumnsField({ value, onChange, testId, disabled, columns }) {
   );
 }
 
-export function CodeField({ value, onChange, testId, disabled }) {
+function CodeArea({ value, onChange, testId, disabled, rows }) {
   const area = useRef(null);
   const pending = useRef(null);
   const text = value === undefined || value === null ? '' : String(value);
@@ -134,7 +135,24 @@ export function CodeField({ value, onChange, testId, disabled }) {
     onChange(`${text.slice(0, start)}    ${text.slice(end)}`);
   };
   return (
-    <textarea ref={area} className="input code-editor" spellCheck={false} rows={12} value={text} data-testid={testId}
+    <textarea ref={area} className="input code-editor" spellCheck={false} rows={rows} value={text} data-testid={testId}
       disabled={disabled} onKeyDown={onKeyDown} onChange={(e) => onChange(e.target.value)} />
+  );
+}
+
+/** A monospace editor (Tab inserts four spaces) with a larger editor in a dialog. */
+export function CodeField({ value, onChange, testId, disabled }) {
+  const [large, setLarge] = useState(false);
+  return (
+    <>
+      <CodeArea value={value} onChange={onChange} testId={testId} disabled={disabled} rows={12} />
+      <button type="button" className="link-btn" onClick={() => setLarge(true)} data-testid={`${testId}-expand`}>Open larger editor</button>
+      {large && (
+        <Dialog title="Edit code" wide onClose={() => setLarge(false)}
+          footer={<button type="button" className="btn btn-primary" onClick={() => setLarge(false)}>Done</button>}>
+          <CodeArea value={value} onChange={onChange} disabled={disabled} rows={26} />
+        </Dialog>
+      )}
+    </>
   );
 }
