@@ -25,67 +25,18 @@ returned in the `Conversion`.
 """
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from components.spec import ComponentSpec
 from designer.graph.document import FORMAT
-
-KINDS = ("realtime", "batch")
-DATA_TYPES = ("DataFrame", "ImageDirectory")
-FROZEN_TYPES = {"TrainedModel": ("trained-model", "trained_model", "model"),
-                "Transformation": ("saved-transformation", "transformation", "transformation")}
-#: How a fitted step's transformation is re-applied, by the type of data it transforms.
-APPLY_COMPONENTS = {"DataFrame": ("apply-transformation", "transformation", "dataset", "transformed_dataset", {}),
-                    "ImageDirectory": ("apply-image-transformation", "transformation", "image_directory",
-                                       "image_directory", {"mode": "inference"})}
-#: Components that pick training rows; bypassed even when a (third-party) spec forgets training_only.
-ROW_PICKERS = frozenset({"split-data", "split-image-directory"})
-#: Components whose result cannot be promised equal at inference time (arbitrary user code).
-NO_INFERENCE_FORM = frozenset({"execute-python-script", "execute-r-script"})
-#: Components that name columns in `columns`; on a real-time path they stop naming the label.
-LABEL_NAMING = frozenset({"select-columns", "edit-metadata"})
-
-
-def _pixel_scale(node: dict, meta: Mapping, resolve) -> float | None:
-    """convert-to-image-directory's pixel_max=0 means "1, 16 or 255, whichever holds the data it is given"."""
-    params = node.get("params") or {}
-    maxima = meta.get("numeric_max") or {}
-    label = resolve(params.get("label_column")) or (meta.get("roles") or {}).get("label")
-    chosen = [c.strip() for c in str(resolve(params.get("pixel_columns")) or "").split(",") if c.strip()]
-    values = [maxima[c] for c in (chosen or maxima) if c in maxima and c != label]
-    if not values:
-        return None
-    largest = max(values)
-    return next((float(white) for white in (1, 16, 255) if largest <= white), None)
-
-
-#: component → (parameter, how to choose it from the training table's description) for settings
-#: that would otherwise be picked afresh from each request's rows.
-DATA_DEPENDENT = {"convert-to-image-directory": ("pixel_max", _pixel_scale)}
-#: Parameters the batch graph adds.
-DATASET_PARAMETER, OUTPUT_PARAMETER = "dataset_path", "output_path"
-FINISHED_OK = ("completed", "cached")
-#: The shift between a node and one the conversion adds next to it, on the canvas.
-_NEXT_TO = 110
+from designer.inference import realtime
+from designer.inference.errors import InferenceConversionError
+from designer.inference.rules import (APPLY_COMPONENTS, DATA_DEPENDENT, DATA_TYPES, DATASET_PARAMETER, FINISHED_OK,
+                                      FROZEN_TYPES, KINDS, NO_INFERENCE_FORM, OUTPUT_PARAMETER, ROW_PICKERS,
+                                      NEXT_TO, is_scorer, primary_input, slug)
 
 Describe = Callable[[str], Mapping[str, Any]]
-
-
-class InferenceConversionError(Exception):
-    """The run cannot become an inference graph that scores exactly as it did; `code` says why."""
-
-    def __init__(self, code: str, message: str, *, node: str | None = None, status: int = 400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.node = node
-        self.status = status
-
-    def details(self) -> dict:
-        return {"node": self.node} if self.node else {}
 
 
 @dataclass(frozen=True)
@@ -183,7 +134,7 @@ class _Converter:
 
     # ------------------------------------------------------------ top level
     def convert(self) -> Conversion:
-        scorers = [n for n in self.nodes if _is_scorer(self.specs[n])]
+        scorers = [n for n in self.nodes if is_scorer(self.specs[n])]
         if not scorers:
             raise InferenceConversionError(
                 "no-scoring-node", "the graph has no scoring node (such as Score Model) fed by a trained model, "
@@ -201,8 +152,8 @@ class _Converter:
             self._attach_output(scorer, out_port, number)
         self._pin_data_dependent_settings()
         if self.kind == "realtime":
-            self._finish_input_schemas()
-            self._drop_label_references()
+            realtime.finish_input_schemas(self)
+            realtime.drop_label_references(self)
         return Conversion(self._document(), self.artifacts, self.exports)
 
     def _document(self) -> dict:
@@ -274,7 +225,7 @@ class _Converter:
             if spec.id == "apply-image-transformation":
                 node["params"]["mode"] = "inference"
             self.out_nodes[node_id] = node
-            primary = _primary_input(spec, self.incoming.get(node_id, {}))
+            primary = primary_input(spec, self.incoming.get(node_id, {}))
             for in_port, (src, src_port) in self.incoming.get(node_id, {}).items():
                 new_src, new_port = self._provide(src, src_port, main and in_port == primary)
                 self._edge(new_src, new_port, node_id, in_port)
@@ -293,7 +244,7 @@ class _Converter:
         self.artifacts.append(SavedArtifact(new_id, "model" if out_type == "TrainedModel" else "transformation",
                                             digest, node_id, port))
         if out_type == "TrainedModel":
-            info = (self._describe(digest) or {}).get("info") or {}
+            info = (self.describe_digest(digest) or {}).get("info") or {}
             if isinstance(info.get("label_column"), str) and info["label_column"]:
                 self.labels.add(info["label_column"])
         return new_id, out_port
@@ -380,71 +331,15 @@ class _Converter:
             self._edge(scorer, port, new_id, "dataset")
             return
         parameter = OUTPUT_PARAMETER if number == 0 else f"{OUTPUT_PARAMETER}_{number + 1}"
-        slug = _slug(self.document.get("name") or "pipeline")
+        name_slug = slug(self.document.get("name") or "pipeline")
         suffix = "" if number == 0 else f"-{scorer}"
-        self._declare(parameter, "str", f"inference/{slug}-scored{suffix}.csv",
+        self._declare(parameter, "str", f"inference/{name_slug}-scored{suffix}.csv",
                       "Where the scored rows are written, a path inside the datastore (.csv, .parquet or .json).")
         new_id = self._free_id("export-scored" if number == 0 else f"export-scored-{number + 1}")
         self.out_nodes[new_id] = {"id": new_id, "component": "export-data",
                                   "params": {"path": {"$param": parameter}, "format": "auto"}, **position}
         self.origin[new_id] = scorer
         self._edge(scorer, port, new_id, "dataset")
-
-    def _finish_input_schemas(self) -> None:
-        for node_id in self.inputs_made:
-            node = self.out_nodes[node_id]
-            meta = self._describe(node.pop("_source_digest")) or {}
-            roles = meta.get("roles") or {}
-            if isinstance(roles.get("label"), str):
-                self.labels.add(roles["label"])
-            columns = [c for c in meta.get("columns") or [] if c.get("name") not in self.labels]
-            if columns:
-                node["params"]["schema"] = json.dumps({"columns": [{"name": c["name"], "dtype": c["dtype"]}
-                                                                   for c in columns]})
-            sample = meta.get("sample")
-            if sample:
-                rows = [{k: v for k, v in row.items() if k not in self.labels} for row in sample]
-                node["params"]["sample"] = json.dumps(rows, default=str)
-
-    def _drop_label_references(self) -> None:
-        """Real-time rows have no label: nodes stop naming it, and select/edit nodes left with nothing go.
-
-        A single-column parameter naming the label is cleared (convert-to-image-directory then makes
-        unlabelled images); a column list drops it. A list left empty means "all columns" to most
-        components, so only select-columns and edit-metadata (whose only job was the label) may go.
-        """
-        downstream = self._descendants(self.inputs_made)
-        for node_id in [n for n in list(self.out_nodes) if n in downstream]:
-            node = self.out_nodes[node_id]
-            spec = self.catalogue[node["component"]]
-            for name, declared in spec.params.items():
-                value = node["params"].get(name)
-                if declared.widget == "column" and isinstance(value, str) and value.strip() in self.labels:
-                    node["params"][name] = ""
-                if declared.widget != "columns" or not isinstance(value, str):
-                    continue
-                names = [c.strip() for c in value.split(",") if c.strip()]
-                kept = [c for c in names if c not in self.labels]
-                if kept == names:
-                    continue
-                if kept:
-                    node["params"][name] = ",".join(kept)
-                elif node["component"] in LABEL_NAMING:
-                    self._remove_passing_through(node_id)
-                    break
-                else:
-                    raise InferenceConversionError(
-                        "label-on-scoring-path", f"node '{node_id}' ({node['component']}) works on the label column "
-                                                 f"({', '.join(names)}), which real-time requests do not send; make "
-                                                 f"a batch graph or change the node", node=node_id)
-
-    def _remove_passing_through(self, node_id: str) -> None:
-        into = next((e for e in self.out_edges if e["target"] == node_id and e["target_port"] == "dataset"), None)
-        del self.out_nodes[node_id]
-        self.out_edges = [e for e in self.out_edges if e["target"] != node_id]
-        for edge in self.out_edges:
-            if edge["source"] == node_id and into is not None:
-                edge["source"], edge["source_port"] = into["source"], into["source_port"]
 
     def _pin_data_dependent_settings(self) -> None:
         """Settings a component would otherwise pick from whatever data it is given are fixed to the run's choice."""
@@ -456,7 +351,7 @@ class _Converter:
             if node["params"].get(param) not in (None, 0, 0.0):
                 continue
             source = self.incoming.get(node_id, {}).get("dataset")
-            meta = self._describe(self._output_digest(*source)) if source else None
+            meta = self.describe_digest(self._output_digest(*source)) if source else None
             value = choose(self.nodes[node_id], meta or {}, self._resolve) if meta else None
             if value is not None:
                 node["params"][param] = value
@@ -479,7 +374,7 @@ class _Converter:
                                            f"'{port}' of node '{node_id}'", node=node_id, status=409)
         return digest
 
-    def _describe(self, digest: str) -> Mapping | None:
+    def describe_digest(self, digest: str) -> Mapping | None:
         return self.describe(digest) if self.describe is not None else None
 
     def _copy_node(self, node_id: str) -> dict:
@@ -533,9 +428,9 @@ class _Converter:
         position = self.nodes[node_id].get("position") if node_id in self.nodes else None
         if not isinstance(position, dict):
             return {}
-        return {"position": {"x": position.get("x", 0), "y": position.get("y", 0) + (_NEXT_TO if below else 0)}}
+        return {"position": {"x": position.get("x", 0), "y": position.get("y", 0) + (NEXT_TO if below else 0)}}
 
-    def _descendants(self, roots: list[str]) -> set[str]:
+    def descendants(self, roots: list[str]) -> set[str]:
         found, frontier = set(roots), list(roots)
         while frontier:
             current = frontier.pop()
@@ -546,16 +441,3 @@ class _Converter:
         return found
 
 
-def _is_scorer(spec: ComponentSpec) -> bool:
-    return (not spec.training_only and any(p.type.name == "TrainedModel" for p in spec.inputs.values())
-            and any(t.name in DATA_TYPES for t in spec.outputs.values()))
-
-
-def _primary_input(spec: ComponentSpec, connected: Mapping[str, Any]) -> str | None:
-    """The input the scored rows flow through: the first connected data input (`dataset`, `left`, ...)."""
-    return next((p for p, declared in spec.inputs.items() if p in connected and declared.type.name in DATA_TYPES),
-                None)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "pipeline"
