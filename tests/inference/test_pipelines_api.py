@@ -154,3 +154,11 @@ def test_a_batch_inference_graph_publishes_as_a_parameterised_scoring_pipeline(c
     run = wait_for_run(client, response.get_json()["run_id"])
     assert run["status"] == "completed", {n: r["error"] for n, r in run["nodes"].items()}
     assert (trained.designer.home.datastore / "published" / "iris-scored.parquet").exists()
+
+
+def test_a_published_version_still_runs_after_its_draft_graph_is_deleted(client, published):
+    assert client.delete(f"/api/graphs/{published['graph_id']}").status_code == 204
+    response = run_pipeline(client, published["pipeline_id"], published["key"])
+    assert response.status_code == 202, response.get_json()
+    run = wait_for_run(client, response.get_json()["run_id"])
+    assert run["status"] == "completed" and run["pipeline_id"] == published["pipeline_id"]
