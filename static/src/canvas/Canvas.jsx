@@ -244,7 +244,7 @@ export function Canvas({
         fitViewOptions={FIT_VIEW}
         minZoom={0.2}
         maxZoom={2}
-        proOptions={{ hideAttribution: true }}
+        attributionPosition="top-right"
         defaultEdgeOptions={{ type: 'default' }}
       >
         <Background gap={20} size={1.2} color="#d5dae3" />

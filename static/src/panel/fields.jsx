@@ -75,7 +75,7 @@ export function ColumnField({ value, onChange, testId, disabled, columns }) {
     return (
       <>
         <input type="text" className="input" value={text} data-testid={testId} disabled={disabled}
-          placeholder={columns && columns.length ? 'Column name' : 'Column name (run once to pick from a list)'}
+          placeholder="Column name" title={columns && columns.length ? undefined : 'Run the pipeline once to pick from the upstream columns'}
           onChange={(e) => onChange(e.target.value)} />
         {columns && columns.length > 0 && <button type="button" className="link-btn" onClick={() => setTyping(false)}>Pick from list</button>}
       </>
