@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from components.columns import is_numeric, keep_roles, quoted, require_columns
 from components.ports import column_roles
@@ -188,7 +187,8 @@ class Normalizer(TableTransformation):
     """Scale number columns with a fitted scikit-learn scaler (z-score or min-max)."""
 
     title = "normalize"
-    METHODS = {"zscore": StandardScaler, "minmax": MinMaxScaler}
+    #: method -> scikit-learn scaler class name (imported when fitting: the CLI starts without scikit-learn).
+    METHODS = {"zscore": "StandardScaler", "minmax": "MinMaxScaler"}
 
     def __init__(self, method: str, columns: list[str], scaler):
         self.method = method
@@ -202,7 +202,9 @@ class Normalizer(TableTransformation):
         text = [c for c in columns if not is_numeric(frame[c])]
         if text:
             raise ComponentError(f"only number columns can be normalized; {quoted(text)} hold other values")
-        scaler = cls.METHODS[method]()
+        from sklearn import preprocessing
+
+        scaler = getattr(preprocessing, cls.METHODS[method])()
         if columns and frame.empty:
             raise ComponentError("the dataset has no rows to learn the scale from")
         if columns:

@@ -1,7 +1,6 @@
 """Data Transformation components that reshape tables: pick columns, drop repeats, join, split rows."""
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from components.columns import chosen_columns, is_numeric, keep_roles, parse_columns, quoted, require_columns
 from components.ports import DataFrame
@@ -117,6 +116,8 @@ def split_data(dataset, *,
         train_rows, test_rows = (positions[:0], positions) if to_test else (positions, positions[:0])
     else:
         try:
+            from sklearn.model_selection import train_test_split
+
             train_rows, test_rows = train_test_split(positions, test_size=test_fraction, random_state=seed,
                                                      shuffle=shuffle, stratify=strata)
         except ValueError as exc:
