@@ -16,6 +16,8 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': target,
+      '/endpoints': target,
+      '/pipelines': target,
       '/socket.io': { target, ws: true },
     },
   },

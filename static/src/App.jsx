@@ -4,6 +4,10 @@ import { useRoute } from './ui/router.js';
 import { PipelinesPage } from './pages/PipelinesPage.jsx';
 import { EditorPage } from './pages/EditorPage.jsx';
 import { RunPage } from './pages/RunPage.jsx';
+import { EndpointsPage } from './pages/EndpointsPage.jsx';
+import { EndpointPage } from './pages/EndpointPage.jsx';
+import { PublishedPage } from './pages/PublishedPage.jsx';
+import { PublishedPipelinePage } from './pages/PublishedPipelinePage.jsx';
 
 export function App() {
   const route = useRoute();
@@ -12,6 +16,10 @@ export function App() {
       {route.page === 'graph' && <EditorPage key={route.graphId} graphId={route.graphId} />}
       {route.page === 'run' && <RunPage key={route.runId} runId={route.runId} />}
       {route.page === 'pipelines' && <PipelinesPage />}
+      {route.page === 'endpoints' && <EndpointsPage />}
+      {route.page === 'endpoint' && <EndpointPage key={route.name} name={route.name} />}
+      {route.page === 'published' && <PublishedPage />}
+      {route.page === 'published-pipeline' && <PublishedPipelinePage key={route.pipelineId} pipelineId={route.pipelineId} />}
     </ToastProvider>
   );
 }

@@ -9,6 +9,7 @@ import './styles/canvas.css';
 import './styles/panel.css';
 import './styles/run.css';
 import './styles/outputs.css';
+import './styles/deploy.css';
 
 createRoot(document.getElementById('root')).render(
   <StrictMode>

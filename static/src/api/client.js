@@ -9,8 +9,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body, { keepalive = false } = {}) {
-  const init = { method, headers: { Accept: 'application/json' }, keepalive };
+async function request(method, path, body, { keepalive = false, headers = {} } = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers }, keepalive };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -70,8 +70,26 @@ export const api = {
 
   inferenceGraph: (id, kind, runId) =>
     request('POST', `/api/graphs/${enc(id)}/inference-graph`, { kind, run_id: runId }),
-  publish: (id) => request('POST', `/api/graphs/${enc(id)}/publish`, {}),
+  /** body: {name?, pipeline_id? (publish as its next version), make_default?} */
+  publish: (id, body = {}) => request('POST', `/api/graphs/${enc(id)}/publish`, body),
   deployEndpoint: (name, graphId) => request('POST', '/api/endpoints', { name, graph_id: graphId }),
+
+  listEndpoints: () => request('GET', '/api/endpoints'),
+  getEndpoint: (name) => request('GET', `/api/endpoints/${enc(name)}`),
+  deleteEndpoint: (name) => request('DELETE', `/api/endpoints/${enc(name)}`),
+  rotateEndpointKey: (name) => request('POST', `/api/endpoints/${enc(name)}/rotate-key`, {}),
+  endpointSwagger: (name) => request('GET', `/endpoints/${enc(name)}/swagger.json`),
+  score: (name, key, body) => request('POST', `/endpoints/${enc(name)}/score`, body,
+    { headers: key ? { Authorization: `Bearer ${key}` } : {} }),
+
+  listPipelines: () => request('GET', '/api/pipelines'),
+  getPipeline: (id) => request('GET', `/api/pipelines/${enc(id)}`),
+  setPipelineEnabled: (id, enabled) => request('POST', `/api/pipelines/${enc(id)}/${enabled ? 'enable' : 'disable'}`, {}),
+  setDefaultVersion: (id, version) => request('POST', `/api/pipelines/${enc(id)}/default-version`, { version }),
+  rotatePipelineKey: (id) => request('POST', `/api/pipelines/${enc(id)}/rotate-key`, {}),
+  runPublished: (id, key, body) => request('POST', `/pipelines/${enc(id)}/runs`, body,
+    { headers: key ? { Authorization: `Bearer ${key}` } : {} }),
+  getGraphRevision: (id, revision) => request('GET', `/api/graphs/${enc(id)}?revision=${enc(revision)}`),
 };
 
 /** A short sentence for a toast: the server's message plus validation details when present. */

@@ -1,6 +1,14 @@
-// The top bar shared by every page: product name (home link) and page-specific content.
+// The top bar shared by every page: product name (home link), the main sections, and page-specific content.
+import { useRoute } from '../ui/router.js';
+
+const SECTIONS = [
+  { href: '#/', label: 'Pipelines', pages: ['pipelines', 'graph', 'run'], testId: 'nav-pipelines' },
+  { href: '#/endpoints', label: 'Endpoints', pages: ['endpoints', 'endpoint'], testId: 'nav-endpoints' },
+  { href: '#/published', label: 'Published', pages: ['published', 'published-pipeline'], testId: 'nav-published' },
+];
 
 export function AppHeader({ children }) {
+  const route = useRoute();
   return (
     <header className="app-header">
       <a className="brand" href="#/" title="All pipelines">
@@ -9,6 +17,13 @@ export function AppHeader({ children }) {
         </span>
         <span className="brand-name">Pipeline Designer</span>
       </a>
+      <nav className="main-nav" aria-label="Sections">
+        {SECTIONS.map((s) => (
+          <a key={s.href} href={s.href} data-testid={s.testId}
+            className={`main-nav-link${s.pages.includes(route.page) ? ' active' : ''}`}
+            aria-current={s.pages.includes(route.page) ? 'page' : undefined}>{s.label}</a>
+        ))}
+      </nav>
       {children}
     </header>
   );

@@ -8,7 +8,7 @@ import { useToast } from '../ui/toast.jsx';
 import { AppHeader } from './AppHeader.jsx';
 import { EditorWorkspace } from './EditorWorkspace.jsx';
 
-export function PageMessage({ title, children }) {
+export function PageMessage({ title, children, backHref = '#/', backLabel = 'Back to pipelines' }) {
   return (
     <div className="page">
       <AppHeader />
@@ -16,7 +16,7 @@ export function PageMessage({ title, children }) {
         <div className="empty-state">
           <h2>{title}</h2>
           {children}
-          <a className="btn" href="#/">Back to pipelines</a>
+          <a className="btn" href={backHref}>{backLabel}</a>
         </div>
       </main>
     </div>

@@ -1,0 +1,110 @@
+// The deployed real-time endpoints, #/endpoints: name, the graph each serves, health, age.
+import { useCallback, useEffect, useState } from 'react';
+import { api, describeError } from '../api/client.js';
+import { ConfirmDialog } from '../ui/Dialog.jsx';
+import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
+import { Icon } from '../ui/icons.jsx';
+import { useToast } from '../ui/toast.jsx';
+import { endpointHref, graphHref, navigate } from '../ui/router.js';
+import { AppHeader } from './AppHeader.jsx';
+
+/** The name of each graph by id, null until known; a graph missing from the list was deleted. */
+export function useGraphNames() {
+  const [names, setNames] = useState(null);
+  useEffect(() => {
+    api.listGraphs().then((d) => setNames(Object.fromEntries((d.graphs || []).map((g) => [g.id, g.name]))), () => setNames({}));
+  }, []);
+  return names;
+}
+
+/** A link to the graph a record came from, or plain text when that graph was deleted. */
+export function GraphLink({ graphId, names, revision }) {
+  const name = names ? names[graphId] : undefined;
+  return (
+    <>
+      {names && name === undefined
+        ? <span className="muted">deleted graph</span>
+        : <a href={graphHref(graphId)} onClick={(e) => e.stopPropagation()}>{name || 'Graph'}</a>}
+      {revision !== undefined && revision !== null && <span className="muted small"> · rev {revision}</span>}
+    </>
+  );
+}
+
+export function EndpointsPage() {
+  const toast = useToast();
+  const [endpoints, setEndpoints] = useState(null);
+  const [error, setError] = useState(null);
+  const [confirm, setConfirm] = useState(null);
+  const graphNames = useGraphNames();
+
+  const refresh = useCallback(() => {
+    api.listEndpoints().then((d) => { setEndpoints(d.endpoints || []); setError(null); }, setError);
+  }, []);
+  useEffect(() => { refresh(); }, [refresh]);
+
+  const remove = async (name) => {
+    try {
+      await api.deleteEndpoint(name);
+      toast(`Deleted endpoint ${name}`, 'success');
+      refresh();
+    } catch (e) {
+      toast(describeError(e), 'error');
+    }
+  };
+
+  return (
+    <div className="page">
+      <AppHeader />
+      <main className="page-body">
+        <div className="page-title-row">
+          <div>
+            <h1>Endpoints</h1>
+            <p className="muted">Real-time inference pipelines served over HTTP: send rows, get predictions back.</p>
+          </div>
+        </div>
+        {error && <div className="callout callout-error">Could not load endpoints: {describeError(error)}</div>}
+        {endpoints === null && !error && <div className="muted pad-16">Loading endpoints…</div>}
+        {endpoints && endpoints.length === 0 && (
+          <div className="empty-state" data-testid="endpoints-empty">
+            <div className="empty-illustration" aria-hidden="true"><Icon name="rocket" size={40} /></div>
+            <h2>No endpoints yet</h2>
+            <p>Run a training pipeline, then choose <strong>Create inference pipeline ▸ Real-time</strong> and press
+              <strong> Deploy</strong> in the new pipeline.</p>
+            <a className="btn" href="#/">Go to pipelines</a>
+          </div>
+        )}
+        {endpoints && endpoints.length > 0 && (
+          <table className="data-table graph-table">
+            <thead>
+              <tr><th>Name</th><th>Deployed from</th><th>Status</th><th>Created</th><th className="actions-col" aria-label="Actions" /></tr>
+            </thead>
+            <tbody>
+              {endpoints.map((ep) => (
+                <tr key={ep.name} data-testid={`endpoint-row-${ep.name}`} className="clickable" onClick={() => navigate(endpointHref(ep.name))}>
+                  <td>
+                    <a className="graph-name mono" href={endpointHref(ep.name)} onClick={(e) => e.stopPropagation()}>{ep.name}</a>
+                    <div className="muted small ellipsis mono">{ep.url}</div>
+                  </td>
+                  <td><GraphLink graphId={ep.graph_id} names={graphNames} revision={ep.revision} /></td>
+                  <td><StatusBadge status={ep.status} /></td>
+                  <td className="muted" title={ep.created_at || ''}>{relativeTime(ep.created_at)}</td>
+                  <td className="actions-col">
+                    <div className="row-actions">
+                      <a className="btn btn-small" href={endpointHref(ep.name)} onClick={(e) => e.stopPropagation()}>Open</a>
+                      <button type="button" className="btn btn-small btn-ghost-danger" aria-label={`Delete ${ep.name}`} data-testid="btn-delete"
+                        onClick={(e) => { e.stopPropagation(); setConfirm(ep.name); }}><Icon name="trash" /></button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+      {confirm && (
+        <ConfirmDialog title="Delete endpoint?" onClose={() => setConfirm(null)} onConfirm={() => remove(confirm)}
+          message={`“${confirm}” stops answering at once and its key is forgotten. The graph it was deployed from is kept.`} />
+      )}
+    </div>
+  );
+}
