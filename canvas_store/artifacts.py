@@ -57,7 +57,7 @@ class ArtifactStore:
         staging = Path(tempfile.mkdtemp(dir=self.tmp))
         try:
             save_value(port, value, staging)
-            digest = directory_digest(staging)
+            digest, size = _digest_and_size(staging)
             final = self.path(digest)
             if final.exists():
                 shutil.rmtree(staging, ignore_errors=True)
@@ -68,7 +68,11 @@ class ArtifactStore:
                 except OSError:
                     # Another writer stored the same content first.
                     shutil.rmtree(staging, ignore_errors=True)
-            # Not remembered here: readers must see exactly what a load from disk gives.
+            # Only tables are remembered on write, in the exact form a load from disk gives
+            # (string column names, column roles as the only attrs); other values on first read.
+            table = _as_loaded_table(value)
+            if table is not None:
+                self._remember(digest, table, size)
             return digest
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -174,6 +178,22 @@ def _digest_and_size(directory: Path) -> tuple[str, int]:
                 size += len(chunk)
         hasher.update(b"\0")
     return hasher.hexdigest(), size
+
+
+def _as_loaded_table(value: Any) -> Any:
+    import sys
+
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not isinstance(value, pandas.DataFrame):
+        return None
+    if not all(isinstance(c, str) for c in value.columns) or value.columns.has_duplicates:
+        return None
+    from components.ports import ROLES_KEY
+
+    table = value.copy(deep=True)
+    roles = value.attrs.get(ROLES_KEY)
+    table.attrs = {ROLES_KEY: roles} if roles else {}
+    return table
 
 
 def _fresh(value: Any) -> Any:

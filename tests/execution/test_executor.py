@@ -224,3 +224,20 @@ def test_an_unreachable_target_fails_the_run_when_a_node_needs_it(tmp_path):
     statuses = {n: r.status for n, r in result.nodes.items()}
     assert statuses == {"a": "cached", "b": "cached", "sum": "skipped", "double": "skipped"}
     assert result.nodes["sum"].error == "cannot reach the cluster"
+
+
+def test_a_table_read_back_from_memory_equals_one_read_from_disk(tmp_path):
+    import pandas as pd
+
+    from components.ports import DataFrame, with_roles
+
+    frame = with_roles(pd.DataFrame({"a": [1.5, None], "b": ["x", "y"]}, index=[7, 3]), label="b")
+    frame.attrs["scratch"] = "not part of the artifact"
+    writer = ArtifactStore(tmp_path / "store")
+    digest = writer.put(DataFrame, frame)
+    from_memory = writer.get(digest)
+    from_disk = ArtifactStore(tmp_path / "store").get(digest)
+    pd.testing.assert_frame_equal(from_memory, from_disk)
+    assert from_memory.attrs == from_disk.attrs
+    from_memory.loc[7, "a"] = 99.0  # a component editing its input harms no later reader
+    assert writer.get(digest).loc[7, "a"] == 1.5
