@@ -11,12 +11,22 @@ from designer.server.errors import ApiError
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _MISSING = object()
+#: Routes authenticated by a Bearer key (no cookies), so any web page holding the key may call them.
+KEY_ROUTES = ("/endpoints/", "/pipelines/")
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Max-Age": "600",
+}
 
 
 def install_request_guards(app: Flask) -> None:
     @app.before_request
     def _guard_state_changes():
         _check_host(app)
+        if request.method == "OPTIONS" and request.path.startswith(KEY_ROUTES):
+            return "", 204  # a browser's CORS preflight before a keyed call
         if request.method not in STATE_CHANGING:
             return None
         _check_origin(app)
@@ -27,6 +37,13 @@ def install_request_guards(app: Flask) -> None:
                            f"send JSON with 'Content-Type: application/json' (got '{mimetype or 'none'}')",
                            {"content_type": mimetype or None})
         return None
+
+
+    @app.after_request
+    def _allow_keyed_calls_from_any_origin(response):
+        if request.path.startswith(KEY_ROUTES):
+            response.headers.update(CORS_HEADERS)
+        return response
 
 
 def _is_json(mimetype: str) -> bool:

@@ -114,3 +114,21 @@ def test_a_loopback_server_answers_only_to_loopback_host_names(make_app):
     rebound = client.get("/api/graphs", headers={"Host": "attacker.example:8765"})
     assert rebound.status_code == 403
     assert rebound.json["error"]["code"] == "unknown-host"
+
+
+def test_keyed_routes_answer_a_browser_preflight_from_any_origin(app_client):
+    preflight = app_client.options("/endpoints/iris/score", headers={
+        "Origin": "https://dashboard.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    scored = app_client.post("/endpoints/nope/score", json={"data": [{}]},
+                             headers={"Origin": "https://dashboard.example", "Authorization": "Bearer x"})
+    assert scored.status_code in (401, 404)
+    assert scored.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_designer_api_itself_sends_no_cors_grant(app_client):
+    response = app_client.get("/api/graphs", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
