@@ -123,6 +123,8 @@ class Designer:
         with self._lock:
             self._results[run_id] = result
             self._threads.pop(run_id, None)
+            while len(self._results) > 100:  # the store keeps every run; this only serves wait()
+                self._results.pop(next(iter(self._results)))
 
     def close(self) -> None:
         self.targets.close()

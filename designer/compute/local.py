@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
@@ -30,7 +31,8 @@ class LocalTarget(ComputeTarget):
         super().__init__(name)
         self.workers = workers or max(4, (os.cpu_count() or 2) * 2)
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix=f"designer-{name}")
-        self._cancelled: set[str] = set()
+        #: Recently cancelled runs (bounded: a long-lived server cancels many).
+        self._cancelled: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
 
     def submit(self, task: NodeTask, report: Callable[[str, dict], None]) -> "Future[NodeOutcome]":
@@ -39,7 +41,9 @@ class LocalTarget(ComputeTarget):
 
     def cancel_run(self, run_id: str) -> None:
         with self._lock:
-            self._cancelled.add(run_id)
+            self._cancelled[run_id] = None
+            while len(self._cancelled) > 1000:
+                self._cancelled.popitem(last=False)
 
     def _is_cancelled(self, run_id: str) -> bool:
         return run_id in self._cancelled
