@@ -113,6 +113,23 @@ def _is_of_type(value: Any, expected: type) -> bool:
     return isinstance(value, expected)
 
 
+def json_kind(value: Any) -> str:
+    """A JSON value's kind in a user's words, for error messages: 'a number', 'text', 'an array'..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
 def parse_typed_text(expected: type, text: str) -> Any:
     """Turn command-line text into a value of `expected`; raises ValueError with a clear message."""
     if expected is bool:

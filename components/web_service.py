@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from components.ports import DataFrame
-from components.spec import ComponentError, Param, component
+from components.spec import ComponentError, Param, component, json_kind
 
 CATEGORY = "Web Service"
 
@@ -100,7 +100,7 @@ def table_from_records(records: Any, columns: list[Column], *, max_rows: int | N
     wrong kind (text where numbers are expected), and for empty or oversize payloads.
     """
     if not isinstance(records, list):
-        raise PayloadError(f"the rows must be a JSON array of objects, not {_json_kind(records)}", code="bad-payload")
+        raise PayloadError(f"the rows must be a JSON array of objects, not {json_kind(records)}", code="bad-payload")
     if not records:
         raise PayloadError("the request has no rows to score", code="empty-payload")
     if max_rows is not None and len(records) > max_rows:
@@ -122,7 +122,7 @@ def _refuse_rows(records: list, names: list, wanted: set) -> None:
     """Raise the PayloadError for the first row that is not an object with exactly the schema's columns."""
     for index, row in enumerate(records):
         if not isinstance(row, dict):
-            raise PayloadError(f"row {index} must be an object of column: value, not {_json_kind(row)}", row=index)
+            raise PayloadError(f"row {index} must be an object of column: value, not {json_kind(row)}", row=index)
         unknown = [k for k in row if k not in wanted]
         if unknown:
             raise PayloadError(f"row {index} has column {unknown[0]!r}, which the endpoint does not take "
@@ -164,7 +164,7 @@ def _typed(values: list, column: Column):
                 all_int = all_int and isinstance(value, np.integer)
                 continue
             raise PayloadError(f"column {column.name!r} expects numbers, but row {index} has "
-                               f"{_json_kind(value)} {value!r}", column=column.name, row=index, code="wrong-type")
+                               f"{json_kind(value)} {value!r}", column=column.name, row=index, code="wrong-type")
         if kind == "integer" and all_int and not has_missing:
             try:
                 return np.array(values, dtype=np.dtype(column.dtype))
@@ -176,7 +176,7 @@ def _typed(values: list, column: Column):
         for index, value in enumerate(values):
             if value is not None and not isinstance(value, (bool, np.bool_)):
                 raise PayloadError(f"column {column.name!r} expects true or false, but row {index} has "
-                                   f"{_json_kind(value)} {value!r}", column=column.name, row=index, code="wrong-type")
+                                   f"{json_kind(value)} {value!r}", column=column.name, row=index, code="wrong-type")
         if any(v is None for v in values):
             return pd.array(values, dtype="boolean")
         return np.array(values, dtype=bool)
@@ -188,7 +188,7 @@ def _typed(values: list, column: Column):
     for index, value in enumerate(values):
         if isinstance(value, (dict, list)):
             raise PayloadError(f"column {column.name!r} expects a single value, but row {index} has "
-                               f"{_json_kind(value)}", column=column.name, row=index, code="wrong-type")
+                               f"{json_kind(value)}", column=column.name, row=index, code="wrong-type")
     series = pd.Series(values, dtype=object)
     dtype = _pandas_dtype(column)
     if dtype is None or dtype == object:
@@ -197,22 +197,6 @@ def _typed(values: list, column: Column):
         return series.astype(dtype)
     except (TypeError, ValueError):
         return series
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 # ---------------------------------------------------------------- components

@@ -2,10 +2,27 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from concurrent.futures import Future
 from typing import Callable
 
 from designer.execution.node_task import NodeOutcome, NodeTask
+
+
+class CancelledRuns:
+    """The runs a target was told to cancel, bounded so a long-lived server does not grow without end."""
+
+    def __init__(self, keep: int = 1000):
+        self._runs: OrderedDict[str, None] = OrderedDict()
+        self._keep = keep
+
+    def add(self, run_id: str) -> None:
+        self._runs[run_id] = None
+        while len(self._runs) > self._keep:
+            self._runs.popitem(last=False)
+
+    def __contains__(self, run_id: object) -> bool:
+        return run_id in self._runs
 
 
 class TargetUnavailable(Exception):

@@ -11,7 +11,6 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Callable
 from canvas_store.artifacts import ArtifactStore
 from components.context import Cancelled
 from components.spec import ComponentError
-from designer.compute.base import ComputeTarget, TargetUnavailable
+from designer.compute.base import CancelledRuns, ComputeTarget, TargetUnavailable
 from designer.compute.dask_worker import mark_run_cancelled, run_on_worker, warm_up, worker_devices
 from designer.compute.registry import register_kind
 from designer.compute.shipping import ShippedOutcome, ship, unpack_artifact
@@ -67,7 +66,7 @@ class DaskTarget(ComputeTarget):
         self._connect_lock = threading.Lock()
         self._lock = threading.Lock()
         self._jobs: dict[str, _Job] = {}
-        self._cancelled_runs: OrderedDict[str, None] = OrderedDict()
+        self._cancelled_runs = CancelledRuns()
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._dispatcher: threading.Thread | None = None
         self._devices: tuple[float, dict] | None = None
@@ -101,9 +100,7 @@ class DaskTarget(ComputeTarget):
 
     def cancel_run(self, run_id: str) -> None:
         with self._lock:
-            self._cancelled_runs[run_id] = None
-            while len(self._cancelled_runs) > 1000:
-                self._cancelled_runs.popitem(last=False)
+            self._cancelled_runs.add(run_id)
             jobs = [job for job in self._jobs.values() if job.task.run_id == run_id]
             client = self._client
         for job in jobs:  # the node is cancelled now; the cluster is told in the background

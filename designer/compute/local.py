@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
-from designer.compute.base import ComputeTarget
+from designer.compute.base import CancelledRuns, ComputeTarget
 from designer.execution.node_task import NodeOutcome, NodeTask, run_node_task
 
 
@@ -31,8 +30,7 @@ class LocalTarget(ComputeTarget):
         super().__init__(name)
         self.workers = workers or max(4, (os.cpu_count() or 2) * 2)
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix=f"designer-{name}")
-        #: Recently cancelled runs (bounded: a long-lived server cancels many).
-        self._cancelled: OrderedDict[str, None] = OrderedDict()
+        self._cancelled = CancelledRuns()
         self._lock = threading.Lock()
 
     def submit(self, task: NodeTask, report: Callable[[str, dict], None]) -> "Future[NodeOutcome]":
@@ -41,9 +39,7 @@ class LocalTarget(ComputeTarget):
 
     def cancel_run(self, run_id: str) -> None:
         with self._lock:
-            self._cancelled[run_id] = None
-            while len(self._cancelled) > 1000:
-                self._cancelled.popitem(last=False)
+            self._cancelled.add(run_id)
 
     def _is_cancelled(self, run_id: str) -> bool:
         return run_id in self._cancelled

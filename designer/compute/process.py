@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -23,7 +23,7 @@ from typing import Callable
 
 from components.context import Cancelled
 from components.spec import ComponentError
-from designer.compute.base import ComputeTarget, TargetUnavailable
+from designer.compute.base import CancelledRuns, ComputeTarget, TargetUnavailable
 from designer.compute.local import local_devices
 from designer.compute.process_worker import worker_main
 from designer.compute.registry import register_kind
@@ -103,7 +103,7 @@ class ProcessTarget(ComputeTarget):
         self._changed = threading.Condition(self._lock)
         self._workers: list[_Worker] = []
         self._queue: deque[_Job] = deque()
-        self._cancelled_runs: OrderedDict[str, None] = OrderedDict()
+        self._cancelled_runs = CancelledRuns()
         self._tokens = itertools.count(1)
         self._started = self._closed = False
         self._broken: str | None = None
@@ -141,9 +141,7 @@ class ProcessTarget(ComputeTarget):
 
     def cancel_run(self, run_id: str) -> None:
         with self._lock:
-            self._cancelled_runs[run_id] = None
-            while len(self._cancelled_runs) > 1000:
-                self._cancelled_runs.popitem(last=False)
+            self._cancelled_runs.add(run_id)
             queued = [job for job in self._queue if job.run_id == run_id]
             for job in queued:
                 self._queue.remove(job)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, request
 
+from components.spec import json_kind
 from designer.server.errors import ApiError
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -96,7 +97,7 @@ def json_object(*, required: bool = True) -> dict:
     if body is None and not required:
         return {}
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid-body", f"the body must be a JSON object, not {_json_type(body)}")
+        raise ApiError(400, "invalid-body", f"the body must be a JSON object, not {json_kind(body)}")
     return body
 
 
@@ -112,7 +113,7 @@ def field(body: dict, name: str, kind: type | tuple, *, default: Any = _MISSING,
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
         expected = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
-        raise ApiError(400, "invalid-field", f"'{name}' must be {expected}, not {_json_type(value)}",
+        raise ApiError(400, "invalid-field", f"'{name}' must be {expected}, not {json_kind(value)}",
                        {"field": name})
     return value
 
@@ -136,17 +137,3 @@ _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "tru
                dict: "an object", list: "an array"}
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
