@@ -68,7 +68,6 @@ def _run_id(data) -> str | None:
 def register_socket_handlers(socketio: SocketIO) -> None:
     """`join` / `leave` `{"run_id"}`: enter or leave a run's room; the acknowledgement says whether it worked."""
 
-    @socketio.on("join")
     def _join(data=None):
         run_id = _run_id(data)
         if run_id is None:
@@ -76,10 +75,16 @@ def register_socket_handlers(socketio: SocketIO) -> None:
         join_room(run_id)
         return {"ok": True, "run_id": run_id}
 
-    @socketio.on("leave")
     def _leave(data=None):
         run_id = _run_id(data)
         if run_id is None:
             return {"ok": False, "error": "send {\"run_id\": \"...\"} to leave a run's events"}
         leave_room(run_id)
         return {"ok": True, "run_id": run_id}
+
+    # "join" / "leave" are the documented names; the others are accepted for clients written
+    # against other Socket.IO servers' conventions.
+    for name in ("join", "join_run", "subscribe"):
+        socketio.on_event(name, _join)
+    for name in ("leave", "leave_run", "unsubscribe"):
+        socketio.on_event(name, _leave)
