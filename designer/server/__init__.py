@@ -61,8 +61,8 @@ def create_app(designer: Designer | None = None, *, home=None, db=None,
 
     socketio = SocketIO(app, async_mode="threading",
                         cors_allowed_origins=list(app.config["DESIGNER_ALLOWED_ORIGINS"]) or None)
-    register_socket_handlers(socketio)
     forwarder = RunEventForwarder(socketio)
+    register_socket_handlers(socketio, forwarder)
     designer.listeners.append(forwarder)
     app.extensions[_EVENTS] = forwarder
     return app

@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import OrderedDict
 
+from flask import request
 from flask_socketio import SocketIO, join_room, leave_room
 
 from designer.server.json_values import to_json_value
@@ -12,6 +14,9 @@ from designer.server.json_values import to_json_value
 log = logging.getLogger("designer.server")
 
 RUN_ID_LIMIT = 200
+#: Events kept per run so a client that joins late (or reconnects) still sees the run from its start.
+HISTORY_PER_RUN = 5000
+HISTORY_RUNS = 50
 _STOP = object()
 
 
@@ -25,6 +30,10 @@ class RunEventForwarder:
     def __init__(self, socketio: SocketIO):
         self.socketio = socketio
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._history: OrderedDict[str, list] = OrderedDict()
+        # Held while an event is recorded and emitted, and while a client joins and catches up,
+        # so a joining client sees every event exactly once and in order.
+        self._emit_lock = threading.Lock()
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="socketio-run-events", daemon=True)
         self._thread.start()
@@ -55,7 +64,24 @@ class RunEventForwarder:
         if not isinstance(name, str) or not isinstance(run_id, str):
             return
         payload = to_json_value({key: value for key, value in event.items() if key != "event"})
-        self.socketio.emit(name, payload, to=run_id)
+        with self._emit_lock:
+            history = self._history.get(run_id)
+            if history is None:
+                history = self._history[run_id] = []
+                while len(self._history) > HISTORY_RUNS:
+                    self._history.popitem(last=False)
+            if len(history) < HISTORY_PER_RUN or name != "node.progress":
+                history.append((name, payload))
+            self.socketio.emit(name, payload, to=run_id)
+
+    def join(self, run_id: str, sid: str, namespace: str = "/") -> int:
+        """Put client `sid` in the run's room and send it the run's events so far; returns how many."""
+        with self._emit_lock:
+            join_room(run_id, sid=sid, namespace=namespace)
+            past = list(self._history.get(run_id, ()))
+            for name, payload in past:
+                self.socketio.emit(name, payload, to=sid, namespace=namespace)
+        return len(past)
 
 
 def _run_id(data) -> str | None:
@@ -65,15 +91,18 @@ def _run_id(data) -> str | None:
     return None
 
 
-def register_socket_handlers(socketio: SocketIO) -> None:
+def register_socket_handlers(socketio: SocketIO, forwarder: RunEventForwarder | None = None) -> None:
     """`join` / `leave` `{"run_id"}`: enter or leave a run's room; the acknowledgement says whether it worked."""
 
     def _join(data=None):
         run_id = _run_id(data)
         if run_id is None:
             return {"ok": False, "error": "send {\"run_id\": \"...\"} to join a run's events"}
-        join_room(run_id)
-        return {"ok": True, "run_id": run_id}
+        if forwarder is None:
+            join_room(run_id)
+            return {"ok": True, "run_id": run_id}
+        replayed = forwarder.join(run_id, request.sid, request.namespace or "/")
+        return {"ok": True, "run_id": run_id, "replayed": replayed}
 
     def _leave(data=None):
         run_id = _run_id(data)

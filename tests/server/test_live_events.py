@@ -65,7 +65,7 @@ def test_socketio_client_receives_node_status_events_of_a_real_run_in_order(live
     client, received = connected_client(live_server)
     try:
         run_id, gate = start_gated_run(live_server, designer, document)
-        assert client.call("join", {"run_id": run_id}, timeout=10) == {"ok": True, "run_id": run_id}
+        assert client.call("join", {"run_id": run_id}, timeout=10) == {"ok": True, "run_id": run_id, "replayed": 0}
         gate.open.set()
         wait_until(lambda: any(n == "run.status" and p["status"] != "running" for n, p in received))
     finally:
@@ -134,3 +134,21 @@ def test_forwarding_never_makes_the_executor_wait_for_a_slow_socket():
     forwarder.close()
     assert len(socket.emitted) == 1000
     assert socket.emitted[0] == ("node.progress", {"run_id": "r", "node_id": "n", "fraction": 0.0, "value": None}, "r")
+
+
+def test_a_client_that_joins_after_the_run_finished_still_sees_every_event_in_order(live_server, designer):
+    document = runnable_example(designer)
+    graph_id = requests.post(f"{live_server}/api/graphs", json=document, timeout=10).json()["id"]
+    run_id = requests.post(f"{live_server}/api/graphs/{graph_id}/runs", json={}, timeout=10).json()["run_id"]
+    wait_until(lambda: requests.get(f"{live_server}/api/runs/{run_id}", timeout=10).json()["status"] == "completed")
+    late, received = connected_client(live_server)
+    try:
+        answer = late.call("join_run", {"run_id": run_id}, timeout=10)
+        wait_until(lambda: len(received) >= answer["replayed"])
+    finally:
+        disconnect(late)
+    assert answer["ok"] is True and answer["replayed"] == len(received) > 0
+    assert received[0] == ("run.status", {"run_id": run_id, "status": "running"})
+    assert received[-1] == ("run.status", {"run_id": run_id, "status": "completed"})
+    finished = {p["node_id"] for n, p in received if n == "node.status" and p["status"] == "completed"}
+    assert finished == {node["id"] for node in document["nodes"]}
