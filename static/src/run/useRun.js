@@ -4,6 +4,10 @@ import { api } from '../api/client.js';
 import { subscribeToRun } from '../api/socket.js';
 
 const POLL_MS = 3000;
+// A training node sends an event per epoch, hundreds a second. They are applied together every
+// FLUSH_MS (React batches the updates of one task into one render), so that a page watching a run
+// does not take the CPU the run itself needs.
+const FLUSH_MS = 100;
 const ACTIVE = new Set(['queued', 'running']);
 export const isActive = (status) => ACTIVE.has(status);
 
@@ -37,18 +41,20 @@ export function useRun(runId) {
     statusRef.current = null;
     if (!runId) return undefined;
     refresh();
-    const unsubscribe = subscribeToRun(runId, (name, payload) => {
+    let refreshWanted = false;
+    let newEpochs = {};
+    const apply = (name, payload) => {
       if (name === 'run.status') {
         statusRef.current = payload.status;
         setRun((r) => (r ? { ...r, status: payload.status, error: payload.error || r.error } : r));
-        if (!isActive(payload.status)) refresh();
+        if (!isActive(payload.status)) refreshWanted = true;
       } else if (name === 'node.log') {
         setLogs((l) => ({ ...l, [payload.node_id]: (l[payload.node_id] || '') + (payload.text || '') }));
       } else if (name === 'node.metrics') {
         // Per-epoch values (with "epoch" or "step") feed the training chart; others are final metrics.
         const { run_id: _r, node_id: nodeId, ...values } = payload;
         if (typeof values.epoch === 'number' || typeof values.step === 'number') {
-          setEpochs((m) => ({ ...m, [nodeId]: [...(m[nodeId] || []), values] }));
+          (newEpochs[nodeId] = newEpochs[nodeId] || []).push(values);
         } else {
           setFinals((m) => ({ ...m, [nodeId]: { ...(m[nodeId] || {}), ...values } }));
         }
@@ -56,15 +62,41 @@ export function useRun(runId) {
         setRun((r) => (r ? applyNodeEvent(r, name, payload) : r));
         if (name === 'node.status' && (payload.status === 'completed' || payload.status === 'cached')) {
           // Outputs and metrics arrive with the run record, not the event.
-          refresh();
+          refreshWanted = true;
         }
       }
+    };
+    let pending = [];
+    let flushTimer = null;
+    const flush = () => {
+      flushTimer = null;
+      const events = pending;
+      pending = [];
+      events.forEach(([name, payload]) => apply(name, payload));
+      const epochsByNode = newEpochs;
+      newEpochs = {};
+      if (Object.keys(epochsByNode).length) {
+        setEpochs((m) => {
+          const next = { ...m };
+          Object.entries(epochsByNode).forEach(([nodeId, values]) => { next[nodeId] = [...(m[nodeId] || []), ...values]; });
+          return next;
+        });
+      }
+      if (refreshWanted) {
+        refreshWanted = false;
+        refresh();
+      }
+    };
+    const unsubscribe = subscribeToRun(runId, (name, payload) => {
+      pending.push([name, payload]);
+      if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_MS);
     });
     const timer = setInterval(() => {
       if (statusRef.current === null || isActive(statusRef.current)) refresh();
     }, POLL_MS);
     return () => {
       unsubscribe();
+      clearTimeout(flushTimer);
       clearInterval(timer);
     };
   }, [runId, refresh]);
