@@ -1,6 +1,7 @@
 """Building torchvision networks and loading weights into them, strictly (imports torch: load lazily)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -115,7 +116,7 @@ def guess_architecture(state: dict) -> str | None:
     """Which architecture a state_dict's layer names look like (for error messages)."""
     keys = set(state)
     if any(k.startswith("features.denseblock") for k in keys):
-        layers = {k.split(".")[3] for k in keys if k.startswith("features.denseblock3.")}
+        layers = {k.split(".")[2] for k in keys if k.startswith("features.denseblock3.")}
         return {24: "densenet121", 32: "densenet169", 48: "densenet201", 36: "densenet161"}.get(len(layers),
                                                                                                  "densenet")
     if "layer1.0.conv1.weight" in keys:
@@ -129,10 +130,21 @@ def guess_architecture(state: dict) -> str | None:
     return None
 
 
+_OLD_DENSENET_KEY = re.compile(r"^(.*denselayer\d+\.(?:norm|relu|conv))\."
+                               r"((?:[12])\.(?:weight|bias|running_mean|running_var|num_batches_tracked))$")
+
+
+def _renamed_old_densenet_keys(state: dict) -> dict:
+    """torchvision's published DenseNet files use old layer names ("norm.1"); the model says "norm1"."""
+    return {(m.group(1) + m.group(2) if (m := _OLD_DENSENET_KEY.match(k)) else k): v for k, v in state.items()}
+
+
 def load_pretrained(net: nn.Module, architecture: str, state: dict, shown: str, *, head_policy: str,
                     log: Callable[[str], None] = print, small_input: bool = False) -> None:
     """Load `state` into `net`: every backbone layer must match exactly; the head follows `head_policy`
     (load: must match; new: keep the fresh head; auto: load when it fits, new for an ImageNet head)."""
+    if architecture.startswith("densenet"):
+        state = _renamed_old_densenet_keys(state)
     prefix = HEAD_PREFIX[architecture]
     target = net.state_dict()
     backbone = [k for k in target if not k.startswith(prefix)]

@@ -27,7 +27,7 @@ from components.vision.image_model import ImageModel
 
 CHECKPOINT_FILE = "train-checkpoint.pt"
 _REPORT_EVERY = 0.2  # seconds between progress events (a batch can take a millisecond)
-BATCH_NORM_IMAGES = 512
+BATCH_NORM_IMAGES = 256
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,11 @@ class TrainingSettings:
 
 @contextlib.contextmanager
 def deterministic_algorithms(device: torch.device):
-    """Deterministic kernels while training (warn, not fail, where an op has none), restored afterwards."""
+    """Deterministic kernels while training (warn, not fail, where an op has none), restored afterwards.
+
+    The switch is process-wide; CPU kernels are deterministic either way, so a component running
+    beside this one in another thread is at most slowed on CUDA, never changed in its results.
+    """
     if device.type == "cuda":
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     previous = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled())
@@ -167,16 +171,7 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
             train_transform.to_json(), val_transform.to_json()))
         saved = checkpoint.load(ctx.log)
         if saved is not None:
-            net.load_state_dict(saved["model"])
-            optimizer.load_state_dict(saved["optimizer"])
-            if scheduler is not None:
-                scheduler.load_state_dict(saved["scheduler"])
-            if amp and saved.get("scaler"):
-                scaler.load_state_dict(saved["scaler"])
-            torch.set_rng_state(saved["rng"])
-            shuffle.set_state(saved["shuffle_rng"])
-            augment.set_state(saved["augment_rng"])
-            state = saved["state"]
+            state = _restore(saved, net, optimizer, scheduler, scaler, shuffle, augment, device)
             ctx.log(f"resuming from the checkpoint after epoch {state['epoch']} of {settings.epochs}")
             for values in state["history"]:
                 ctx.metrics(values)
@@ -220,23 +215,44 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
                         if state["bad_epochs"] >= patience:
                             state["stopped"] = True
                             ctx.log(f"early stopping: validation loss has not improved for {patience} epochs")
-                checkpoint.save({
-                    "model": _cpu_copy(net.state_dict()), "optimizer": _cpu_copy(optimizer.state_dict()),
-                    "scheduler": scheduler.state_dict() if scheduler is not None else None,
-                    "scaler": scaler.state_dict() if amp else None, "rng": torch.get_rng_state(),
-                    "shuffle_rng": shuffle.get_state(), "augment_rng": augment.get_state(),
-                    "state": _cpu_copy(state)})
+                checkpoint.save(_snapshot(state, net, optimizer, scheduler, scaler, shuffle, augment, device))
+            # While the last checkpoint is written (from a copy), finish the weights.
+            if state["best_model"] is not None:
+                net.load_state_dict(state["best_model"])
+                ctx.log(f"kept the weights of the epoch with the lowest validation loss ({state['best_loss']:.4f})")
+            if state["epoch"] and not architecture.freeze_backbone:
+                recalibrate_batch_norm(net, train_batches, train_transform, settings.seed)
         finally:
             checkpoint.wait()
-        if state["best_model"] is not None:
-            net.load_state_dict(state["best_model"])
-            ctx.log(f"kept the weights of the epoch with the lowest validation loss ({state['best_loss']:.4f})")
-        if state["epoch"] and not architecture.freeze_backbone:
-            recalibrate_batch_norm(net, train_batches, train_transform, settings.seed)
     ctx.progress(1.0, f"trained {state['epoch']} epochs")
     input_shape = tuple(prepared_pixels(train_images.entries[0], train_transform.for_inference()).shape)
     weights = {k: v.detach().to("cpu", copy=True) for k, v in net.state_dict().items()}
     return ImageModel(architecture, classes, train_transform, weights, input_shape, state["history"])
+
+
+def _snapshot(state, net, optimizer, scheduler, scaler, shuffle, augment, device) -> dict:
+    """Everything needed to continue exactly after this epoch (copied: training goes on meanwhile)."""
+    return {"model": _cpu_copy(net.state_dict()), "optimizer": _cpu_copy(optimizer.state_dict()),
+            "scheduler": scheduler.state_dict() if scheduler is not None else None,
+            "scaler": scaler.state_dict() if scaler.is_enabled() else None,
+            "rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
+            "shuffle_rng": shuffle.get_state(), "augment_rng": augment.get_state(), "state": _cpu_copy(state)}
+
+
+def _restore(saved: dict, net, optimizer, scheduler, scaler, shuffle, augment, device) -> dict:
+    net.load_state_dict(saved["model"])
+    optimizer.load_state_dict(saved["optimizer"])
+    if scheduler is not None:
+        scheduler.load_state_dict(saved["scheduler"])
+    if scaler.is_enabled() and saved.get("scaler"):
+        scaler.load_state_dict(saved["scaler"])
+    torch.set_rng_state(saved["rng"])
+    if device.type == "cuda" and saved.get("cuda_rng") is not None:
+        torch.cuda.set_rng_state(saved["cuda_rng"], device)
+    shuffle.set_state(saved["shuffle_rng"])
+    augment.set_state(saved["augment_rng"])
+    return saved["state"]
 
 
 def _train_epoch(net, architecture, batches, transform, optimizer, scaler, amp, shuffle, augment, ctx,

@@ -99,7 +99,7 @@ class ImageBatches:
     """(uint8 pixels, class indices) batches from an image directory, on `device`."""
 
     def __init__(self, directory, transformation, classes: list[str], *, batch_size: int, device="cpu",
-                 num_workers: int = 0, memory_limit: int = MEMORY_LIMIT, progress: Progress = _no_progress):
+                 num_workers: int = 0, memory_limit: int | None = None, progress: Progress = _no_progress):
         import torch
 
         self.entries = directory.entries
@@ -111,7 +111,8 @@ class ImageBatches:
         if not self.entries:
             raise ComponentError("there are no images")
         first = prepared_pixels(self.entries[0], transformation)
-        self.in_memory = first.numel() * len(self.entries) <= memory_limit
+        limit = MEMORY_LIMIT if memory_limit is None else memory_limit
+        self.in_memory = first.numel() * len(self.entries) <= limit
         self.pixels = None
         if self.in_memory:
             self.pixels = decode_all(self.entries, transformation, progress)
@@ -165,7 +166,7 @@ class ImageBatches:
         loader = DataLoader(dataset, batch_size=self.batch_size, sampler=sampler, num_workers=self.num_workers,
                             pin_memory=self.device.type == "cuda", drop_last=False,
                             generator=generator if self.num_workers else None,
-                            multiprocessing_context="fork" if self.num_workers and os.name == "posix" else None)
+                            persistent_workers=False)
         for pixels, targets in _collated(loader):
             if drop_single and pixels.shape[0] == 1 and len(self) > 1:
                 return

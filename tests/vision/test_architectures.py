@@ -51,6 +51,21 @@ def test_an_imagenet_head_is_replaced_for_transfer_learning(weights_ctx):
     assert any("replaced by a new 4-class head" in p.get("text", "") for _, p in weights_ctx.events)
 
 
+def test_torchvisions_published_densenet_layer_names_load():
+    import re
+
+    from components.vision._networks import load_pretrained
+
+    imagenet = build_network("densenet121", 1000, dropout=0.0).state_dict()
+    published = {re.sub(r"(denselayer\d+\.(?:norm|relu|conv))([12])\.", r"\1.\2.", k): v for k, v in imagenet.items()
+                 if not k.endswith("num_batches_tracked")}
+    assert "features.denseblock1.denselayer1.norm.1.weight" in published
+    net = build_network("densenet121", 5, dropout=0.0)
+    load_pretrained(net, "densenet121", published, "densenet121-a639ec97.pth", head_policy="auto", log=lambda t: None)
+    assert torch.equal(net.state_dict()["features.denseblock1.denselayer1.norm1.weight"],
+                       imagenet["features.denseblock1.denselayer1.norm1.weight"])
+
+
 def test_a_missing_weights_file_says_where_to_put_it(weights_ctx):
     with pytest.raises(ComponentError) as error:
         run("mobilenet-v2", params={"pretrained_weights": "weights/mobilenet_v2-b0353104.pth"}, ctx=weights_ctx)

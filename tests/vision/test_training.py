@@ -59,7 +59,8 @@ def test_a_saved_model_loads_and_scores_identically_without_the_training_graph(t
     digest = store.put(TrainedModel, trained_shapes["model"])
     loaded = store.get(digest)
     assert loaded.classes == CLASSES and loaded.architecture.architecture == "resnet18"
-    pd.testing.assert_frame_equal(loaded.score(shapes_split["test"]), trained_shapes["model"].score(shapes_split["test"]))
+    test = shapes_split["test"]
+    pd.testing.assert_frame_equal(loaded.score(test), trained_shapes["model"].score(test))
 
 
 @pytest.mark.filterwarnings("ignore:`torch.jit")
