@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from designer.server import close_app, create_app
@@ -18,6 +19,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
 pytestmark = pytest.mark.browser
+# Assertions wait on the page's state; on a busy two-core machine 5 s (Playwright's default) is tight.
+expect.set_options(timeout=15_000)
 
 
 class LiveServer:
