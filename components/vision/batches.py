@@ -16,6 +16,7 @@ from components.spec import ComponentError
 
 MEMORY_LIMIT = int(os.environ.get("DESIGNER_IMAGE_MEMORY_MB", "1024")) * 2 ** 20
 _DECODE_THREADS = max(1, min(4, os.cpu_count() or 1))
+_DECODE_CHUNK = 64
 Progress = Callable[[float, str], None]
 
 
@@ -49,18 +50,21 @@ def decode_all(entries, transformation, progress: Progress = _no_progress):
     out = torch.empty((len(entries), *first.shape), dtype=torch.uint8)
     out[0] = first
 
-    def fill(index: int) -> None:
-        pixels = prepared_pixels(entries[index], transformation)
-        if pixels.shape != first.shape:
-            raise _size_mismatch(entries[index], pixels.shape[1:], first.shape[1:])
-        out[index] = pixels
+    def fill(indices: range) -> int:
+        for index in indices:
+            pixels = prepared_pixels(entries[index], transformation)
+            if pixels.shape != first.shape:
+                raise _size_mismatch(entries[index], pixels.shape[1:], first.shape[1:])
+            out[index] = pixels
+        return len(indices)
 
-    step = max(1, len(entries) // 20)
+    # Chunks of images per task: a task per image costs more in bookkeeping than decoding a small PNG.
+    chunks = [range(start, min(start + _DECODE_CHUNK, len(entries))) for start in range(1, len(entries), _DECODE_CHUNK)]
+    done = 1
     with ThreadPoolExecutor(max_workers=_DECODE_THREADS) as pool:
-        for done, _ in enumerate(pool.map(fill, range(1, len(entries))), start=2):
-            if done % step == 0:
-                progress(done / len(entries), f"decoded {done}/{len(entries)} images")
-    progress(1.0, f"decoded {len(entries)} images")
+        for count in pool.map(fill, chunks):
+            done += count
+            progress(done / len(entries), f"decoded {done}/{len(entries)} images")
     return out
 
 
