@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import json
 import math
@@ -21,7 +22,7 @@ import torch.nn.functional as F
 
 from components.context import RunContext
 from components.spec import ComponentError
-from components.vision._networks import pick_device, set_trainable, training_mode
+from components.vision._networks import head_module, pick_device, set_trainable, training_mode
 from components.vision.batches import ImageBatches, prepared_pixels
 from components.vision.image_model import ImageModel
 
@@ -186,6 +187,8 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
             val_batches = ImageBatches(validation_images, val_transform, classes, batch_size=settings.batch_size,
                                        device=device, num_workers=settings.num_workers,
                                        progress=decoding("validation"))
+        loop = _what_the_loop_feeds(net, architecture, train_batches, val_batches, train_transform, val_transform,
+                                    amp, ctx, cache=state["epoch"] < settings.epochs)
         patience = settings.early_stopping_patience
         if patience and val_batches is None:
             ctx.log("early stopping needs a validation dataset; training every epoch")
@@ -194,11 +197,12 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
                 if state["stopped"]:
                     break
                 started = time.perf_counter()
-                loss, accuracy = _train_epoch(net, architecture, train_batches, train_transform, optimizer, scaler,
-                                              amp, shuffle, augment, ctx, epoch, settings.epochs)
+                loss, accuracy = _train_epoch(loop, optimizer, scaler, amp, shuffle, augment, ctx, epoch,
+                                              settings.epochs, architecture)
                 values = {"epoch": epoch + 1, "loss": loss, "accuracy": accuracy}
-                if val_batches is not None:
-                    values["val_loss"], values["val_accuracy"] = evaluate(net, val_batches, val_transform, amp)
+                if loop.val_batches is not None:
+                    values["val_loss"], values["val_accuracy"] = evaluate(loop.learner, loop.val_batches,
+                                                                          loop.val_transform, amp)
                 if scheduler is not None:
                     scheduler.step()
                 ctx.metrics(values)
@@ -255,9 +259,38 @@ def _restore(saved: dict, net, optimizer, scheduler, scaler, shuffle, augment, d
     return saved["state"]
 
 
-def _train_epoch(net, architecture, batches, transform, optimizer, scaler, amp, shuffle, augment, ctx,
-                 epoch: int, epochs: int) -> tuple[float, float]:
-    training_mode(net, architecture.architecture, architecture.freeze_backbone)
+@dataclass
+class LoopInputs:
+    """What the epoch loop trains and feeds it: the network and pixel batches, or (frozen backbone,
+    nothing random) only the head and backbone features computed once."""
+
+    learner: object
+    set_training_mode: object
+    train_batches: ImageBatches
+    val_batches: ImageBatches | None
+    train_transform: object
+    val_transform: object
+
+
+def _what_the_loop_feeds(net, architecture, train_batches, val_batches, train_transform, val_transform, amp, ctx,
+                         *, cache: bool) -> LoopInputs:
+    if not (cache and architecture.freeze_backbone and not train_transform.is_random):
+        return LoopInputs(net, functools.partial(training_mode, net, architecture.architecture,
+                                                 architecture.freeze_backbone),
+                          train_batches, val_batches, train_transform, val_transform)
+    ctx.log("frozen backbone and no random augmentation: backbone features are computed once and only the head "
+            "trains on them")
+    head = head_module(net, architecture.architecture)
+    features = backbone_features(net, architecture, train_batches, train_transform, amp, ctx)
+    val_features = (backbone_features(net, architecture, val_batches, val_transform, amp, ctx)
+                    if val_batches is not None else None)
+    return LoopInputs(head, head.train, features, val_features, UNCHANGED, UNCHANGED)
+
+
+def _train_epoch(loop: LoopInputs, optimizer, scaler, amp, shuffle, augment, ctx, epoch: int, epochs: int,
+                 architecture) -> tuple[float, float]:
+    net, batches, transform = loop.learner, loop.train_batches, loop.train_transform
+    loop.set_training_mode()
     device = batches.device
     total_loss = torch.zeros((), dtype=torch.float64, device=device)
     correct = torch.zeros((), dtype=torch.long, device=device)
@@ -293,6 +326,38 @@ def _train_epoch(net, architecture, batches, transform, optimizer, scaler, amp, 
     if not seen:
         raise ComponentError("no training batches: give at least two training images")
     return total_loss.item() / seen, correct.item() / seen
+
+
+class _Unchanged:
+    """The 'transformation' of batches that are already network inputs (cached features)."""
+
+    @staticmethod
+    def batch(values, generator=None):
+        return values
+
+
+UNCHANGED = _Unchanged()
+
+
+def backbone_features(net, architecture, batches, transform, amp: bool, ctx) -> ImageBatches:
+    """Every image's backbone output (what the head sees), in eval mode, as in-memory batches."""
+    name = "fc" if architecture.architecture.startswith("resnet") else "classifier"
+    head = getattr(net, name)
+    setattr(net, name, torch.nn.Identity())
+    net.eval()
+    chunks = []
+    autocast = torch.autocast("cuda", dtype=torch.float16) if amp else contextlib.nullcontext()
+    try:
+        with torch.no_grad(), autocast:
+            total = batches.batch_count()
+            for number, (pixels, _) in enumerate(batches.epoch(), start=1):
+                ctx.check_cancelled()
+                chunks.append(net(transform.batch(pixels)).float())
+                ctx.progress(0.0, f"backbone features: batch {number}/{total}")
+    finally:
+        setattr(net, name, head)
+    return ImageBatches.of_tensors(torch.cat(chunks), batches.targets, batch_size=batches.batch_size,
+                                   device=batches.device)
 
 
 def recalibrate_batch_norm(net, batches, transform, seed: int, images: int = BATCH_NORM_IMAGES) -> None:

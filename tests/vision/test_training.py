@@ -104,13 +104,16 @@ def test_weights_saved_by_one_run_load_into_another_with_identical_outputs(train
     pd.testing.assert_frame_equal(reloaded.score(shapes_split["test"]), model.score(shapes_split["test"]))
 
 
-def test_a_frozen_backbone_changes_only_the_head(trained_shapes, shapes_split, ctx):
+@pytest.mark.parametrize("augmentation", [{}, {"horizontal_flip": True}], ids=["cached-features", "augmented"])
+def test_a_frozen_backbone_changes_only_the_head(trained_shapes, shapes_split, ctx, augmentation):
     (ctx.datastore / "weights").mkdir()
     torch.save(trained_shapes["model"].network().state_dict(), ctx.datastore / "weights" / "start.pth")
     before = torch.load(ctx.datastore / "weights" / "start.pth", weights_only=True)
+    transformation = run("init-image-transformation", params={"resize": 16, **augmentation})["transformation"]
+    images = transformation.apply(shapes_directory(per_class=16, size=16, seed=0), mode="training")
     architecture = run("resnet", params={"depth": 18, "input_size": 16, "pretrained_weights": "weights/start.pth",
                                          "freeze_backbone": True}, ctx=ctx)["model"]
-    trained = run("train-pytorch-model", {"untrained_model": architecture, "dataset": shapes_split["train"]},
+    trained = run("train-pytorch-model", {"untrained_model": architecture, "dataset": images},
                   {"epochs": 2, "batch_size": 8, "learning_rate": 0.05, "optimizer": "sgd"}, ctx)["trained_model"]
     after = trained.state_dict
     head = [k for k in after if k.startswith("fc.")]
@@ -119,6 +122,8 @@ def test_a_frozen_backbone_changes_only_the_head(trained_shapes, shapes_split, c
     unchanged = [k for k in after if k not in head]
     assert unchanged and all(torch.equal(before[k], after[k]) for k in unchanged), \
         "backbone weights and batch-norm statistics stay as loaded"
+    cached = any("backbone features are computed once" in p.get("text", "") for _, p in ctx.events)
+    assert cached == (not augmentation), "features are cached exactly when nothing random happens"
 
 
 def test_resume_after_a_cancel_continues_from_the_last_checkpoint(tmp_path):
