@@ -1,20 +1,11 @@
 """Vision test fixtures: generated coloured-shape images and one small trained model shared per module."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from shapes import shapes_directory  # noqa: E402
-
-from components.calling import call_component  # noqa: E402
-from components.context import RunContext  # noqa: E402
+from vision_support import recording_context, run, shapes_directory
 
 
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(autouse=True, scope="module")
 def one_torch_thread():
     """The vision tests train real networks on a CPU shared with other work: one thread keeps them
     predictable (two threads contending with other processes are several times slower)."""
@@ -24,26 +15,6 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
-
-
-def run(component_id: str, inputs=None, params=None, ctx: RunContext | None = None) -> dict:
-    import components
-
-    return call_component(components.get(component_id), inputs or {}, params or {}, ctx or RunContext())
-
-
-def recording_context(work_dir: Path | None = None, datastore: Path | None = None, cancel_when=None) -> RunContext:
-    """A RunContext that keeps its events in `.events`; `cancel_when(events)` decides cancellation."""
-    events: list = []
-    context = RunContext(run_id="test", node_id="node", work_dir=work_dir, datastore=datastore,
-                         report=lambda kind, payload: events.append((kind, payload)),
-                         is_cancelled=(lambda: cancel_when(events)) if cancel_when else (lambda: False))
-    context.events = events
-    return context
-
-
-def metrics_of(context) -> list[dict]:
-    return [payload for kind, payload in context.events if kind == "node.metrics"]
 
 
 @pytest.fixture(scope="module")

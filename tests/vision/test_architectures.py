@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import recording_context, run
+from vision_support import recording_context, run
 
 from components.spec import ComponentError
 from components.vision._networks import build_network
@@ -112,7 +112,7 @@ def test_the_untrained_model_carries_a_copy_of_its_weights_in_its_on_disk_form(w
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the error on a machine without a GPU")
 @pytest.mark.parametrize("device", ["cuda", "cuda:1"])
 def test_asking_for_cuda_without_a_gpu_is_a_clear_error(device):
-    from shapes import shapes_directory
+    from vision_support import shapes_directory
 
     architecture = run("resnet", params={"input_size": 16})["model"]
     with pytest.raises(ComponentError, match=f"device '{device}' was asked for but no CUDA GPU is available"):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import torch
-from shapes import shapes_directory
+from vision_support import shapes_directory
 
 from components.vision.batches import ImageBatches
 from components.vision.transforms import ImageTransformation

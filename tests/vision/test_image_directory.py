@@ -6,8 +6,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run
-from shapes import shapes_directory, write_shapes_folder
+from vision_support import run, shapes_directory, write_shapes_folder
 
 from canvas_store.artifacts import ArtifactStore
 from components.ports import ImageDirectory as ImageDirectoryPort

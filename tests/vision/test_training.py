@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import metrics_of, recording_context, run
-from shapes import shapes_directory
+from vision_support import metrics_of, recording_context, run, shapes_directory
 
 from canvas_store.artifacts import ArtifactStore
 from components.context import Cancelled, RunContext

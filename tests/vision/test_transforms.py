@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import run
-from shapes import shapes_directory
+from vision_support import run, shapes_directory
 
 from components.spec import ComponentError
 from components.vision.batches import ImageBatches

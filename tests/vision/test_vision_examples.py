@@ -24,7 +24,7 @@ def test_the_vision_examples_are_valid_graphs(name):
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("DESIGNER_SLOW_TESTS"), reason="trains for minutes; set DESIGNER_SLOW_TESTS=1")
 def test_the_digits_example_reaches_95_percent_accuracy(tmp_path):
-    from conftest import run
+    from vision_support import run
 
     document = json.loads((EXAMPLES / "digits-cnn.json").read_text())
     defaults = {p["name"]: p["default"] for p in document["parameters"]}

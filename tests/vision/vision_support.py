@@ -1,4 +1,4 @@
-"""Small generated image sets for the vision tests: coloured shapes on noisy backgrounds."""
+"""Helpers of the vision tests: generated coloured-shape images, calling components, recording contexts."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from components.calling import call_component
+from components.context import RunContext
 from components.vision.image_directory import ImageDirectory, ImageEntry
 
 #: class -> (shape, colour); colour and outline both tell the classes apart.
@@ -45,3 +47,23 @@ def write_shapes_folder(root: Path, per_class: int = 6, size: int = 16, seed: in
         for i in range(per_class):
             shape_image(name, size, rng).save(root / name / f"{i:03d}.png")
     return root
+
+
+def run(component_id: str, inputs=None, params=None, ctx: RunContext | None = None) -> dict:
+    import components
+
+    return call_component(components.get(component_id), inputs or {}, params or {}, ctx or RunContext())
+
+
+def recording_context(work_dir: Path | None = None, datastore: Path | None = None, cancel_when=None) -> RunContext:
+    """A RunContext that keeps its events in `.events`; `cancel_when(events)` decides cancellation."""
+    events: list = []
+    context = RunContext(run_id="test", node_id="node", work_dir=work_dir, datastore=datastore,
+                         report=lambda kind, payload: events.append((kind, payload)),
+                         is_cancelled=(lambda: cancel_when(events)) if cancel_when else (lambda: False))
+    context.events = events
+    return context
+
+
+def metrics_of(context) -> list[dict]:
+    return [payload for kind, payload in context.events if kind == "node.metrics"]
