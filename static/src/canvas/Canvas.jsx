@@ -1,7 +1,7 @@
 // The pipeline canvas: React Flow nodes and edges derived from the graph document, and every
 // canvas gesture (drop, connect, move, select, quick-add, context menu) turned into a document edit.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow } from '@xyflow/react';
 import { PipelineNode } from './PipelineNode.jsx';
 import { QuickAdd } from './QuickAdd.jsx';
 import { NodeMenu } from './NodeMenu.jsx';
@@ -11,6 +11,10 @@ const nodeTypes = { pipeline: PipelineNode };
 export const DRAG_MIME = 'application/x-designer-component';
 // Extra room at the bottom keeps fitted nodes clear of the zoom controls and the minimap.
 export const FIT_VIEW = { padding: { top: '40px', left: '56px', right: '40px', bottom: '136px' }, maxZoom: 1 };
+// Below this zoom node titles and port names are too small to read: a pipeline opened at a
+// smaller fit is shown from its start (its sources) at this zoom instead, the minimap showing the rest.
+const READABLE_ZOOM = 0.6;
+const OPEN_LEFT_PADDING = 56;
 const STATUS_COLOURS = {
   running: '#3b82f6', queued: '#94a3b8', completed: '#16a34a', cached: '#0d9488', failed: '#dc2626',
   skipped: '#cbd5e1', cancelled: '#f59e0b', idle: '#e2e8f0',
@@ -32,6 +36,25 @@ export function Canvas({
   // Fit only a pipeline that has nodes when opened: on an empty canvas the first drop must not move the view.
   const [fitOnOpen] = useState(doc.nodes.length > 0);
   const { specOf, colourOf } = catalogue;
+  const nodesInitialized = useNodesInitialized();
+  const opened = useRef(false);
+
+  useEffect(() => {
+    if (!fitOnOpen || !nodesInitialized || opened.current) return;
+    opened.current = true;
+    // After React Flow's own fit: if that made the nodes unreadably small, zoom in on the start.
+    setTimeout(() => {
+      const view = flow.getViewport();
+      if (view.zoom >= READABLE_ZOOM) return;
+      const bounds = flow.getNodesBounds(flow.getNodes());
+      const centreY = view.y + (bounds.y + bounds.height / 2) * view.zoom;
+      flow.setViewport({
+        x: OPEN_LEFT_PADDING - bounds.x * READABLE_ZOOM,
+        y: centreY - (bounds.y + bounds.height / 2) * READABLE_ZOOM,
+        zoom: READABLE_ZOOM,
+      });
+    }, 0);
+  }, [fitOnOpen, nodesInitialized, flow]);
 
   // When the canvas is resized (run panel opened, window resized) a pipeline that was entirely in
   // view is fitted again, so nothing ends up hidden; a small canvas drops the minimap.
