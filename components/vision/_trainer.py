@@ -6,27 +6,22 @@ Imports torch at the top: load it lazily (components.vision.train_pytorch does).
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
-import hashlib
-import json
 import math
 import os
-import threading
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 from components.context import RunContext
 from components.spec import ComponentError
+from components.vision._checkpoints import Checkpoint, cpu_copy, fingerprint
 from components.vision._networks import head_module, pick_device, set_trainable, training_mode
 from components.vision.batches import ImageBatches, prepared_pixels
 from components.vision.image_model import ImageModel
 
-CHECKPOINT_FILE = "train-checkpoint.pt"
 _REPORT_EVERY = 0.2  # seconds between progress events (a batch can take a millisecond)
 BATCH_NORM_IMAGES = 256
 
@@ -81,71 +76,6 @@ def make_scheduler(optimizer, settings: TrainingSettings):
     if settings.lr_schedule == "cosine":
         return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, settings.epochs))
     return None
-
-
-class Checkpoint:
-    """The last finished epoch's full training state in the node's work_dir, written in the background
-    and atomically (a crash mid-write leaves the previous checkpoint intact)."""
-
-    def __init__(self, work_dir: Path | None, fingerprint: str):
-        self.path = Path(work_dir) / CHECKPOINT_FILE if work_dir else None
-        self.fingerprint = fingerprint
-        self._writer: threading.Thread | None = None
-        self._error: BaseException | None = None
-
-    def load(self, log) -> dict | None:
-        if self.path is None or not self.path.is_file():
-            return None
-        try:
-            data = torch.load(self.path, map_location="cpu", weights_only=True)
-        except Exception as error:  # a truncated or foreign file: start over rather than fail
-            log(f"ignoring an unreadable checkpoint ({type(error).__name__}); training from the start")
-            return None
-        if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
-            log("ignoring a checkpoint from other settings or data; training from the start")
-            return None
-        return data
-
-    def save(self, data: dict) -> None:
-        if self.path is None:
-            return
-        self.wait()
-        data = {**data, "fingerprint": self.fingerprint}
-
-        def write() -> None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                temporary = self.path.with_suffix(".tmp")
-                torch.save(data, temporary)
-                os.replace(temporary, self.path)
-            except BaseException as error:  # reported by wait(), on the training thread
-                self._error = error
-
-        self._writer = threading.Thread(target=write, name="checkpoint-writer", daemon=True)
-        self._writer.start()
-
-    def wait(self) -> None:
-        if self._writer is not None:
-            self._writer.join()
-            self._writer = None
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise ComponentError(f"could not write the training checkpoint to {self.path}: {error}")
-
-
-def fingerprint(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _cpu_copy(state):
-    """A detached CPU copy of a (nested) state dict, safe to write while training goes on."""
-    if torch.is_tensor(state):
-        return state.detach().to("cpu", copy=True)
-    if isinstance(state, dict):
-        return {k: _cpu_copy(v) for k, v in state.items()}
-    if isinstance(state, (list, tuple)):
-        return type(state)(_cpu_copy(v) for v in state)
-    return copy.deepcopy(state)
 
 
 def train(architecture, train_images, validation_images, classes: list[str], train_transform, val_transform,
@@ -213,7 +143,7 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
                 if patience and val_batches is not None:
                     if values["val_loss"] < state["best_loss"]:
                         state["best_loss"], state["bad_epochs"] = values["val_loss"], 0
-                        state["best_model"] = _cpu_copy(net.state_dict())
+                        state["best_model"] = cpu_copy(net.state_dict())
                     else:
                         state["bad_epochs"] += 1
                         if state["bad_epochs"] >= patience:
@@ -236,12 +166,12 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
 
 def _snapshot(state, net, optimizer, scheduler, scaler, shuffle, augment, device) -> dict:
     """Everything needed to continue exactly after this epoch (copied: training goes on meanwhile)."""
-    return {"model": _cpu_copy(net.state_dict()), "optimizer": _cpu_copy(optimizer.state_dict()),
+    return {"model": cpu_copy(net.state_dict()), "optimizer": cpu_copy(optimizer.state_dict()),
             "scheduler": scheduler.state_dict() if scheduler is not None else None,
             "scaler": scaler.state_dict() if scaler.is_enabled() else None,
             "rng": torch.get_rng_state(),
             "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
-            "shuffle_rng": shuffle.get_state(), "augment_rng": augment.get_state(), "state": _cpu_copy(state)}
+            "shuffle_rng": shuffle.get_state(), "augment_rng": augment.get_state(), "state": cpu_copy(state)}
 
 
 def _restore(saved: dict, net, optimizer, scheduler, scaler, shuffle, augment, device) -> dict:
