@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from pathlib import Path
 from typing import Any, Mapping
 
 #: Bump to invalidate every cache entry when the on-disk forms change incompatibly.
@@ -26,3 +28,31 @@ def _stable(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted(value)
     raise TypeError(f"parameter value of type {type(value).__name__} cannot be part of a cache key")
+
+
+def datastore_fingerprint(datastore: str | None, relative: str) -> str:
+    """What a datastore path holds now (sizes and modification times), so editing a file the graph
+    reads (a CSV, an image folder, a weights file) re-runs the node that reads it."""
+    text = str(relative or "").strip()
+    if not datastore or not text or ":" in text.split("/")[0]:
+        return ""  # nothing to look at (no datastore, no path, or a reference such as registry:NAME)
+    root = Path(datastore).resolve()
+    path = (root / text).resolve()
+    if path != root and root not in path.parents:
+        return "outside"  # the component refuses it with a clear message
+    try:
+        if path.is_file():
+            info = path.stat()
+            return f"file:{info.st_size}:{info.st_mtime_ns}"
+        if path.is_dir():
+            hasher = hashlib.sha256()
+            for folder, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    info = os.stat(os.path.join(folder, name))
+                    rel = os.path.relpath(os.path.join(folder, name), path)
+                    hasher.update(f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            return "dir:" + hasher.hexdigest()
+    except OSError:
+        pass
+    return "missing"

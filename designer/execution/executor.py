@@ -18,7 +18,7 @@ from canvas_store.artifacts import ArtifactStore
 from components.context import Cancelled
 from components.spec import ComponentError
 from designer.compute.base import ComputeTarget, TargetUnavailable
-from designer.execution.caching import cache_key
+from designer.execution.caching import cache_key, datastore_fingerprint
 from designer.execution.node_task import NodeTask
 from designer.execution.plan import RunPlan
 
@@ -176,6 +176,13 @@ class _Run:
         if self.running:
             self.executor.cancel(self.run_id)
 
+    def _keyed_params(self, planned) -> dict:
+        """The node's parameters, plus what the datastore files named by its path parameters hold now."""
+        paths = {name: datastore_fingerprint(self.executor.datastore, planned.params.get(name))
+                 for name, param in planned.spec.params.items() if param.widget == "path"}
+        paths = {name: print_ for name, print_ in paths.items() if print_}
+        return {**planned.params, "$datastore": paths} if paths else planned.params
+
     def _completed(self, node_id: str) -> None:
         for child in self.children[node_id]:
             self.waiting_on[child] -= 1
@@ -192,7 +199,7 @@ class _Run:
             inputs = {port: self.results[src].outputs[out] for port, (src, out) in planned.inputs.items()}
             for port in planned.spec.inputs:
                 inputs.setdefault(port, None)
-            key = cache_key(planned.spec.id, planned.spec.version, planned.params, inputs)
+            key = cache_key(planned.spec.id, planned.spec.version, self._keyed_params(planned), inputs)
             result = self.results[node_id]
             result.cache_key = key
             cached = None if node_id in self.plan.rerun else self.store.cached_outputs(key)

@@ -241,3 +241,18 @@ def test_a_table_read_back_from_memory_equals_one_read_from_disk(tmp_path):
     assert from_memory.attrs == from_disk.attrs
     from_memory.loc[7, "a"] = 99.0  # a component editing its input harms no later reader
     assert writer.get(digest).loc[7, "a"] == 1.5
+
+
+def test_editing_a_datastore_file_reruns_the_node_that_reads_it(tmp_path):
+    datastore = tmp_path / "datastore"
+    datastore.mkdir()
+    (datastore / "rows.csv").write_text("a,b\n1,2\n")
+    executor = Executor(ArtifactStore(tmp_path / "store"), {"local": LocalTarget()}, datastore=str(datastore))
+    document = graph([("read", "import-data", {"path": "rows.csv"})], [])
+    first = run(executor, document)
+    assert first.nodes["read"].status == "completed"
+    assert run(executor, document).nodes["read"].status == "cached"
+    (datastore / "rows.csv").write_text("a,b\n1,2\n3,4\n")
+    again = run(executor, document)
+    assert again.nodes["read"].status == "completed"
+    assert len(executor.store.get(again.nodes["read"].outputs["dataset"])) == 2
