@@ -1,7 +1,9 @@
-"""Iris cold run vs a re-run after changing one parameter of evaluate-model's parent (score-model).
+"""Cold run vs a re-run after changing one parameter of evaluate-model's parent (score-model).
 
 Only score-model and evaluate-model run again; everything upstream comes from the cache.
-Target: the re-run is ≥ 20× faster than the cold run.
+Target: the re-run is ≥ 20× faster than the cold run. Printed for iris (the issue's case,
+where training takes ~10 ms, so the two nodes that must re-run are a large share of the cold
+run) and for the wine neural network (where training is most of the cold run).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 from designer.home import Home
 from designer.service import Designer
 
-IRIS = Path(__file__).resolve().parents[1] / "examples" / "iris-classification.json"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 REPEATS = 3
 
 
@@ -27,8 +29,8 @@ def timed_run(designer: Designer, document: dict):
     return elapsed, result
 
 
-def main() -> None:
-    base = json.loads(IRIS.read_text())
+def measure(example: str) -> tuple[float, float]:
+    base = json.loads((EXAMPLES / f"{example}.json").read_text())
     colds, reruns = [], []
     for _ in range(REPEATS):
         with tempfile.TemporaryDirectory() as home:
@@ -45,12 +47,17 @@ def main() -> None:
                 designer.close()
         colds.append(cold)
         reruns.append(rerun)
-    cold, rerun = statistics.median(colds), statistics.median(reruns)
-    ratio = cold / rerun
-    print("iris: cold run vs re-run after changing score-model's append_score_columns")
-    print(f"  cold run  {cold * 1000:8.1f} ms   (median of {REPEATS}, fresh home each)")
-    print(f"  re-run    {rerun * 1000:8.1f} ms   (only score and eval run)")
-    print(f"  ratio     {ratio:8.1f}×   (target ≥ 20×: {'ok' if ratio >= 20 else 'UNDER TARGET'})")
+    return statistics.median(colds), statistics.median(reruns)
+
+
+def main() -> None:
+    print("cold run vs re-run after changing score-model's append_score_columns "
+          f"(median of {REPEATS}, fresh home each; only score and eval re-run)")
+    for example in ("iris-classification", "wine-neural-network"):
+        cold, rerun = measure(example)
+        ratio = cold / rerun
+        print(f"  {example:<22} cold {cold * 1000:8.1f} ms   re-run {rerun * 1000:7.1f} ms   "
+              f"ratio {ratio:6.1f}×   (target ≥ 20×: {'ok' if ratio >= 20 else 'UNDER TARGET'})")
 
 
 if __name__ == "__main__":
