@@ -7,7 +7,7 @@ const POLL_MS = 3000;
 // A training node sends an event per epoch, hundreds a second. They are applied together every
 // FLUSH_MS (React batches the updates of one task into one render), so that a page watching a run
 // does not take the CPU the run itself needs.
-const FLUSH_MS = 100;
+const FLUSH_MS = 250;
 const ACTIVE = new Set(['queued', 'running']);
 export const isActive = (status) => ACTIVE.has(status);
 
