@@ -92,17 +92,6 @@ class _PreparedImages:
     def __init__(self, entries, transformation, targets):
         self.entries, self.transformation, self.targets = entries, transformation, targets
 
-    @classmethod
-    def of_tensors(cls, values, targets, *, batch_size: int, device="cpu") -> "ImageBatches":
-        """Batches over tensors already in memory (e.g. backbone features), with the same epoch API."""
-        import torch
-
-        batches = cls.__new__(cls)
-        batches.entries, batches.transformation, batches.num_workers = range(len(targets)), None, 0
-        batches.batch_size, batches.device = batch_size, torch.device(device)
-        batches.in_memory, batches.pixels, batches.targets = True, values, targets
-        return batches
-
     def __len__(self) -> int:
         return len(self.targets)
 
