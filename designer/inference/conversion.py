@@ -30,11 +30,12 @@ from typing import Any, Callable, Mapping
 
 from components.spec import ComponentSpec
 from designer.graph.document import FORMAT
+from designer.graph.layout import layered
 from designer.inference import realtime
 from designer.inference.errors import InferenceConversionError
 from designer.inference.rules import (APPLY_COMPONENTS, DATA_DEPENDENT, DATA_TYPES, DATASET_PARAMETER, FINISHED_OK,
                                       FROZEN_TYPES, KINDS, NO_INFERENCE_FORM, OUTPUT_PARAMETER, ROW_PICKERS,
-                                      NEXT_TO, is_scorer, primary_input, slug)
+                                      is_scorer, primary_input, slug)
 
 Describe = Callable[[str], Mapping[str, Any]]
 
@@ -173,7 +174,7 @@ class _Converter:
         }
         if self.document.get("default_compute"):
             document["default_compute"] = self.document["default_compute"]
-        return document
+        return layered(document)
 
     def _nodes_in_order(self) -> list[dict]:
         """Sources first, each node after what feeds it; ties keep the training document's order."""
@@ -238,8 +239,7 @@ class _Converter:
         digest = self._output_digest(node_id, port)
         same_type = [p for p, t in self.specs[node_id].outputs.items() if t.name == out_type]
         new_id = self._free_id(f"{node_id}-{suffix}" if len(same_type) == 1 else f"{node_id}-{port}")
-        self.out_nodes[new_id] = {"id": new_id, "component": component, "params": {"digest": digest},
-                                  **self._position_of(node_id)}
+        self.out_nodes[new_id] = {"id": new_id, "component": component, "params": {"digest": digest}}
         self.origin[new_id] = node_id
         self.artifacts.append(SavedArtifact(new_id, "model" if out_type == "TrainedModel" else "transformation",
                                             digest, node_id, port))
@@ -272,8 +272,7 @@ class _Converter:
         component, t_port, d_port, out_port, params = APPLY_COMPONENTS[out_type]
         if node_id not in self.out_nodes:
             t_node, t_out = self._provide(node_id, transformation_port, False)
-            self.out_nodes[node_id] = {"id": node_id, "component": component, "params": dict(params),
-                                       **self._position_of(node_id)}
+            self.out_nodes[node_id] = {"id": node_id, "component": component, "params": dict(params)}
             self._edge(t_node, t_out, node_id, t_port)
             src, src_port = data_inputs[0][1]
             new_src, new_port = self._provide(src, src_port, main)
@@ -294,7 +293,7 @@ class _Converter:
             new_id = self._free_id("web-service-input" if number == 0 else f"web-service-input-{number + 1}")
             self.out_nodes[new_id] = {"id": new_id, "component": "web-service-input",
                                       "params": {"schema": "", "name": f"WebServiceInput{number}"},
-                                      "_source_digest": digest, **self._position_of(node_id)}
+                                      "_source_digest": digest}
             self.origin[new_id] = node_id
             self.inputs_made.append(new_id)
             return new_id, "dataset"
@@ -315,18 +314,16 @@ class _Converter:
         path = f"inference/datasets/{digest[:20]}.parquet"
         self.exports.append(DatasetExport(digest, path, node_id))
         self.out_nodes[node_id] = {"id": node_id, "component": "import-data",
-                                   "params": {"path": {"$param": parameter}, "format": "auto"},
-                                   **self._position_of(node_id)}
+                                   "params": {"path": {"$param": parameter}, "format": "auto"}}
         self._declare(parameter, "str", path, f"The data to score, a file inside the datastore (CSV, Parquet or "
                                               f"JSON); the default is the data '{node_id}' gave the training run.")
         return node_id, "dataset"
 
     def _attach_output(self, scorer: str, port: str, number: int) -> None:
-        position = self._position_of(scorer, below=True)
         if self.kind == "realtime":
             new_id = self._free_id("web-service-output" if number == 0 else f"web-service-output-{number + 1}")
             self.out_nodes[new_id] = {"id": new_id, "component": "web-service-output",
-                                      "params": {"name": f"WebServiceOutput{number}"}, **position}
+                                      "params": {"name": f"WebServiceOutput{number}"}}
             self.origin[new_id] = scorer
             self._edge(scorer, port, new_id, "dataset")
             return
@@ -337,7 +334,7 @@ class _Converter:
                       "Where the scored rows are written, a path inside the datastore (.csv, .parquet or .json).")
         new_id = self._free_id("export-scored" if number == 0 else f"export-scored-{number + 1}")
         self.out_nodes[new_id] = {"id": new_id, "component": "export-data",
-                                  "params": {"path": {"$param": parameter}, "format": "auto"}, **position}
+                                  "params": {"path": {"$param": parameter}, "format": "auto"}}
         self.origin[new_id] = scorer
         self._edge(scorer, port, new_id, "dataset")
 
@@ -423,12 +420,6 @@ class _Converter:
             candidate = f"{wanted}-{number}"
             number += 1
         return candidate
-
-    def _position_of(self, node_id: str, below: bool = False) -> dict:
-        position = self.nodes[node_id].get("position") if node_id in self.nodes else None
-        if not isinstance(position, dict):
-            return {}
-        return {"position": {"x": position.get("x", 0), "y": position.get("y", 0) + (NEXT_TO if below else 0)}}
 
     def descendants(self, roots: list[str]) -> set[str]:
         found, frontier = set(roots), list(roots)

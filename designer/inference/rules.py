@@ -41,8 +41,6 @@ DATA_DEPENDENT = {"convert-to-image-directory": ("pixel_max", pixel_scale)}
 #: Parameters the batch graph adds.
 DATASET_PARAMETER, OUTPUT_PARAMETER = "dataset_path", "output_path"
 FINISHED_OK = ("completed", "cached")
-#: The shift between a node and one the conversion adds next to it, on the canvas.
-NEXT_TO = 110
 
 
 def is_scorer(spec: ComponentSpec) -> bool:
