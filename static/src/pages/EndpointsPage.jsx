@@ -6,6 +6,7 @@ import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
 import { Icon } from '../ui/icons.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { endpointHref, graphHref, navigate } from '../ui/router.js';
+import { ListState } from '../ui/ListState.jsx';
 import { AppHeader } from './AppHeader.jsx';
 
 /** The name of each graph by id, null until known; a graph missing from the list was deleted. */
@@ -62,17 +63,12 @@ export function EndpointsPage() {
             <p className="muted">Real-time inference pipelines served over HTTP: send rows, get predictions back.</p>
           </div>
         </div>
-        {error && <div className="callout callout-error">Could not load endpoints: {describeError(error)}</div>}
-        {endpoints === null && !error && <div className="muted pad-16">Loading endpoints…</div>}
-        {endpoints && endpoints.length === 0 && (
-          <div className="empty-state" data-testid="endpoints-empty">
-            <div className="empty-illustration" aria-hidden="true"><Icon name="rocket" size={40} /></div>
-            <h2>No endpoints yet</h2>
-            <p>Run a training pipeline, then choose <strong>Create inference pipeline ▸ Real-time</strong> and press
-              <strong> Deploy</strong> in the new pipeline.</p>
-            <a className="btn" href="#/">Go to pipelines</a>
-          </div>
-        )}
+        <ListState items={endpoints} error={error} what="endpoints" icon="rocket" title="No endpoints yet"
+          testId="endpoints-empty">
+          <p>Run a training pipeline, then choose <strong>Create inference pipeline ▸ Real-time</strong> and press
+            <strong> Deploy</strong> in the new pipeline.</p>
+          <a className="btn" href="#/">Go to pipelines</a>
+        </ListState>
         {endpoints && endpoints.length > 0 && (
           <table className="data-table graph-table">
             <thead>

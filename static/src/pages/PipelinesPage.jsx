@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../ui/Dialog.jsx';
 import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
 import { Icon } from '../ui/icons.jsx';
 import { graphHref, navigate, runHref } from '../ui/router.js';
+import { ListState } from '../ui/ListState.jsx';
 import { AppHeader } from './AppHeader.jsx';
 
 export function PipelinesPage() {
@@ -121,20 +122,14 @@ export function PipelinesPage() {
           </div>
         </div>
 
-        {error && <div className="callout callout-error">Could not load pipelines: {describeError(error)}</div>}
-        {graphs === null && !error && <div className="muted pad-16">Loading pipelines…</div>}
-        {graphs && graphs.length === 0 && (
-          <div className="empty-state" data-testid="graphs-empty">
-            <div className="empty-illustration" aria-hidden="true"><Icon name="layout" size={40} /></div>
-            <h2>No pipelines yet</h2>
-            <p>Create a pipeline and drag components from the palette onto the canvas, or import a
-              <code> designer-graph/1 </code> JSON file. You can also drop a .json file anywhere on this page.</p>
-            <div className="row gap-8 center">
-              <button type="button" className="btn" onClick={() => fileInput.current.click()}><Icon name="upload" /> Import JSON</button>
-              <button type="button" className="btn btn-primary" onClick={createGraph}><Icon name="plus" /> New pipeline</button>
-            </div>
+        <ListState items={graphs} error={error} what="pipelines" icon="layout" title="No pipelines yet" testId="graphs-empty">
+          <p>Create a pipeline and drag components from the palette onto the canvas, or import a
+            <code> designer-graph/1 </code> JSON file. You can also drop a .json file anywhere on this page.</p>
+          <div className="row gap-8 center">
+            <button type="button" className="btn" onClick={() => fileInput.current.click()}><Icon name="upload" /> Import JSON</button>
+            <button type="button" className="btn btn-primary" onClick={createGraph}><Icon name="plus" /> New pipeline</button>
           </div>
-        )}
+        </ListState>
         {graphs && graphs.length > 0 && (
           <table className="data-table graph-table">
             <thead>

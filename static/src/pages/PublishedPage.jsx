@@ -1,9 +1,9 @@
 // The published pipelines, #/published: versioned URLs that run a pipeline with new parameters.
 import { useEffect, useState } from 'react';
-import { api, describeError } from '../api/client.js';
+import { api } from '../api/client.js';
 import { relativeTime } from '../ui/StatusBadge.jsx';
-import { Icon } from '../ui/icons.jsx';
 import { navigate, publishedHref } from '../ui/router.js';
+import { ListState } from '../ui/ListState.jsx';
 import { AppHeader } from './AppHeader.jsx';
 
 export function EnabledBadge({ enabled, testId }) {
@@ -31,16 +31,11 @@ export function PublishedPage() {
             <p className="muted">Versioned pipelines anyone with the key can run over HTTP, with new parameter values.</p>
           </div>
         </div>
-        {error && <div className="callout callout-error">Could not load published pipelines: {describeError(error)}</div>}
-        {pipelines === null && !error && <div className="muted pad-16">Loading published pipelines…</div>}
-        {pipelines && pipelines.length === 0 && (
-          <div className="empty-state" data-testid="published-empty">
-            <div className="empty-illustration" aria-hidden="true"><Icon name="share" size={40} /></div>
-            <h2>Nothing published yet</h2>
-            <p>Open a pipeline and press <strong>Publish</strong>: it gets a URL and a key, and each later publish can add a new version.</p>
-            <a className="btn" href="#/">Go to pipelines</a>
-          </div>
-        )}
+        <ListState items={pipelines} error={error} what="published pipelines" icon="share" title="Nothing published yet"
+          testId="published-empty">
+          <p>Open a pipeline and press <strong>Publish</strong>: it gets a URL and a key, and each later publish can add a new version.</p>
+          <a className="btn" href="#/">Go to pipelines</a>
+        </ListState>
         {pipelines && pipelines.length > 0 && (
           <table className="data-table graph-table">
             <thead>
