@@ -167,6 +167,22 @@ class Database:
             session.connection(execution_options={WRITE: True})
             yield session
 
+    def add_named(self, row, what: str) -> None:
+        """Insert a row whose primary key is a user-chosen name; Conflict when that name is taken
+        (checked first, and again by the database for a racing writer)."""
+        from sqlalchemy.exc import IntegrityError
+
+        from canvas_store.errors import Conflict
+
+        name = row.name
+        try:
+            with self.write() as session:
+                if session.get(type(row), name) is not None:
+                    raise Conflict(f"{what} {name!r} already exists")
+                session.add(row)
+        except IntegrityError as error:
+            raise Conflict(f"{what} {name!r} already exists") from error
+
     def migrate(self, revision: str = "head") -> None:
         """Bring the schema to `revision` in one transaction (the only way tables are created)."""
         from alembic import command

@@ -11,10 +11,9 @@ import hmac
 import secrets
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from canvas_store.db import Database, iso, utcnow
-from canvas_store.errors import Conflict, NotFound
+from canvas_store.errors import NotFound
 from canvas_store.graphs import document_name, new_id
 from canvas_store.models import Endpoint, Pipeline, PipelineVersion
 
@@ -151,13 +150,7 @@ class EndpointRecords:
         now = utcnow()
         endpoint = Endpoint(name=name, graph_id=graph_id, revision=revision, document=document,
                             key_hash=key_hash(key), status=status, created_at=now, updated_at=now)
-        try:
-            with self._db.write() as session:
-                if session.get(Endpoint, name) is not None:
-                    raise Conflict(f"endpoint {name!r} already exists")
-                session.add(endpoint)
-        except IntegrityError as error:
-            raise Conflict(f"endpoint {name!r} already exists") from error
+        self._db.add_named(endpoint, "endpoint")
         return {**_endpoint_dict(endpoint, with_document=False), "key": key}
 
     def get_endpoint(self, name: str) -> dict:

@@ -5,7 +5,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from canvas_store.db import Database, iso, utcnow
-from canvas_store.errors import Conflict, NotFound
+from canvas_store.errors import NotFound
 from canvas_store.models import ComputeTarget, RegisteredModel
 
 #: Concurrent registrations of one name race for the next version; the loser retries.
@@ -32,13 +32,7 @@ class ComputeTargetRecords:
         now = utcnow()
         target = ComputeTarget(name=name, kind=kind, settings=dict(settings or {}), status=status,
                                created_at=now, updated_at=now)
-        try:
-            with self._db.write() as session:
-                if session.get(ComputeTarget, name) is not None:
-                    raise Conflict(f"compute target {name!r} already exists")
-                session.add(target)
-        except IntegrityError as error:
-            raise Conflict(f"compute target {name!r} already exists") from error
+        self._db.add_named(target, "compute target")
         return _target_dict(target)
 
     def remove_compute_target(self, name: str) -> None:

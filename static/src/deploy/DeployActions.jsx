@@ -3,7 +3,7 @@
 // completed run, or published; a real-time inference pipeline can be deployed as an endpoint; a batch
 // one can be published. Deploying and publishing open the new endpoint's or pipeline's page with
 // its key shown once.
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { api, describeError } from '../api/client.js';
 import { Icon } from '../ui/icons.jsx';
 import { useToast } from '../ui/toast.jsx';
@@ -11,6 +11,7 @@ import { endpointHref, graphHref, navigate, publishedHref, runHref } from '../ui
 import { DeployDialog } from './DeployDialog.jsx';
 import { PublishDialog } from './PublishDialog.jsx';
 import { rememberKey } from './keys.js';
+import { useDropdown } from '../ui/useDropdown.js';
 
 /** 'realtime' (it has a web-service input, so it can serve), 'batch' (made for batch scoring) or 'training'. */
 export function pipelineKind(doc) {
@@ -20,14 +21,7 @@ export function pipelineKind(doc) {
 }
 
 function InferenceMenu({ busy, onCreate }) {
-  const [open, setOpen] = useState(false);
-  const box = useRef(null);
-  useEffect(() => {
-    if (!open) return undefined;
-    const close = (e) => { if (box.current && !box.current.contains(e.target)) setOpen(false); };
-    window.addEventListener('mousedown', close);
-    return () => window.removeEventListener('mousedown', close);
-  }, [open]);
+  const [open, setOpen, box] = useDropdown();
   const pick = (kind) => { setOpen(false); onCreate(kind); };
   return (
     <div className="menu-anchor" ref={box}>

@@ -1,7 +1,7 @@
 // The editor's header and command bar: name, save state, edit commands, validate and submit.
-import { useEffect, useRef, useState } from 'react';
 import { Icon } from '../ui/icons.jsx';
 import { AppHeader } from './AppHeader.jsx';
+import { useDropdown } from '../ui/useDropdown.js';
 
 const SAVE_TEXT = { saved: 'Saved', saving: 'Saving…', conflict: 'Conflict', error: 'Not saved' };
 
@@ -40,14 +40,7 @@ export function ConflictBanner({ onReload, onSaveCopy }) {
 }
 
 function ValidationSummary({ validation, onSelectNode }) {
-  const [open, setOpen] = useState(false);
-  const box = useRef(null);
-  useEffect(() => {
-    if (!open) return undefined;
-    const close = (e) => { if (box.current && !box.current.contains(e.target)) setOpen(false); };
-    window.addEventListener('mousedown', close);
-    return () => window.removeEventListener('mousedown', close);
-  }, [open]);
+  const [open, setOpen, box] = useDropdown();
   if (!validation.checked) return null;
   const count = validation.errors.length;
   if (!count) return <span className="validation-pill ok" data-testid="validation-summary"><Icon name="check" size={13} /> Valid</span>;
