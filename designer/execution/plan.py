@@ -29,18 +29,6 @@ class RunPlan:
     parameters: dict
     rerun: frozenset = field(default_factory=frozenset)
 
-    def children(self, node_id: str) -> list[str]:
-        return [n.node_id for n in self.nodes.values() if any(src == node_id for src, _ in n.inputs.values())]
-
-    def descendants(self, node_id: str) -> set[str]:
-        found, frontier = set(), [node_id]
-        while frontier:
-            for child in self.children(frontier.pop()):
-                if child not in found:
-                    found.add(child)
-                    frontier.append(child)
-        return found
-
 
 def make_plan(graph: Graph, catalogue: Mapping[str, ComponentSpec], *, parameters: Mapping[str, Any] | None = None,
               compute: str | None = None, to: str | None = None, rerun=()) -> RunPlan:
