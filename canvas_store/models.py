@@ -32,6 +32,7 @@ ID = String(32)          # uuid4 hex
 NAME = String(255)
 STATUS = String(32)
 DIGEST = String(128)
+TRIGGER = String(80)     # "manual", "published", "schedule:<id>", "sweep:<id>"
 KEY_HASH = String(64)    # sha256 hex of a key; the key itself is never stored
 Document = JSON(none_as_null=True)
 
@@ -119,11 +120,22 @@ class Run(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The experiment a run belongs to (default: the graph's name), as in Azure ML and MLflow.
+    experiment: Mapped[str] = mapped_column(NAME, default="")
+    display_name: Mapped[str] = mapped_column(NAME, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[Any] = mapped_column(Document, nullable=True)
+    #: What started the run: manual, published, schedule:<id> or sweep:<id>.
+    trigger: Mapped[str] = mapped_column(TRIGGER, default="manual")
+    #: Python version, platform and installed package versions when the run started.
+    environment: Mapped[Any] = mapped_column(Document, nullable=True)
 
     __table_args__ = (
         Index("ix_runs_graph_id_created_at", "graph_id", "created_at"),
         Index("ix_runs_created_at", "created_at"),
         Index("ix_runs_status", "status"),
+        Index("ix_runs_experiment_created_at", "experiment", "created_at"),
+        Index("ix_runs_trigger", "trigger"),
     )
 
 

@@ -52,6 +52,18 @@ NODES = RunNode.__table__
 UPSERT_DIALECTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
+TRIGGER_LENGTH = 80
+
+
+def _tags(tags: Any) -> dict:
+    """Tags are a flat mapping of text to text, as in Azure ML and MLflow."""
+    if tags is None:
+        return {}
+    if not isinstance(tags, dict):
+        raise TypeError(f"tags must be a mapping, got {type(tags).__name__}")
+    return {str(k): "" if v is None else str(v) for k, v in tags.items()}
+
+
 def is_evaluation(node: dict) -> bool:
     """Nodes whose metrics summarise a run (`evaluate-model` and its kin)."""
     return str(node.get("component", "")).startswith("evaluate")
@@ -62,7 +74,11 @@ class RunRecords:
 
     def create_run(self, document: dict, *, graph_id: str | None = None, revision: int | None = None,
                    compute: str = "local", parameters: dict | None = None, kind: str = "manual",
-                   pipeline_id: str | None = None, pipeline_version: int | None = None) -> str:
+                   pipeline_id: str | None = None, pipeline_version: int | None = None,
+                   trigger: str | None = None, experiment: str | None = None, display_name: str | None = None,
+                   description: str | None = None, tags: dict | None = None,
+                   environment: dict | None = None) -> str:
+        """A queued run; `experiment` defaults to the graph's name and `trigger` to the run's kind."""
         name = document_name(document, fallback="")
         evaluate_nodes = [n["id"] for n in document.get("nodes") or []
                           if isinstance(n, dict) and "id" in n and is_evaluation(n)]
@@ -77,6 +93,10 @@ class RunRecords:
                 compute=(compute or "local")[:NAME_LENGTH], parameters=dict(parameters or {}),
                 kind=kind, pipeline_id=pipeline_id, pipeline_version=pipeline_version,
                 evaluate_nodes=evaluate_nodes, document=document, created_at=utcnow(),
+                experiment=(experiment or name or "Default")[:NAME_LENGTH],
+                display_name=(display_name or "")[:NAME_LENGTH], description=description or "",
+                tags=dict(_tags(tags)), trigger=(trigger or kind or "manual")[:TRIGGER_LENGTH],
+                environment=environment,
             ))
         return run_id
 
@@ -189,6 +209,7 @@ class RunRecords:
                 events.setdefault(node_id, []).append(event)
             record = _run_summary(run)
             record["document"] = run.document
+            record["environment"] = run.environment
         record["nodes"] = {node.node_id: _node_dict(node, events.get(node.node_id, []))
                            for node in nodes}
         return record
@@ -207,7 +228,7 @@ class RunRecords:
     def list_runs(self, graph_id: str | None = None, limit: int = 100) -> list[dict]:
         """Newest first, without document or nodes, with the metrics of each run's evaluation nodes."""
         # Load only what a listing shows, never the documents.
-        query = (select(*[c for c in Run.__table__.c if c.key != "document"])
+        query = (select(*[c for c in Run.__table__.c if c.key not in ("document", "environment")])
                  .order_by(Run.created_at.desc(), Run.id.desc()).limit(limit))
         if graph_id is not None:
             query = query.where(Run.graph_id == graph_id)
@@ -254,6 +275,8 @@ def _run_summary(run) -> dict:
         "kind": run.kind, "pipeline_id": run.pipeline_id, "pipeline_version": run.pipeline_version,
         "created_at": iso(run.created_at), "started_at": iso(run.started_at),
         "finished_at": iso(run.finished_at), "error": run.error,
+        "experiment": run.experiment, "display_name": run.display_name, "description": run.description,
+        "tags": run.tags or {}, "trigger": run.trigger,
     }
 
 

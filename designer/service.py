@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterable
 import components
 from canvas_store.artifacts import ArtifactStore
 from designer.compute.registry import TargetRegistry
+from designer.environment import run_environment
 from designer.execution.executor import Executor, RunResult
 from designer.execution.plan import RunPlan, make_plan
 from designer.execution.recording import RunRecorder
@@ -64,13 +65,22 @@ class Designer:
     def start_run(self, document: dict, *, graph_id: str | None = None, revision: int | None = None,
                   compute: str | None = None, parameters: dict | None = None, to: str | None = None,
                   rerun: Iterable[str] = (), listeners: Iterable[Listener] = (), kind: str = "manual",
-                  pipeline_id: str | None = None, pipeline_version: int | None = None) -> str:
-        """Validate and plan now (raising GraphInvalid), then run in a background thread; returns the run id."""
+                  pipeline_id: str | None = None, pipeline_version: int | None = None,
+                  trigger: str | None = None, experiment: str | None = None, display_name: str | None = None,
+                  description: str | None = None, tags: dict | None = None) -> str:
+        """Validate and plan now (raising GraphInvalid), then run in a background thread; returns the run id.
+
+        `trigger` says what started it (manual, published, schedule:<id>, sweep:<id>); `experiment`
+        groups runs for comparison (default: the graph's name). The environment is recorded now.
+        """
         plan = self.plan(document, compute=compute, parameters=parameters, to=to, rerun=rerun)
         run_id = self.store.create_run(document, graph_id=graph_id, revision=revision,
                                        compute=compute or document.get("default_compute") or "local",
                                        parameters=plan.parameters, kind=kind, pipeline_id=pipeline_id,
-                                       pipeline_version=pipeline_version)
+                                       pipeline_version=pipeline_version, trigger=trigger,
+                                       experiment=experiment, display_name=display_name,
+                                       description=description, tags=tags,
+                                       environment=run_environment())
         thread = threading.Thread(target=self._execute, args=(plan, run_id, list(listeners)),
                                   name=f"run-{run_id[:8]}", daemon=True)
         with self._lock:

@@ -24,6 +24,19 @@ def test_a_submitted_run_completes_with_per_node_status_timings_outputs_and_metr
                 "compute"} <= set(node)
     assert run["nodes"]["split"]["outputs"]["train"]["type"] == "DataFrame"
     assert run["nodes"]["eval"]["metrics"]["accuracy"] > 0.8
+    assert run["experiment"] == iris["name"] and run["trigger"] == "manual"
+
+
+def test_a_run_records_the_python_platform_and_packages_it_started_with(finished_run, iris):
+    import platform
+    from importlib import metadata
+
+    _, run = finished_run(iris)
+
+    environment = run["environment"]
+    assert environment["python"] == platform.python_version()
+    assert environment["packages"]["scikit-learn"] == metadata.version("scikit-learn")
+    assert environment["packages"]["pandas"] == metadata.version("pandas")
 
 
 def test_a_second_run_reuses_every_node_from_cache_and_lists_newest_first(app_client, finished_run, iris,

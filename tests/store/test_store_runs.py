@@ -257,3 +257,26 @@ def test_a_node_update_batch_is_one_transaction_of_few_statements(store, run_id)
     if store._db.dialect == "sqlite":
         assert statements[0] == "BEGIN IMMEDIATE"
     assert store.get_node_log(run_id, "train") == "epoch 1\nepoch 2\n"
+
+
+def test_a_run_belongs_to_the_experiment_named_after_its_graph_unless_told(store, graph):
+    default = store.get_run(store.create_run(graph["document"], graph_id=graph["id"]))
+    chosen = store.get_run(store.create_run(
+        graph["document"], graph_id=graph["id"], experiment="tuning", display_name="lr 0.1",
+        description="first try", tags={"team": "vision", "lr": 0.1}, trigger="sweep:abc",
+        environment={"python": "3.11.7", "packages": {"numpy": "2.0"}}))
+
+    assert default["experiment"] == graph["document"]["name"]
+    assert default["trigger"] == "manual" and default["tags"] == {} and default["display_name"] == ""
+    assert chosen["experiment"] == "tuning" and chosen["display_name"] == "lr 0.1"
+    assert chosen["description"] == "first try" and chosen["trigger"] == "sweep:abc"
+    assert chosen["tags"] == {"team": "vision", "lr": "0.1"}
+    assert chosen["environment"] == {"python": "3.11.7", "packages": {"numpy": "2.0"}}
+    listed = {r["run_id"]: r for r in store.list_runs(graph_id=graph["id"])}
+    assert listed[chosen["run_id"]]["experiment"] == "tuning" and "environment" not in listed[chosen["run_id"]]
+
+
+def test_a_published_run_is_triggered_by_its_pipeline(store, graph):
+    run = store.get_run(store.create_run(graph["document"], kind="published"))
+
+    assert run["trigger"] == "published"
