@@ -6,6 +6,7 @@ from typing import Any, Callable, Iterable
 
 import components
 from canvas_store.artifacts import ArtifactStore
+from components.roles import Role
 from designer.compute.registry import TargetRegistry
 from designer.environment import run_environment
 from designer.execution.executor import Executor, RunResult
@@ -77,8 +78,10 @@ class Designer:
         run_id = self.store.create_run(document, graph_id=graph_id, revision=revision,
                                        compute=compute or document.get("default_compute") or "local",
                                        parameters=plan.parameters, kind=kind, pipeline_id=pipeline_id,
-                                       pipeline_version=pipeline_version, trigger=trigger,
-                                       experiment=experiment, display_name=display_name,
+                                       pipeline_version=pipeline_version,
+                                       evaluation_nodes=[n for n, p in plan.nodes.items()
+                                                         if Role.EVALUATES in p.spec.roles],
+                                       trigger=trigger, experiment=experiment, display_name=display_name,
                                        description=description, tags=tags,
                                        environment=run_environment())
         thread = threading.Thread(target=self._execute, args=(plan, run_id, list(listeners)),
