@@ -10,7 +10,7 @@ from components.roles import Role
 from designer.compute.registry import TargetRegistry
 from designer.execution.executor import Executor, RunResult
 from designer.execution.plan import RunPlan, make_plan
-from designer.execution.recording import RunRecorder
+from designer.execution.recording import RecordingFailed, RunRecorder
 from designer.graph.document import load_graph
 from designer.graph.validation import ParameterError, Problem, validate
 from designer.home import Home
@@ -118,11 +118,20 @@ class Designer:
         try:
             result = self.executor.run(plan, run_id, emit)
         except Exception as exc:  # pragma: no cover - executor bugs still end the run as failed
-            recorder.flush()
-            self.store.set_run_status(run_id, "failed", error=f"internal error: {exc}")
+            recorder({"event": "run.status", "status": "failed", "error": f"internal error: {exc}"})
             result = RunResult(run_id, "failed", {}, error=str(exc))
         finally:
-            recorder.close()
+            try:
+                recorder.close()
+            except RecordingFailed:
+                pass  # recorder.failure holds the reason
+        if recorder.failure and result.status != "failed":
+            # The run itself finished, but its record is incomplete: say so rather than "completed".
+            result = RunResult(run_id, "failed", result.nodes, error=recorder.failure)
+            try:
+                self.store.set_run_status(run_id, "failed", error=recorder.failure)
+            except Exception:  # the store is gone; the recorder has logged why
+                pass
         with self._lock:
             self._results[run_id] = result
             self._threads.pop(run_id, None)
