@@ -5,7 +5,7 @@ import threading
 from typing import Any, Callable, Iterable
 
 import components
-from canvas_store.artifacts import ArtifactStore
+from canvas_store.artifacts import store_at
 from components.roles import Role
 from designer.compute.registry import TargetRegistry
 from designer.execution.executor import Executor, RunResult
@@ -32,7 +32,7 @@ class Designer:
 
         self.home = home
         self.store = store or Store.for_home(home.path, home.db_url)
-        self.artifacts = ArtifactStore(home.artifacts)
+        self.artifacts = store_at(home.artifacts)
         self.targets = TargetRegistry(self._target_records)
         self.executor = Executor(self.artifacts, self.targets, datastore=str(home.datastore))
         self.listeners: list[Listener] = []
