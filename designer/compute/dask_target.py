@@ -21,7 +21,6 @@ from components.context import Cancelled
 from components.spec import ComponentError
 from designer.compute.base import CancelledRuns, ComputeTarget, TargetUnavailable
 from designer.compute.dask_worker import mark_run_cancelled, run_on_worker, warm_up, worker_devices
-from designer.compute.registry import register_kind
 from designer.compute.shipping import ShippedOutcome, ship, unpack_artifact
 from designer.execution.node_task import NodeOutcome, NodeTask
 
@@ -293,11 +292,9 @@ def _node_error(exc: BaseException) -> BaseException:
     return exc
 
 
-def _from_settings(name: str, settings: dict) -> DaskTarget:
+def from_settings(name: str, settings: dict) -> DaskTarget:
     return DaskTarget(name, address=settings.get("address"), local_workers=settings.get("local_workers"),
                       shared_filesystem=bool(settings.get("shared_filesystem", True)),
                       worker_store_root=settings.get("worker_store_root"),
                       connect_timeout=float(settings.get("connect_timeout", CONNECT_TIMEOUT_SECONDS)))
 
-
-register_kind("dask", _from_settings)
