@@ -141,6 +141,8 @@ def _components(args) -> int:
         if spec.params:
             params = ", ".join(f"{p.name}: {p.type_name}={p.default!r}" for p in spec.params.values())
             print(f"  {'':<30}   params {params}")
+        if spec.roles:
+            print(f"  {'':<30}   roles {', '.join(sorted(spec.roles))}")
     return EXIT_OK
 
 
