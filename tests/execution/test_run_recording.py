@@ -49,34 +49,32 @@ def chain():
     ]}
 
 
-def designer_with(tmp_path, failures: int) -> tuple[Designer, FlakyStore]:
+def run_with_flaky_store(tmp_path, failures: int):
+    """Run the chain on a real home whose store refuses the first `failures` node-update writes."""
     home = Home.resolve(tmp_path / "home")
     flaky = FlakyStore(Store.for_home(home.path, home.db_url), failures)
-    return Designer(home, store=flaky), flaky
-
-
-def test_a_store_that_fails_once_loses_no_node_update(tmp_path):
-    designer, flaky = designer_with(tmp_path, failures=1)
+    designer = Designer(home, store=flaky)
     try:
         result = designer.run(chain())
         run = designer.store.get_run(result.run_id)
+        run["log_of_c"] = designer.store.get_node_log(result.run_id, "c")
+        return result, run, flaky
     finally:
         designer.close()
+
+
+def test_a_store_that_fails_once_loses_no_node_update(tmp_path):
+    result, run, flaky = run_with_flaky_store(tmp_path, failures=1)
 
     assert flaky.refused == 1
     assert result.status == "completed" and run["status"] == "completed"
     assert {n: r["status"] for n, r in run["nodes"].items()} == {"a": "completed", "b": "completed", "c": "completed"}
     assert run["nodes"]["c"]["outputs"]["value"]["digest"] and run["nodes"]["c"]["seconds"] is not None
-    assert designer.store.get_node_log(result.run_id, "c") == "slept 0.05s\n"
+    assert run["log_of_c"] == "slept 0.05s\n"
 
 
 def test_a_store_that_keeps_refusing_fails_the_run_with_the_reason(tmp_path):
-    designer, flaky = designer_with(tmp_path, failures=10_000)
-    try:
-        result = designer.run(chain())
-        run = designer.store.get_run(result.run_id)
-    finally:
-        designer.close()
+    result, run, flaky = run_with_flaky_store(tmp_path, failures=10_000)
 
     assert result.status == "failed" and run["status"] == "failed"
     assert "could not be saved" in run["error"] and "database is locked" in run["error"]
