@@ -141,12 +141,6 @@ class ArtifactStore:
             json.dump({"outputs": outputs, **info}, fh)
         os.replace(temp, entry)
 
-    def forget_cache(self, cache_key: str) -> None:
-        try:
-            self._cache_file(cache_key).unlink()
-        except FileNotFoundError:
-            pass
-
     def work_dir(self, cache_key: str, create: bool = True) -> Path:
         """A scratch directory tied to one cache key (checkpoints survive a cancelled run)."""
         path = self.root / "work" / cache_key[:2] / cache_key
@@ -210,3 +204,19 @@ def _fresh(value: Any) -> Any:
 
 def _is_digest(text: str) -> bool:
     return isinstance(text, str) and len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+_open_stores: dict[str, ArtifactStore] = {}
+_open_lock = threading.Lock()
+
+
+def store_at(root: Path | str) -> ArtifactStore:
+    """This process's one ArtifactStore for `root`, so every user of a root shares its memory cache."""
+    key = str(root)
+    store = _open_stores.get(key)
+    if store is None:
+        with _open_lock:
+            store = _open_stores.get(key)
+            if store is None:
+                store = _open_stores[key] = ArtifactStore(root)
+    return store

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -13,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event, types
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+from components.json_values import to_json_value
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -79,31 +80,9 @@ def dumps_json(value: Any) -> str:
     (an undefined AUC, a diverged loss) become null, since PostgreSQL rejects them.
     """
     try:
-        return json.dumps(value, default=_plain, allow_nan=False, ensure_ascii=False)
-    except ValueError:
-        return json.dumps(_finite(value), default=_plain, allow_nan=False, ensure_ascii=False)
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "tolist"):        # numpy scalars and arrays
-        return _finite(value.tolist())
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
+        return json.dumps(value, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return json.dumps(to_json_value(value), allow_nan=False, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------- engines

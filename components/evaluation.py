@@ -8,6 +8,7 @@ import pandas as pd
 
 from components import ports
 from components.context import RunContext
+from components.json_values import python_scalar
 from components.models import ASSIGNMENTS, SCORED_LABELS, SCORED_PROBABILITIES, is_scored_column, probability_column
 from components.roles import Role
 from components.spec import ComponentError, Input, component
@@ -17,15 +18,12 @@ MAX_RESIDUAL_POINTS = 1000
 SILHOUETTE_SAMPLE = 5000
 
 
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
 
 def _finite_numbers(values: dict) -> dict:
     """Metrics are numbers only: drop anything sklearn could not define (NaN) for this data."""
     out = {}
     for key, value in values.items():
-        value = _plain(value)
+        value = python_scalar(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
             out[key] = value
     return out
@@ -82,7 +80,7 @@ def _as_classes(values: pd.Series, classes: list) -> list:
     """Label values as the model's class values (so 1 and "1" or 1.0 meet), unknown ones kept as they are."""
     known = set(classes)
     by_text = {str(c): c for c in classes}
-    return [_plain(v) if _plain(v) in known else by_text.get(str(_plain(v)), _plain(v)) for v in values.tolist()]
+    return [python_scalar(v) if python_scalar(v) in known else by_text.get(str(python_scalar(v)), python_scalar(v)) for v in values.tolist()]
 
 
 def _label_arrays(truth: list, predicted: list, classes: list) -> tuple[np.ndarray, np.ndarray, list]:
@@ -113,11 +111,11 @@ def classification_metrics(frame: pd.DataFrame, label: str | None, classes: list
             classes = sorted(classes)
         except TypeError:
             classes = sorted(classes, key=str)
-    classes = [_plain(c) for c in classes]
+    classes = [python_scalar(c) for c in classes]
     probability_columns = [probability_column(c) for c in classes]
     y_true, y_pred, classes = _label_arrays(_as_classes(frame[label], classes),
                                             _as_classes(frame[SCORED_LABELS], classes), classes)
-    labels = list(classes) + sorted({_plain(v) for v in y_true if v not in set(classes)}, key=str)
+    labels = list(classes) + sorted({python_scalar(v) for v in y_true if v not in set(classes)}, key=str)
     binary = len(labels) == 2
     positive = labels[1] if binary else None
     average = {"average": "binary", "pos_label": positive} if binary else {"average": "macro", "labels": labels}
@@ -193,7 +191,7 @@ def clustering_metrics(frame: pd.DataFrame, label: str | None, log=print) -> dic
                and not pd.api.types.is_bool_dtype(frame[c])]
     assignments = frame[ASSIGNMENTS].to_numpy()
     numbers: dict[str, Any] = {"n_clusters": int(pd.Series(assignments).nunique())}
-    charts: dict[str, Any] = {"cluster_sizes": {str(_plain(k)): int(v) for k, v in
+    charts: dict[str, Any] = {"cluster_sizes": {str(python_scalar(k)): int(v) for k, v in
                                                 pd.Series(assignments).value_counts().sort_index().items()}}
     if not columns:
         log("no numeric feature columns: inertia and silhouette are left out")

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from components.columns import is_numeric, keep_roles, quoted, require_columns
+from components.json_values import python_scalar
 from components.ports import column_roles
 from components.spec import ComponentError
 
@@ -130,7 +131,7 @@ class MissingValueCleaner(TableTransformation):
 
     def describe(self) -> dict:
         return {"kind": "MissingValueCleaner", "strategy": self.strategy,
-                "fill_values": {c: _plain(v) for c, v in self.fill_values.items()},
+                "fill_values": {c: python_scalar(v) for c, v in self.fill_values.items()},
                 "row_filter_columns": self.row_filter_columns, "dropped_columns": self.dropped_columns,
                 "indicator_columns": self.indicator_columns}
 
@@ -143,10 +144,10 @@ def _fill_value(series: pd.Series, strategy: str, constant: str) -> Any:
         raise ComponentError(f"column {series.name!r} has no values at all, so there is no {strategy} "
                              f"to fill it with; use remove-column or a constant")
     if strategy == "mean":
-        return _plain(present.mean())
+        return python_scalar(present.mean())
     if strategy == "median":
-        return _plain(present.median())
-    return _plain(present.mode().iloc[0])
+        return python_scalar(present.median())
+    return python_scalar(present.mode().iloc[0])
 
 
 def _constant_for(series: pd.Series, text: str) -> Any:
@@ -175,10 +176,6 @@ def _filled(series: pd.Series, value: Any) -> pd.Series:
         # e.g. a nullable integer column given a fractional mean: widen it rather than fail.
         return series.astype("float64" if is_numeric(series) else "object").fillna(value)
 
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python value it stands for (pickles and prints cleanly)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 # ---------------------------------------------------------------- normalize
@@ -296,11 +293,11 @@ class IndicatorEncoder(TableTransformation):
 
     def describe(self) -> dict:
         return {"kind": "IndicatorEncoder", "overwrite": self.overwrite,
-                "categories": {c: [_plain(v) for v in values] for c, values in self.categories.items()}}
+                "categories": {c: [python_scalar(v) for v in values] for c, values in self.categories.items()}}
 
 
 def _sorted_categories(series: pd.Series) -> list:
-    values = [_plain(v) for v in pd.unique(series.dropna())]
+    values = [python_scalar(v) for v in pd.unique(series.dropna())]
     try:
         return sorted(values)
     except TypeError:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from components._features import fitted_preprocessor, missing_value_columns, prepared_features
+from components.json_values import python_scalar
 from components.ports import ROLES_KEY, with_roles
 from components.spec import ComponentError
 
@@ -166,9 +167,6 @@ class Learner:
         return cls.from_json(json.loads((Path(directory) / LEARNER_FILE).read_text()))
 
 
-def _json_value(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
 
 def sorted_classes(labels: pd.Series) -> list:
     """The distinct label values in sorted order, as plain JSON values (the order of probability columns)."""
@@ -177,7 +175,7 @@ def sorted_classes(labels: pd.Series) -> list:
         ordered = sorted(values)
     except TypeError:
         ordered = sorted(values, key=str)
-    return [_json_value(v) for v in ordered]
+    return [python_scalar(v) for v in ordered]
 
 
 # ---------------------------------------------------------------- the fitted model

@@ -19,6 +19,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from components.json_values import to_json_value
+
 META_FILE = "meta.json"
 #: Key of `DataFrame.attrs` where column roles travel with a table.
 ROLES_KEY = "designer_roles"
@@ -88,7 +90,7 @@ def save_value(port: PortType, value: Any, directory: Path) -> None:
             meta["info"] = extra
     elif port.name == "Metrics" or _is_json_value(value):
         meta["form"] = "json"
-        (directory / "value.json").write_text(json.dumps(value, sort_keys=True, default=_json_default))
+        (directory / "value.json").write_text(json.dumps(value, sort_keys=True, default=to_json_value))
     else:
         meta["form"] = "pickle"
         with open(directory / "value.pkl", "wb") as fh:
@@ -152,16 +154,6 @@ def _is_json_value(value: Any) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _is_json_value(v) for k, v in value.items())
     return False
-
-
-def _json_default(value: Any) -> Any:
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 # ---------------------------------------------------------------- column roles

@@ -28,7 +28,8 @@ class Role:
     #: Its only job is the columns it names (select-columns, edit-metadata): on a real-time path,
     #: where requests carry no label, a node that named only the label is dropped.
     PICKS_COLUMNS = "picks-columns"
-    #: Where a real-time endpoint's request rows enter the graph (one DataFrame output).
+    #: Where a real-time endpoint's request rows enter the graph (one DataFrame output; parameters
+    #: `schema`, the columns a request sends, `sample` rows, and `name`, the Azure-style input name).
     WEB_SERVICE_INPUT = "web-service-input"
     #: Where a real-time endpoint's answer leaves the graph (its `dataset` input is returned).
     WEB_SERVICE_OUTPUT = "web-service-output"

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 from components.ports import PortType, port_type
-from components.roles import Kind, Role, checked_kind, checked_roles
+from components.roles import Role, checked_kind, checked_roles
 
 
 class ComponentError(Exception):

@@ -5,6 +5,8 @@ import argparse
 import json
 import sys
 
+from designer import cli_compute
+
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
@@ -61,25 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     state_options(deploy)
     deploy.set_defaults(handler=_deploy)
 
-    compute = sub.add_parser("compute", help="manage compute targets")
-    compute_sub = compute.add_subparsers(dest="compute_command")
-    c_list = compute_sub.add_parser("list")
-    c_list.add_argument("--json", action="store_true")
-    state_options(c_list)
-    c_list.set_defaults(handler=_compute_list)
-    c_add = compute_sub.add_parser("add")
-    c_add.add_argument("name")
-    kind = c_add.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--process", type=int, metavar="N", help="a pool of N worker processes on this machine")
-    kind.add_argument("--dask", metavar="ADDRESS", help="attach an existing Dask scheduler (tcp://HOST:PORT)")
-    kind.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster with N workers")
-    state_options(c_add)
-    c_add.set_defaults(handler=_compute_add)
-    c_remove = compute_sub.add_parser("remove")
-    c_remove.add_argument("name")
-    state_options(c_remove)
-    c_remove.set_defaults(handler=_compute_remove)
-    compute.set_defaults(handler=lambda args: (compute.print_help(), EXIT_INVALID)[1])
+    cli_compute.add_commands(sub, state_options)
     return parser
 
 
@@ -157,6 +141,8 @@ def _components(args) -> int:
         if spec.params:
             params = ", ".join(f"{p.name}: {p.type_name}={p.default!r}" for p in spec.params.values())
             print(f"  {'':<30}   params {params}")
+        if spec.roles:
+            print(f"  {'':<30}   roles {', '.join(sorted(spec.roles))}")
     return EXIT_OK
 
 
@@ -248,65 +234,6 @@ def _deploy(args) -> int:
         designer.close()
     print(f"url: {args.url.rstrip('/')}/endpoints/{record['name']}/score")
     print(f"key: {record['key']}")
-    return EXIT_OK
-
-
-def _compute_list(args) -> int:
-    designer = _designer(args)
-    try:
-        targets = [{"name": "local", "kind": "local", "settings": {}, "status": "ready"}]
-        targets += [t for t in designer.store.list_compute_targets() if t["name"] != "local"]
-    finally:
-        designer.close()
-    if args.json:
-        print(json.dumps(targets, indent=2, default=str))
-    else:
-        for t in targets:
-            settings = ", ".join(f"{k}={v}" for k, v in (t.get("settings") or {}).items())
-            print(f"{t['name']:<20} {t['kind']:<8} {t.get('status') or '':<10} {settings}")
-    return EXIT_OK
-
-
-def _compute_add(args) -> int:
-    from canvas_store.repository import Conflict
-
-    if args.name == "local":
-        _err("error: 'local' is built in")
-        return EXIT_INVALID
-    if args.process is not None:
-        kind, settings = "process", {"workers": args.process}
-    elif args.dask is not None:
-        kind, settings = "dask", {"address": args.dask}
-    else:
-        kind, settings = "dask", {"local_workers": args.dask_local}
-    for key in ("workers", "local_workers"):
-        if key in settings and settings[key] < 1:
-            _err("error: the number of workers must be at least 1")
-            return EXIT_INVALID
-    designer = _designer(args)
-    try:
-        designer.store.add_compute_target(args.name, kind, settings)
-    except Conflict:
-        _err(f"error: a compute target named '{args.name}' already exists")
-        return EXIT_INVALID
-    finally:
-        designer.close()
-    print(f"added compute target {args.name} ({kind})")
-    return EXIT_OK
-
-
-def _compute_remove(args) -> int:
-    from canvas_store.repository import NotFound
-
-    designer = _designer(args)
-    try:
-        designer.store.remove_compute_target(args.name)
-    except NotFound:
-        _err(f"error: no compute target named '{args.name}'")
-        return EXIT_INVALID
-    finally:
-        designer.close()
-    print(f"removed compute target {args.name}")
     return EXIT_OK
 
 

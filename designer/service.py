@@ -5,13 +5,13 @@ import threading
 from typing import Any, Callable, Iterable
 
 import components
-from canvas_store.artifacts import ArtifactStore
+from canvas_store.artifacts import store_at
 from components.roles import Role
 from designer.compute.registry import TargetRegistry
 from designer.environment import run_environment
 from designer.execution.executor import Executor, RunResult
 from designer.execution.plan import RunPlan, make_plan
-from designer.execution.recording import RunRecorder
+from designer.execution.recording import RecordingFailed, RunRecorder
 from designer.graph.document import load_graph
 from designer.graph.validation import ParameterError, Problem, validate
 from designer.home import Home
@@ -33,7 +33,7 @@ class Designer:
 
         self.home = home
         self.store = store or Store.for_home(home.path, home.db_url)
-        self.artifacts = ArtifactStore(home.artifacts)
+        self.artifacts = store_at(home.artifacts)
         self.targets = TargetRegistry(self._target_records)
         self.executor = Executor(self.artifacts, self.targets, datastore=str(home.datastore))
         self.listeners: list[Listener] = []
@@ -128,11 +128,20 @@ class Designer:
         try:
             result = self.executor.run(plan, run_id, emit)
         except Exception as exc:  # pragma: no cover - executor bugs still end the run as failed
-            recorder.flush()
-            self.store.set_run_status(run_id, "failed", error=f"internal error: {exc}")
+            recorder({"event": "run.status", "status": "failed", "error": f"internal error: {exc}"})
             result = RunResult(run_id, "failed", {}, error=str(exc))
         finally:
-            recorder.close()
+            try:
+                recorder.close()
+            except RecordingFailed:
+                pass  # recorder.failure holds the reason
+        if recorder.failure and result.status != "failed":
+            # The run itself finished, but its record is incomplete: say so rather than "completed".
+            result = RunResult(run_id, "failed", result.nodes, error=recorder.failure)
+            try:
+                self.store.set_run_status(run_id, "failed", error=recorder.failure)
+            except Exception:  # the store is gone; the recorder has logged why
+                pass
         with self._lock:
             self._results[run_id] = result
             self._threads.pop(run_id, None)

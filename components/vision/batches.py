@@ -142,12 +142,6 @@ class ImageBatches:
         full, rest = divmod(len(self), self.batch_size)
         return full + (1 if rest and not (drop_single and rest == 1 and full) else 0)
 
-    @property
-    def image_shape(self) -> tuple:
-        if self.pixels is not None:
-            return tuple(self.pixels.shape[1:])
-        return tuple(prepared_pixels(self.entries[0], self.transformation).shape)
-
     def epoch(self, generator=None, *, drop_single: bool = False) -> Iterator:
         """One pass: shuffled by `generator` when given; `drop_single` skips a last batch of one image
         (batch norm cannot train on it)."""

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from canvas_store.artifacts import ArtifactStore
+from canvas_store.artifacts import store_at
 from components.context import Cancelled
 from components.spec import ComponentError
 from designer.compute.base import CancelledRuns, ComputeTarget, TargetUnavailable
 from designer.compute.dask_worker import mark_run_cancelled, run_on_worker, warm_up, worker_devices
-from designer.compute.registry import register_kind
 from designer.compute.shipping import ShippedOutcome, ship, unpack_artifact
 from designer.execution.node_task import NodeOutcome, NodeTask
 
@@ -70,7 +69,6 @@ class DaskTarget(ComputeTarget):
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._dispatcher: threading.Thread | None = None
         self._devices: tuple[float, dict] | None = None
-        self._stores: dict[str, ArtifactStore] = {}
         self._closed = False
 
     @property
@@ -83,7 +81,7 @@ class DaskTarget(ComputeTarget):
 
     def submit(self, task: NodeTask, report: Callable[[str, dict], None]) -> "Future[NodeOutcome]":
         client = self._connected()
-        shipped = ship(task, store=None if self.shared_filesystem else self._store(task.store_root))
+        shipped = ship(task, store=None if self.shared_filesystem else store_at(task.store_root))
         key = f"{task.node_id}-{task.run_id}-{uuid.uuid4().hex[:8]}"
         future: Future = Future()
         future.set_running_or_notify_cancel()
@@ -215,12 +213,6 @@ class DaskTarget(ComputeTarget):
                 raise TargetUnavailable(f"cannot start {self.where}: {type(exc).__name__}: {exc}") from None
         return self._cluster
 
-    def _store(self, root: str) -> ArtifactStore:
-        store = self._stores.get(root)
-        if store is None:
-            store = self._stores[root] = ArtifactStore(root)
-        return store
-
     # ------------------------------------------------------------ events and outcomes
     def _on_event(self, event) -> None:
         # Runs in the client's event loop: hand over at once, never call listeners here.
@@ -248,7 +240,7 @@ class DaskTarget(ComputeTarget):
     def _outcome(self, job: _Job, shipped: ShippedOutcome) -> NodeOutcome:
         outcome = shipped.outcome
         if shipped.packed_outputs:
-            store = self._store(job.task.store_root)
+            store = store_at(job.task.store_root)
             for digest, data in shipped.packed_outputs.items():
                 unpack_artifact(store, digest, data)
             store.record_cache(job.task.cache_key, outcome.outputs, seconds=outcome.seconds,
@@ -300,11 +292,9 @@ def _node_error(exc: BaseException) -> BaseException:
     return exc
 
 
-def _from_settings(name: str, settings: dict) -> DaskTarget:
+def from_settings(name: str, settings: dict) -> DaskTarget:
     return DaskTarget(name, address=settings.get("address"), local_workers=settings.get("local_workers"),
                       shared_filesystem=bool(settings.get("shared_filesystem", True)),
                       worker_store_root=settings.get("worker_store_root"),
                       connect_timeout=float(settings.get("connect_timeout", CONNECT_TIMEOUT_SECONDS)))
 
-
-register_kind("dask", _from_settings)

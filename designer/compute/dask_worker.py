@@ -5,18 +5,14 @@ Kept free of client-side imports: every worker of a cluster imports this module
 """
 from __future__ import annotations
 
-import json
-import time
-
-from canvas_store.artifacts import ArtifactStore
+from canvas_store.artifacts import store_at
+from components.json_values import to_json_value
 from designer.compute.shipping import ShippedOutcome, ShippedTask, ensure_component, pack_artifact, unpack_artifact
 from designer.execution.node_task import run_node_task
+from designer.execution.progress import throttled
 
-#: Progress events per node per second sent to the scheduler (the executor shows no more than this).
-PROGRESS_EVENTS_PER_SECOND = 10
 #: Run ids cancelled by the client (pushed to every worker with `Client.run`): checking costs no round trip.
 _cancelled_runs: set[str] = set()
-_stores: dict[str, ArtifactStore] = {}
 
 
 async def mark_run_cancelled(run_id: str) -> None:
@@ -44,20 +40,14 @@ def run_on_worker(shipped: ShippedTask, topic: str, token: str, worker_store_roo
 
     worker = get_worker()
     task = shipped.task
-    last_progress = [0.0]
 
+    @throttled
     def report(kind: str, payload: dict) -> None:
-        if kind == "node.progress":
-            now = time.monotonic()
-            if now - last_progress[0] < 1.0 / PROGRESS_EVENTS_PER_SECOND and payload.get("fraction", 0) < 1.0:
-                return
-            last_progress[0] = now
         worker.log_event(topic, {"token": token, "kind": kind, "payload": _msgpack_safe(payload)})
 
     store = None
     if worker_store_root is not None:  # this worker does not share the server's artifact store
-        store = _stores.get(worker_store_root) or _stores.setdefault(worker_store_root,
-                                                                      ArtifactStore(worker_store_root))
+        store = store_at(worker_store_root)
         for digest, data in shipped.packed_inputs.items():
             unpack_artifact(store, digest, data)
     ensure_component(shipped)
@@ -69,4 +59,4 @@ def run_on_worker(shipped: ShippedTask, topic: str, token: str, worker_store_roo
 
 def _msgpack_safe(payload: dict) -> dict:
     # Events cross the scheduler as msgpack: numpy numbers become Python numbers, anything else its text.
-    return json.loads(json.dumps(payload, default=lambda v: v.item() if hasattr(v, "item") else str(v)))
+    return to_json_value(payload)

@@ -49,3 +49,7 @@ class LocalTarget(ComputeTarget):
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def from_settings(name: str, settings: dict) -> LocalTarget:
+    return LocalTarget(name, workers=settings.get("workers"))

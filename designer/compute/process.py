@@ -26,7 +26,6 @@ from components.spec import ComponentError
 from designer.compute.base import CancelledRuns, ComputeTarget, TargetUnavailable
 from designer.compute.local import local_devices
 from designer.compute.process_worker import worker_main
-from designer.compute.registry import register_kind
 from designer.compute.shipping import ShippedTask, ship
 from designer.execution.node_task import NodeOutcome, NodeTask
 
@@ -386,9 +385,7 @@ def _loaded_component_modules() -> list[str]:
                   if name.startswith("components.") and not any(p.startswith("_") for p in name.split(".")))
 
 
-def _from_settings(name: str, settings: dict) -> ProcessTarget:
+def from_settings(name: str, settings: dict) -> ProcessTarget:
     return ProcessTarget(name, workers=int(settings.get("workers") or DEFAULT_WORKERS),
                          cancel_grace=float(settings.get("cancel_grace_seconds", CANCEL_GRACE_SECONDS)))
 
-
-register_kind("process", _from_settings)

@@ -1,32 +1,12 @@
-"""Compute targets by name: `local` always, others built from stored records by their kind."""
+"""Compute targets by name: `local` always, others built from stored records by their kind (`kinds.py`)."""
 from __future__ import annotations
 
 import threading
 from typing import Callable
 
 from designer.compute.base import ComputeTarget, TargetUnavailable
+from designer.compute.kinds import target_kinds
 from designer.compute.local import LocalTarget
-
-#: kind -> factory(name, settings) ; other modules add their kinds with `register_kind`.
-TARGET_KINDS: dict[str, Callable[[str, dict], ComputeTarget]] = {
-    "local": lambda name, settings: LocalTarget(name, workers=settings.get("workers")),
-}
-
-
-def register_kind(kind: str, factory: Callable[[str, dict], ComputeTarget]) -> None:
-    TARGET_KINDS[kind] = factory
-
-
-def _load_kinds() -> None:
-    # Optional kinds live in their own modules; importing one registers it.
-    import importlib
-
-    for module in ("designer.compute.process", "designer.compute.dask_target"):
-        try:
-            importlib.import_module(module)
-        except ImportError as exc:
-            if module not in str(exc) and module.rsplit(".", 1)[-1] not in str(exc):
-                raise
 
 
 class TargetRegistry:
@@ -36,7 +16,6 @@ class TargetRegistry:
         self._records = records or (lambda: {})
         self._targets: dict[str, ComputeTarget] = {}
         self._lock = threading.Lock()
-        _load_kinds()
 
     def __call__(self, name: str) -> ComputeTarget:
         return self.get(name)
@@ -54,9 +33,13 @@ class TargetRegistry:
                     raise TargetUnavailable(f"compute target '{name}' does not exist "
                                             f"(known: {', '.join(self.names())})")
                 kind, settings = record
-                factory = TARGET_KINDS.get(kind)
-                if factory is None:
+                declared = target_kinds().get(kind)
+                if declared is None:
                     raise TargetUnavailable(f"compute target '{name}' has unknown kind '{kind}'")
+                try:
+                    factory = declared.factory()
+                except ImportError as exc:
+                    raise TargetUnavailable(f"compute target '{name}' ({kind}) cannot be built here: {exc}") from None
                 target = factory(name, dict(settings or {}))
             self._targets[name] = target
             return target

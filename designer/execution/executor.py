@@ -21,11 +21,10 @@ from components.spec import ComponentError
 from designer.compute.base import ComputeTarget, TargetUnavailable
 from designer.execution.caching import cache_key, datastore_fingerprint
 from designer.execution.node_task import NodeTask
+from designer.execution.progress import throttled
 from designer.execution.plan import RunPlan
 
 Emit = Callable[[dict], None]
-#: At most this many progress events per node per second reach listeners.
-PROGRESS_EVENTS_PER_SECOND = 10
 
 
 @dataclass
@@ -336,15 +335,8 @@ class _Run:
         self.emit(event)
 
     def _reporter(self, node_id: str) -> Callable[[str, dict], None]:
-        last_progress = [0.0]
-        interval = 1.0 / PROGRESS_EVENTS_PER_SECOND
-
+        @throttled
         def report(kind: str, payload: dict) -> None:
-            if kind == "node.progress":
-                now = time.monotonic()
-                if now - last_progress[0] < interval and payload.get("fraction", 0) < 1.0:
-                    return
-                last_progress[0] = now
             self.emit({**payload, "event": kind, "run_id": self.run_id, "node_id": node_id})
 
         return report

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 import components
-from canvas_store.artifacts import ArtifactStore
+from canvas_store.artifacts import ArtifactStore, store_at
 from components.calling import call_component
 from components.context import RunContext
 
@@ -44,7 +44,7 @@ def run_node_task(task: NodeTask, report: Report, is_cancelled: Callable[[], boo
     """Load inputs from the artifact store, call the component, store its outputs and record the cache entry."""
     started = time.perf_counter()
     started_at = time.time()
-    store = store or _store_at(task.store_root)
+    store = store or store_at(task.store_root)
     spec = components.get(task.component_id)
     if spec is None:
         raise LookupError(f"component '{task.component_id}' is not installed where this node ran")
@@ -63,12 +63,3 @@ def run_node_task(task: NodeTask, report: Report, is_cancelled: Callable[[], boo
     store.record_cache(task.cache_key, outputs, seconds=seconds, component=task.component_id)
     return NodeOutcome(outputs, seconds, started_at, time.time())
 
-
-_stores: dict[str, ArtifactStore] = {}
-
-
-def _store_at(root: str) -> ArtifactStore:
-    store = _stores.get(root)
-    if store is None:
-        store = _stores[root] = ArtifactStore(root)
-    return store

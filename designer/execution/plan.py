@@ -61,3 +61,23 @@ def make_plan(graph: Graph, catalogue: Mapping[str, ComponentSpec], *, parameter
         raise ParameterError(problems)
     order = tuple(n for n in nx.lexicographical_topological_sort(digraph) if n in wanted)
     return RunPlan(graph, nodes, order, values, frozenset(rerun))
+
+
+def upstream(plan: RunPlan, node_ids) -> set[str]:
+    """`node_ids` and every planned node they need, directly or not."""
+    found, frontier = set(node_ids), list(node_ids)
+    while frontier:
+        for source, _ in plan.nodes[frontier.pop()].inputs.values():
+            if source not in found and source in plan.nodes:
+                found.add(source)
+                frontier.append(source)
+    return found
+
+
+def downstream(plan: RunPlan, node_ids) -> set[str]:
+    """`node_ids` and every planned node fed by them, directly or not."""
+    found = set(node_ids)
+    for node_id in plan.order:  # parents come first, so one pass sees every path
+        if any(source in found for source, _ in plan.nodes[node_id].inputs.values()):
+            found.add(node_id)
+    return found

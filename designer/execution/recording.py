@@ -1,12 +1,29 @@
-"""Writes a run's events into the store in batches, so recording never slows the run it records."""
+"""Writes a run's events into the store in batches, so recording never slows the run it records.
+
+No update is ever dropped: a batch that fails to write goes back to the front of
+the queue and is tried again at the next flush; the run's final flush retries a
+few times more, and if the store still refuses, the run is recorded as failed
+with the reason (its result says so too) instead of ending "completed" with
+holes in its record.
+"""
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from datetime import datetime, timezone
 from typing import Any
 
 #: How often pending node updates are written, in seconds.
 FLUSH_INTERVAL = 0.2
+#: Pauses between the attempts of a write that must get through (the final flush, a run's status).
+RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0)
+FINISHED = ("completed", "failed", "cancelled")
+log = logging.getLogger(__name__)
+
+
+class RecordingFailed(Exception):
+    """The store refused a write of this run's records, even after retries."""
 _STATUS_FIELDS = ("status", "cached", "seconds", "error", "traceback", "metrics", "compute", "cache_key")
 
 
@@ -26,19 +43,15 @@ class RunRecorder:
         self._write_lock = threading.Lock()
         self._wake = threading.Event()
         self._stopped = False
+        #: Why the run's records could not be saved, once the store has refused them for good.
+        self.failure: str | None = None
         self._thread = threading.Thread(target=self._loop, name=f"recorder-{run_id[:8]}", daemon=True)
         self._thread.start()
 
     def __call__(self, event: dict) -> None:
         kind = event.get("event")
         if kind == "run.status":
-            self.flush()
-            status = event["status"]
-            now = datetime.now(timezone.utc)
-            self.store.set_run_status(
-                self.run_id, status, error=event.get("error"),
-                started_at=now if status == "running" else None,
-                finished_at=now if status in ("completed", "failed", "cancelled") else None)
+            self._record_status(event["status"], event.get("error"))
             return
         node_id = event.get("node_id")
         if node_id is None:
@@ -83,24 +96,65 @@ class RunRecorder:
         else:
             self._pending.append(update)
 
-    def flush(self) -> None:
+    def _record_status(self, status: str, error: str | None) -> None:
+        try:
+            self.flush(retry=True)
+        except RecordingFailed:
+            pass  # self.failure says why; the status below reports it
+        if status in FINISHED and self.failure:
+            status, error = "failed", self.failure
+        now = datetime.now(timezone.utc)
+        try:
+            self._write("the run's status", self.store.set_run_status, self.run_id, status, error=error,
+                        started_at=now if status == "running" else None,
+                        finished_at=now if status in FINISHED else None)
+        except RecordingFailed as exc:
+            # Never raised into the run: the run goes on, and its final status says what was lost.
+            self.failure = self.failure or str(exc)
+            if status in FINISHED:
+                log.error("run %s: %s", self.run_id, exc)
+
+    def flush(self, *, retry: bool = False) -> None:
+        """Write the pending updates; on failure they stay queued, and RecordingFailed says why."""
         # One writer at a time, so batches reach the store in the order they were taken.
         with self._write_lock:
             with self._lock:
                 batch, self._pending = self._pending, []
-            if batch:
-                self.store.apply_node_updates(self.run_id, batch)
+            if not batch:
+                return
+            try:
+                self._write("node updates", self.store.apply_node_updates, self.run_id, batch,
+                            attempts=len(RETRY_DELAYS) + 1 if retry else 1)
+            except RecordingFailed as exc:
+                with self._lock:
+                    self._pending[:0] = batch  # back in front: the next flush writes them in order
+                if retry:
+                    self.failure = self.failure or str(exc)
+                raise
+
+    def _write(self, what: str, write, *args, attempts: int = len(RETRY_DELAYS) + 1, **kwargs):
+        for attempt in range(attempts):
+            try:
+                return write(*args, **kwargs)
+            except Exception as exc:
+                log.warning("run %s: writing %s failed (attempt %d of %d): %s", self.run_id, what,
+                            attempt + 1, attempts, exc)
+                if attempt + 1 == attempts:
+                    raise RecordingFailed(f"the run's records could not be saved ({what}): "
+                                          f"{type(exc).__name__}: {exc}") from exc
+                time.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
 
     def close(self) -> None:
+        """Stop the background writer and write what is left (raises RecordingFailed if the store refuses)."""
         self._stopped = True
         self._wake.set()
         self._thread.join(timeout=5)
-        self.flush()
+        self.flush(retry=True)
 
     def _loop(self) -> None:
         while not self._stopped:
             self._wake.wait(FLUSH_INTERVAL)
             try:
                 self.flush()
-            except Exception:  # pragma: no cover - the final flush in close() reports for real
-                pass
+            except RecordingFailed:
+                pass  # kept queued; the next flush (and the final one, with retries) tries again

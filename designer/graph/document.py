@@ -11,9 +11,51 @@ FORMAT = "designer-graph/1"
 SCHEMA_PATH = Path(__file__).with_name("graph-schema.json")
 
 
+#: Schema messages quote the offending value; a huge value must not make a huge error.
+MESSAGE_LIMIT = 300
+
+
 @lru_cache(maxsize=1)
 def graph_schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text())
+
+
+@lru_cache(maxsize=1)
+def _schema_validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(graph_schema())
+
+
+@dataclass(frozen=True)
+class SchemaViolation:
+    """One way a document breaks the JSON Schema: the node it is in (id, or #index), where, and what."""
+
+    node: str | None
+    path: str
+    message: str
+
+
+def schema_violations(document: dict, limit: int | None = None) -> list[SchemaViolation]:
+    """The JSON Schema violations of `document` in document order (at most `limit`)."""
+    found = []
+    for error in sorted(_schema_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(error.absolute_path)
+        node = None
+        if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
+            items = document.get("nodes") or []
+            item = items[path[1]] if path[1] < len(items) else None
+            node = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{path[1]}"
+        location = "/".join(map(str, path))
+        if path[:1] == ["format"]:
+            message = f"format must be '{FORMAT}'"
+        else:
+            text = error.message if len(error.message) <= MESSAGE_LIMIT else error.message[:MESSAGE_LIMIT] + "…"
+            message = f"{location or 'document'}: {text}"
+        found.append(SchemaViolation(node, location, message))
+        if limit is not None and len(found) >= limit:
+            break
+    return found
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 import networkx as nx
-from jsonschema import Draft202012Validator
 
 from components.spec import ComponentSpec, parse_typed_text
-from designer.graph.document import FORMAT, Graph, PipelineParameter, graph_schema, load_graph
+from designer.graph.document import Graph, PipelineParameter, load_graph, schema_violations
 
 PARAM_TYPES = {"bool": bool, "int": int, "float": float, "str": str}
 
@@ -50,26 +48,9 @@ def validate(document: Any, catalogue: Mapping[str, ComponentSpec],
     return problems
 
 
-@lru_cache(maxsize=1)
-def _schema_validator() -> Draft202012Validator:
-    return Draft202012Validator(graph_schema())
-
-
 def _schema_problems(document: dict) -> Iterable[Problem]:
-    validator = _schema_validator()
-    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
-        path = list(error.absolute_path)
-        node = None
-        if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
-            items = document.get("nodes") or []
-            item = items[path[1]] if path[1] < len(items) else None
-            node = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{path[1]}"
-        if path[:1] == ["format"]:
-            message = f"format must be '{FORMAT}'"
-        else:
-            location = "/".join(map(str, path)) or "document"
-            message = f"{location}: {error.message}"
-        yield Problem(node, None, "invalid-document", message)
+    for violation in schema_violations(document):
+        yield Problem(violation.node, None, "invalid-document", violation.message)
 
 
 def _well_formed_part(document: dict) -> dict:

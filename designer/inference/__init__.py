@@ -1,5 +1,4 @@
 """Training→inference conversion: turn a successful training run into a real-time or batch inference graph."""
-from designer.inference.conversion import (Conversion, DatasetExport, InferenceConversionError, SavedArtifact,
-                                           convert, inference_graph)
+from designer.inference.conversion import Conversion, DatasetExport, InferenceConversionError, SavedArtifact, convert
 
-__all__ = ["Conversion", "DatasetExport", "InferenceConversionError", "SavedArtifact", "convert", "inference_graph"]
+__all__ = ["Conversion", "DatasetExport", "InferenceConversionError", "SavedArtifact", "convert"]

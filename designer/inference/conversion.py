@@ -26,18 +26,17 @@ returned in the `Conversion`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from components.roles import Kind, Role
 from components.spec import ComponentSpec
 from designer.graph.document import FORMAT
 from designer.graph.layout import layered
 from designer.inference import realtime
+from designer.inference.draft import Describe, Draft
 from designer.inference.errors import InferenceConversionError
 from designer.inference.rules import (DATA_TYPES, DATASET_PARAMETER, FINISHED_OK, KINDS, OUTPUT_PARAMETER, appliers,
                                       freezers, is_scorer, one_with_role, param_of_kind, primary_input, slug)
-
-Describe = Callable[[str], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -71,15 +70,10 @@ class Conversion:
         return [a for a in self.artifacts if a.kind == "model"]
 
 
-def inference_graph(training_document: dict, run: Mapping, kind: str, catalogue: Mapping[str, ComponentSpec],
-                    *, describe: Describe | None = None) -> dict:
-    """The inference graph document (designer-graph/1) for a completed run of `training_document`."""
-    return convert(training_document, run, kind, catalogue, describe=describe).document
-
-
 def convert(training_document: dict, run: Mapping, kind: str, catalogue: Mapping[str, ComponentSpec],
             *, describe: Describe | None = None) -> Conversion:
-    """Like `inference_graph`, also naming the artifacts to register and the datasets to export.
+    """The inference graph (designer-graph/1) for a completed run, the artifacts to register and the datasets
+    to export.
 
     `describe(digest)` gives an artifact's meta (`columns`, `roles`, and for models
     `info.label_column`); without it the web-service-input has no schema.
@@ -125,15 +119,11 @@ class _Converter:
         self.values = dict(run.get("parameters") or {})
         self.declared = {p["name"]: p for p in document.get("parameters") or []}
         # The new graph, built up as we walk.
-        self.out_nodes: dict[str, dict] = {}
-        self.out_edges: list[dict] = []
+        self.draft = Draft(catalogue, describe, reserved=frozenset(self.nodes))
         self.provided: dict[tuple, tuple[str, str]] = {}
         self.artifacts: list[SavedArtifact] = []
         self.exports: list[DatasetExport] = []
         self.used_parameters: dict[str, dict] = {}
-        self.inputs_made: list[str] = []  # web-service-input node ids
-        self.labels: set[str] = set()
-        self.origin: dict[str, str] = {}  # added node → the training node it stands for
 
     # ------------------------------------------------------------ top level
     def convert(self) -> Conversion:
@@ -146,7 +136,7 @@ class _Converter:
             for declared in self.specs[node_id].params_of_kind(Kind.LABEL):
                 label = self._literal(node_id, declared.name)
                 if isinstance(label, str) and label.strip():
-                    self.labels.add(label.strip())
+                    self.draft.labels.add(label.strip())
         for number, scorer in enumerate(scorers):
             self._completed(scorer)
             self._keep(scorer)
@@ -154,8 +144,8 @@ class _Converter:
             self._attach_output(scorer, out_port, number)
         self._pin_data_dependent_settings()
         if self.kind == "realtime":
-            realtime.finish_input_schemas(self)
-            realtime.drop_label_references(self)
+            realtime.finish_input_schemas(self.draft)
+            realtime.drop_label_references(self.draft)
         return Conversion(self._document(), self.artifacts, self.exports)
 
     def _document(self) -> dict:
@@ -168,7 +158,7 @@ class _Converter:
                            f"the models and transformations are that run's, unchanged.",
             "parameters": list(self.used_parameters.values()),
             "nodes": self._nodes_in_order(),
-            "edges": self.out_edges,
+            "edges": self.draft.edges,
             "metadata": {"inference": {"kind": self.kind, "source_graph_id": self.run.get("graph_id"),
                                        "source_revision": self.run.get("revision"),
                                        "source_run_id": self.run.get("run_id")}},
@@ -183,14 +173,14 @@ class _Converter:
 
         rank = {node_id: index for index, node_id in enumerate(self.nodes)}
         digraph = nx.DiGraph()
-        digraph.add_nodes_from(self.out_nodes)
-        digraph.add_edges_from((e["source"], e["target"]) for e in self.out_edges)
+        digraph.add_nodes_from(self.draft.nodes)
+        digraph.add_edges_from((e["source"], e["target"]) for e in self.draft.edges)
         def key(node_id):
-            origin = self.origin.get(node_id, node_id)
+            origin = self.draft.origin.get(node_id, node_id)
             return (rank.get(origin, len(rank)), node_id != origin, node_id)
 
         order = nx.lexicographical_topological_sort(digraph, key=key)
-        return [self.out_nodes[n] for n in order]
+        return [self.draft.nodes[n] for n in order]
 
     # ------------------------------------------------------------ the walk
     def _provide(self, node_id: str, port: str, main: bool) -> tuple[str, str]:
@@ -221,15 +211,15 @@ class _Converter:
         return self._keep(node_id, port, main)
 
     def _keep(self, node_id: str, port: str | None = None, main: bool = True) -> tuple[str, str]:
-        if node_id not in self.out_nodes:
+        if node_id not in self.draft.nodes:
             spec = self.specs[node_id]
             node = self._copy_node(node_id)
             node["params"].update(spec.inference_params)
-            self.out_nodes[node_id] = node
+            self.draft.nodes[node_id] = node
             primary = primary_input(spec, self.incoming.get(node_id, {}))
             for in_port, (src, src_port) in self.incoming.get(node_id, {}).items():
                 new_src, new_port = self._provide(src, src_port, main and in_port == primary)
-                self._edge(new_src, new_port, node_id, in_port)
+                self.draft.add_edge(new_src, new_port, node_id, in_port)
         return node_id, port or ""
 
     def _frozen(self, node_id: str, port: str, out_type: str) -> tuple[str, str]:
@@ -239,15 +229,15 @@ class _Converter:
             return self._keep(node_id, port)
         digest = self._output_digest(node_id, port)
         same_type = [p for p, t in self.specs[node_id].outputs.items() if t.name == out_type]
-        new_id = self._free_id(f"{node_id}-{suffix}" if len(same_type) == 1 else f"{node_id}-{port}")
-        self.out_nodes[new_id] = {"id": new_id, "component": component, "params": {"digest": digest}}
-        self.origin[new_id] = node_id
+        new_id = self.draft.free_id(f"{node_id}-{suffix}" if len(same_type) == 1 else f"{node_id}-{port}")
+        self.draft.nodes[new_id] = {"id": new_id, "component": component, "params": {"digest": digest}}
+        self.draft.origin[new_id] = node_id
         self.artifacts.append(SavedArtifact(new_id, "model" if out_type == "TrainedModel" else "transformation",
                                             digest, node_id, port))
         if out_type == "TrainedModel":
-            info = (self.describe_digest(digest) or {}).get("info") or {}
+            info = (self.draft.describe_digest(digest) or {}).get("info") or {}
             if isinstance(info.get("label_column"), str) and info["label_column"]:
-                self.labels.add(info["label_column"])
+                self.draft.labels.add(info["label_column"])
         return new_id, out_port
 
     def _bypass(self, node_id: str, port: str, out_type: str, main: bool) -> tuple[str, str]:
@@ -271,13 +261,13 @@ class _Converter:
                 "no-inference-form", f"node '{node_id}' ({spec.id}) learns from more than one input, so it cannot "
                                      f"be replaced by re-applying what it learned", node=node_id)
         applier = self.appliers[out_type]
-        if node_id not in self.out_nodes:
+        if node_id not in self.draft.nodes:
             t_node, t_out = self._provide(node_id, transformation_port, False)
-            self.out_nodes[node_id] = {"id": node_id, "component": applier.component, "params": dict(applier.params)}
-            self._edge(t_node, t_out, node_id, applier.transformation_port)
+            self.draft.nodes[node_id] = {"id": node_id, "component": applier.component, "params": dict(applier.params)}
+            self.draft.add_edge(t_node, t_out, node_id, applier.transformation_port)
             src, src_port = data_inputs[0][1]
             new_src, new_port = self._provide(src, src_port, main)
-            self._edge(new_src, new_port, node_id, applier.data_port)
+            self.draft.add_edge(new_src, new_port, node_id, applier.data_port)
         return node_id, applier.port
 
     # ------------------------------------------------------------ sources and sinks
@@ -291,13 +281,13 @@ class _Converter:
                                                   f"{out_type}; a real-time endpoint takes table rows, so convert "
                                                   f"them with a table first or make a batch graph", node=node_id)
             service_input = one_with_role(self.catalogue, Role.WEB_SERVICE_INPUT)
-            number = len(self.inputs_made)
-            new_id = self._free_id(service_input.id if number == 0 else f"{service_input.id}-{number + 1}")
-            self.out_nodes[new_id] = {"id": new_id, "component": service_input.id,
+            number = len(self.draft.inputs_made)
+            new_id = self.draft.free_id(service_input.id if number == 0 else f"{service_input.id}-{number + 1}")
+            self.draft.nodes[new_id] = {"id": new_id, "component": service_input.id,
                                       "params": {"schema": "", "name": f"WebServiceInput{number}"},
                                       "_source_digest": digest}
-            self.origin[new_id] = node_id
-            self.inputs_made.append(new_id)
+            self.draft.origin[new_id] = node_id
+            self.draft.inputs_made.append(new_id)
             return new_id, next(iter(service_input.outputs))
         number = sum(1 for p in self.used_parameters if p.startswith(DATASET_PARAMETER))
         parameter = DATASET_PARAMETER if number == 0 else f"{DATASET_PARAMETER}_{number + 1}"
@@ -306,7 +296,7 @@ class _Converter:
             node = self._copy_node(node_id)
             default = node["params"].get(path_param, spec.params[path_param].default)
             node["params"][path_param] = {"$param": parameter}
-            self.out_nodes[node_id] = node
+            self.draft.nodes[node_id] = node
             self._declare(parameter, "str", self._resolve(default),
                           f"The data to score, a path inside the datastore (as read by {spec.id}).")
             return node_id, port
@@ -316,7 +306,7 @@ class _Converter:
         reader = one_with_role(self.catalogue, Role.TABLE_READER)
         path = f"inference/datasets/{digest[:20]}.parquet"
         self.exports.append(DatasetExport(digest, path, node_id))
-        self.out_nodes[node_id] = {"id": node_id, "component": reader.id,
+        self.draft.nodes[node_id] = {"id": node_id, "component": reader.id,
                                    "params": {param_of_kind(reader, Kind.READ_PATH): {"$param": parameter}}}
         self._declare(parameter, "str", path, f"The data to score, a file inside the datastore (CSV, Parquet or "
                                               f"JSON); the default is the data '{node_id}' gave the training run.")
@@ -325,11 +315,11 @@ class _Converter:
     def _attach_output(self, scorer: str, port: str, number: int) -> None:
         if self.kind == "realtime":
             service_output = one_with_role(self.catalogue, Role.WEB_SERVICE_OUTPUT)
-            new_id = self._free_id(service_output.id if number == 0 else f"{service_output.id}-{number + 1}")
-            self.out_nodes[new_id] = {"id": new_id, "component": service_output.id,
+            new_id = self.draft.free_id(service_output.id if number == 0 else f"{service_output.id}-{number + 1}")
+            self.draft.nodes[new_id] = {"id": new_id, "component": service_output.id,
                                       "params": {"name": f"WebServiceOutput{number}"}}
-            self.origin[new_id] = scorer
-            self._edge(scorer, port, new_id, next(iter(service_output.inputs)))
+            self.draft.origin[new_id] = scorer
+            self.draft.add_edge(scorer, port, new_id, next(iter(service_output.inputs)))
             return
         parameter = OUTPUT_PARAMETER if number == 0 else f"{OUTPUT_PARAMETER}_{number + 1}"
         name_slug = slug(self.document.get("name") or "pipeline")
@@ -337,15 +327,15 @@ class _Converter:
         self._declare(parameter, "str", f"inference/{name_slug}-scored{suffix}.csv",
                       "Where the scored rows are written, a path inside the datastore (.csv, .parquet or .json).")
         writer = one_with_role(self.catalogue, Role.TABLE_WRITER)
-        new_id = self._free_id("export-scored" if number == 0 else f"export-scored-{number + 1}")
-        self.out_nodes[new_id] = {"id": new_id, "component": writer.id,
+        new_id = self.draft.free_id("export-scored" if number == 0 else f"export-scored-{number + 1}")
+        self.draft.nodes[new_id] = {"id": new_id, "component": writer.id,
                                   "params": {param_of_kind(writer, Kind.WRITE_PATH): {"$param": parameter}}}
-        self.origin[new_id] = scorer
-        self._edge(scorer, port, new_id, next(iter(writer.inputs)))
+        self.draft.origin[new_id] = scorer
+        self.draft.add_edge(scorer, port, new_id, next(iter(writer.inputs)))
 
     def _pin_data_dependent_settings(self) -> None:
         """Settings a component would otherwise pick from whatever data it is given are fixed to the run's choice."""
-        for node_id, node in self.out_nodes.items():
+        for node_id, node in self.draft.nodes.items():
             if node_id not in self.nodes:
                 continue
             spec = self.specs[node_id]
@@ -354,7 +344,7 @@ class _Converter:
                     continue
                 table_port = primary_input(spec, self.incoming.get(node_id, {}))
                 source = self.incoming[node_id].get(table_port) if table_port else None
-                meta = self.describe_digest(self._output_digest(*source)) if source else None
+                meta = self.draft.describe_digest(self._output_digest(*source)) if source else None
                 params = {name: self._literal(node_id, name) for name in spec.params}
                 value = declared.from_training(params, meta) if meta else None
                 if value is not None:
@@ -377,9 +367,6 @@ class _Converter:
             raise InferenceConversionError("node-not-completed", f"run {self.run.get('run_id')} kept no output "
                                            f"'{port}' of node '{node_id}'", node=node_id, status=409)
         return digest
-
-    def describe_digest(self, digest: str) -> Mapping | None:
-        return self.describe(digest) if self.describe is not None else None
 
     def _copy_node(self, node_id: str) -> dict:
         source = self.nodes[node_id]
@@ -416,26 +403,5 @@ class _Converter:
     def _declare(self, name: str, type_name: str, default: Any, description: str) -> None:
         self.used_parameters[name] = {"name": name, "type": type_name, "default": default, "description": description}
 
-    def _edge(self, source: str, source_port: str, target: str, target_port: str) -> None:
-        self.out_edges.append({"source": source, "source_port": source_port,
-                               "target": target, "target_port": target_port})
-
-    def _free_id(self, wanted: str) -> str:
-        """`wanted`, or `wanted-2`, ...: never an id the new graph or a kept training node has."""
-        candidate, number = wanted, 2
-        while candidate in self.out_nodes or candidate in self.nodes:
-            candidate = f"{wanted}-{number}"
-            number += 1
-        return candidate
-
-    def descendants(self, roots: list[str]) -> set[str]:
-        found, frontier = set(roots), list(roots)
-        while frontier:
-            current = frontier.pop()
-            for edge in self.out_edges:
-                if edge["source"] == current and edge["target"] not in found:
-                    found.add(edge["target"])
-                    frontier.append(edge["target"])
-        return found
 
 

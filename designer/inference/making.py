@@ -8,14 +8,14 @@ both call it; the conversion itself stays a pure function.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import components
+from components.json_values import to_json_value
 from designer.inference.conversion import Conversion, InferenceConversionError, convert
+from designer.inference.rules import slug
 
 #: Rows of the training data kept as the web-service-input's sample (so the graph also runs on its own).
 SAMPLE_ROWS = 5
@@ -27,31 +27,10 @@ def describe_artifact(artifacts, digest: str, *, sample_rows: int = SAMPLE_ROWS)
     if meta.get("form") == "table" and sample_rows:
         frame = artifacts.get(digest)
         head = frame.head(sample_rows)
-        meta["sample"] = [{k: _json_value(v) for k, v in row.items()} for row in head.to_dict(orient="records")]
+        meta["sample"] = [{k: to_json_value(v) for k, v in row.items()} for row in head.to_dict(orient="records")]
         numbers = frame.select_dtypes(include="number")
-        meta["numeric_max"] = {str(k): _json_value(v) for k, v in numbers.max().items()}
+        meta["numeric_max"] = {str(k): to_json_value(v) for k, v in numbers.max().items()}
     return meta
-
-
-def _json_value(value: Any) -> Any:
-    import math
-
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def latest_run_id(store, graph_id: str) -> str:
@@ -103,10 +82,10 @@ def export_dataset(designer, digest: str, relative: str) -> Path:
 
 def register_models(store, conversion: Conversion, document: dict, graph_id: str, run: dict) -> None:
     """Register each trained model of the conversion (reusing the newest version when it is the same artifact)."""
-    graph_name = _slug(document.get("name") or "graph")
+    graph_name = _model_slug(document.get("name") or "graph")
     by_node = {n["id"]: n for n in conversion.document["nodes"]}
     for saved in conversion.models:
-        name = f"{graph_name}-{_slug(saved.source_node)}"
+        name = f"{graph_name}-{_model_slug(saved.source_node)}"
         record = _same_latest(store, name, saved.digest)
         if record is None:
             record = store.register_model(name, saved.digest, run_id=run["run_id"], node_id=saved.source_node,
@@ -125,5 +104,5 @@ def _same_latest(store, name: str, digest: str) -> dict | None:
     return latest if latest.get("digest") == digest else None
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:80] or "model"
+def _model_slug(text: str) -> str:
+    return slug(text, limit=80, fallback="model")

@@ -93,5 +93,6 @@ def primary_input(spec: ComponentSpec, connected: Mapping[str, Any]) -> str | No
                 None)
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "pipeline"
+def slug(text: str, *, limit: int = 60, fallback: str = "pipeline") -> str:
+    """Lower-case letters and digits joined by dashes, for file and model names made from a graph's name."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:limit] or fallback

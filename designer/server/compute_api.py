@@ -5,8 +5,8 @@ import re
 
 from flask import Blueprint, Response, url_for
 
+from designer.compute.kinds import target_kinds
 from designer.compute.local import local_devices
-from designer.compute.registry import TARGET_KINDS
 from designer.server.app_state import current_designer
 from designer.server.errors import ApiError
 from designer.server.payloads import field, json_object
@@ -15,8 +15,6 @@ blueprint = Blueprint("compute_api", __name__)
 
 BUILT_IN = "local"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-#: Settings that count workers must be positive whole numbers.
-WORKER_SETTINGS = ("workers", "local_workers")
 
 
 def _devices(designer, name: str) -> list[str] | None:
@@ -39,7 +37,9 @@ def list_targets():
     targets = [{"name": BUILT_IN, "kind": "local", "settings": {}, "status": "ready", "devices": local_devices()}]
     targets += [_target_json(designer, record) for record in designer.store.list_compute_targets()
                 if record["name"] != BUILT_IN]
-    return {"targets": targets, "kinds": sorted(TARGET_KINDS)}
+    kinds = target_kinds()
+    return {"targets": targets, "kinds": sorted(kinds),
+            "kind_settings": {name: kinds[name].to_json()["settings"] for name in sorted(kinds)}}
 
 
 @blueprint.post("/api/compute")
@@ -53,17 +53,14 @@ def add_target():
                        "starting with a letter or digit", {"field": "name"})
     if name == BUILT_IN or name in current_designer().targets.names():
         raise ApiError(409, "conflict", f"a compute target named '{name}' already exists", {"name": name})
-    if kind not in TARGET_KINDS:
-        raise ApiError(400, "unknown-kind", f"unknown compute kind '{kind}' (known: {', '.join(sorted(TARGET_KINDS))})",
-                       {"field": "kind", "kinds": sorted(TARGET_KINDS)})
-    for key in WORKER_SETTINGS:
-        value = settings.get(key)
-        if key in settings and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ApiError(400, "invalid-field", f"settings.{key} must be a whole number of at least 1",
-                           {"field": f"settings.{key}"})
-    if "address" in settings and not isinstance(settings["address"], str):
-        raise ApiError(400, "invalid-field", "settings.address must be a string such as tcp://HOST:8786",
-                       {"field": "settings.address"})
+    kinds = target_kinds()
+    if kind not in kinds:
+        raise ApiError(400, "unknown-kind", f"unknown compute kind '{kind}' (known: {', '.join(sorted(kinds))})",
+                       {"field": "kind", "kinds": sorted(kinds)})
+    problems = kinds[kind].problems(settings)
+    if problems:
+        where, message = problems[0]
+        raise ApiError(400, "invalid-field", message, {"field": where, "errors": [m for _, m in problems]})
     designer = current_designer()
     record = designer.store.add_compute_target(name, kind, settings)
     return _target_json(designer, record), 201, {"Location": url_for("compute_api.list_targets")}

@@ -1,20 +1,10 @@
 """Checking a graph document against the designer-graph/1 JSON Schema before it is stored."""
 from __future__ import annotations
 
-from functools import lru_cache
-
-from jsonschema import Draft202012Validator
-
-from designer.graph.document import graph_schema
+from designer.graph.document import schema_violations
 from designer.server.errors import ApiError
 
-#: Schema messages quote the offending value; a huge value must not make a huge error.
-MESSAGE_LIMIT = 300
 ERROR_LIMIT = 50
-
-@lru_cache(maxsize=1)
-def _schema_validator() -> Draft202012Validator:
-    return Draft202012Validator(graph_schema())
 
 
 def document_errors(document) -> list[dict]:
@@ -22,20 +12,8 @@ def document_errors(document) -> list[dict]:
     if not isinstance(document, dict):
         return [{"node": None, "port": None, "code": "invalid-document", "path": "",
                  "message": "a graph document must be a JSON object"}]
-    errors = []
-    for error in sorted(_schema_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
-        path = list(error.absolute_path)
-        node = None
-        if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
-            item = document["nodes"][path[1]]
-            node = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
-        location = "/".join(map(str, path))
-        message = error.message if len(error.message) <= MESSAGE_LIMIT else error.message[:MESSAGE_LIMIT] + "…"
-        errors.append({"node": node, "port": None, "code": "invalid-document", "path": location,
-                       "message": f"{location or 'document'}: {message}"})
-        if len(errors) >= ERROR_LIMIT:
-            break
-    return errors
+    return [{"node": v.node, "port": None, "code": "invalid-document", "path": v.path, "message": v.message}
+            for v in schema_violations(document, limit=ERROR_LIMIT)]
 
 
 def checked_document(document) -> dict:

@@ -1,17 +1,17 @@
 """A real-time endpoint's runtime: a deployed graph held warm in memory, scoring request rows in-process.
 
-Loading walks the graph once: every node that does not depend on a
-`web-service-input` (trained models, saved transformations, lookup tables) is
-computed then and kept. A request only runs the nodes between the inputs and
-the outputs, calling the component functions directly on in-memory tables, with
-no executor, no cache and no disk writes: that is what makes scoring fast.
+Loading plans the graph as every run does (`designer.execution.plan`: the same
+parameters and the same order) and walks that plan once: every node that does
+not depend on a `web-service-input` (trained models, saved transformations,
+lookup tables) is computed then and kept. A request only runs the planned nodes
+between the inputs and the outputs, calling the component functions directly on
+in-memory tables, with no executor, no cache and no disk writes: that is what
+makes scoring fast.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
-
-import networkx as nx
 
 import components
 from components.calling import call_component
@@ -19,8 +19,9 @@ from components.context import RunContext
 from components.roles import Role
 from components.spec import ComponentError, ComponentSpec
 from components.web_service import Column, PayloadError, parse_schema, table_from_records
+from designer.execution.plan import PlannedNode, downstream, make_plan, upstream
 from designer.graph.document import load_graph
-from designer.graph.validation import dependency_graph, node_params, pipeline_values, validate
+from designer.graph.validation import ParameterError, validate
 
 #: Rows one request may send.
 MAX_ROWS = 10_000
@@ -53,14 +54,6 @@ class ServiceOutput:
     source: tuple
 
 
-@dataclass(frozen=True)
-class _Step:
-    node_id: str
-    spec: ComponentSpec
-    params: dict
-    inputs: dict  # port -> (node, port)
-
-
 class Endpoint:
     """One deployed real-time graph; `score(tables)` is thread-safe (loaded values are only read)."""
 
@@ -74,22 +67,25 @@ class Endpoint:
             raise DeploymentError("invalid-graph", "the graph is not valid: " + "; ".join(map(str, problems[:5])),
                                   {"errors": [p.to_json() for p in problems]})
         graph = load_graph(document)
-        values = pipeline_values(graph, {})
+        try:
+            plan = make_plan(graph, catalogue)
+        except ParameterError as exc:
+            raise DeploymentError("invalid-graph", "the graph is not valid: " + "; ".join(map(str, exc.problems[:5])),
+                                  {"errors": [p.to_json() for p in exc.problems]}) from None
         self._ctx = RunContext(run_id=f"endpoint:{name}", node_id="", datastore=datastore,
                                artifact_loader=load_artifact)
         inputs, outputs = [], []
-        for node in graph.nodes:
-            spec = catalogue[node.component]
-            params = node_params(graph, node.id, spec, values)
+        for node_id in graph.node_ids:
+            spec, params = plan.nodes[node_id].spec, plan.nodes[node_id].params
             if Role.WEB_SERVICE_INPUT in spec.roles:
                 try:
                     columns = tuple(parse_schema(params.get("schema") or ""))
                 except ComponentError as exc:
-                    raise DeploymentError("invalid-schema", f"web-service-input '{node.id}': {exc}") from None
-                inputs.append(ServiceInput(node.id, params.get("name") or node.id, columns, next(iter(spec.outputs))))
+                    raise DeploymentError("invalid-schema", f"web-service-input '{node_id}': {exc}") from None
+                inputs.append(ServiceInput(node_id, params.get("name") or node_id, columns, next(iter(spec.outputs))))
             elif Role.WEB_SERVICE_OUTPUT in spec.roles:
-                edge = graph.incoming(node.id)[next(iter(spec.inputs))]
-                outputs.append(ServiceOutput(node.id, params.get("name") or node.id, (edge.source, edge.source_port)))
+                source = plan.nodes[node_id].inputs[next(iter(spec.inputs))]
+                outputs.append(ServiceOutput(node_id, params.get("name") or node_id, source))
         if not inputs or not outputs:
             raise DeploymentError("not-realtime-graph", "a real-time endpoint needs a graph with a web-service-input "
                                   "and a web-service-output; make one from a training run (inference graph, "
@@ -101,28 +97,20 @@ class Endpoint:
         self.inputs = tuple(inputs)
         self.outputs = tuple(outputs)
 
-        order = list(nx.lexicographical_topological_sort(dependency_graph(graph)))
-        per_request = set().union(*(nx.descendants(dependency_graph(graph), i.node_id) for i in inputs))
-        per_request -= {o.node_id for o in outputs}
-        wanted = set().union(*(nx.ancestors(dependency_graph(graph), o.node_id) for o in outputs))
-        steps = {}
-        for node_id in order:
-            node = graph.node(node_id)
-            spec = catalogue[node.component]
-            steps[node_id] = _Step(node_id, spec, node_params(graph, node_id, spec, values),
-                                   {port: (e.source, e.source_port) for port, e in graph.incoming(node_id).items()})
+        input_ids, output_ids = {i.node_id for i in inputs}, {o.node_id for o in outputs}
+        per_request = downstream(plan, input_ids) - input_ids - output_ids
+        wanted = upstream(plan, output_ids) - output_ids
         # Everything not fed by a request is computed now, once: models load here, not per request.
         self._static: dict[tuple, Any] = {}
-        input_ids = {i.node_id for i in inputs}
-        for node_id in order:
+        for node_id in plan.order:
             if node_id in per_request or node_id in input_ids or node_id not in wanted:
                 continue
             try:
-                self._run_step(steps[node_id], self._static)
+                self._run_step(plan.nodes[node_id], self._static)
             except ComponentError as exc:
-                raise DeploymentError("load-failed", f"node '{node_id}' ({steps[node_id].spec.id}) could not be "
-                                      f"loaded: {exc}", {"node": node_id}) from None
-        self._request_steps = tuple(steps[n] for n in order if n in per_request and n in wanted)
+                raise DeploymentError("load-failed", f"node '{node_id}' ({plan.nodes[node_id].spec.id}) could not "
+                                      f"be loaded: {exc}", {"node": node_id}) from None
+        self._request_steps = tuple(plan.nodes[n] for n in plan.order if n in per_request and n in wanted)
 
     # ------------------------------------------------------------ scoring
     def tables_from_rows(self, rows_by_input: Mapping[str, Any], *, max_rows: int = MAX_ROWS) -> dict:
@@ -145,7 +133,7 @@ class Endpoint:
             self._run_step(step, values)
         return {o.name: values[o.source] for o in self.outputs}
 
-    def _run_step(self, step: _Step, values: dict) -> None:
+    def _run_step(self, step: PlannedNode, values: dict) -> None:
         inputs = {port: values[source] for port, source in step.inputs.items()}
         results = call_component(step.spec, inputs, step.params, self._ctx)
         for port, value in results.items():

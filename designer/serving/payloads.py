@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from components.json_values import to_json_value
 from components.models import ASSIGNMENTS, SCORED_LABELS, SCORED_PROBABILITIES
 from components.web_service import PayloadError
 from designer.serving.endpoint import MAX_ROWS, Endpoint
@@ -102,21 +103,4 @@ def _plain_list(series) -> list:
         return values
     if set(map(type, values)) <= _PLAIN:  # text labels: nothing to convert
         return values
-    out = []
-    for value in values:
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            out.append(None)
-        elif isinstance(value, (str, int, bool)) or type(value) is float:
-            out.append(value)
-        elif hasattr(value, "item") and getattr(value, "shape", None) == ():
-            out.append(value.item())
-        elif hasattr(value, "isoformat"):
-            out.append(None if str(value) == "NaT" else value.isoformat())
-        else:
-            try:
-                import pandas as pd
-
-                out.append(None if pd.isna(value) else str(value))
-            except (TypeError, ValueError):
-                out.append(str(value))
-    return out
+    return [to_json_value(value) for value in values]

@@ -5,7 +5,8 @@ import time
 
 from designer.compute.dask_target import DaskTarget
 from designer.compute.process import ProcessTarget, describe_exit
-from designer.compute.registry import TARGET_KINDS, TargetRegistry
+from designer.compute.kinds import target_kinds
+from designer.compute.registry import TargetRegistry
 
 
 def test_stored_records_build_process_and_dask_targets_without_starting_them():
@@ -14,7 +15,7 @@ def test_stored_records_build_process_and_dask_targets_without_starting_them():
                "laptop": ("dask", {"local_workers": 2, "shared_filesystem": False})}
     registry = TargetRegistry(lambda: records)
     try:
-        assert {"local", "process", "dask"} <= set(TARGET_KINDS)
+        assert {"local", "process", "dask"} <= set(target_kinds())
         pool, cluster, laptop = registry("pool"), registry("cluster"), registry("laptop")
         assert isinstance(pool, ProcessTarget) and pool.workers == 3 and pool._workers == []
         assert isinstance(cluster, DaskTarget) and cluster.address == "tcp://127.0.0.1:1"

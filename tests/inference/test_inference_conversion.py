@@ -9,7 +9,7 @@ import pytest
 
 import components
 from designer.graph.validation import validate
-from designer.inference import InferenceConversionError, convert, inference_graph
+from designer.inference import InferenceConversionError, convert
 from inference_support import RAW_TEST_ROWS
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -38,7 +38,7 @@ def structure(document: dict) -> dict:
 def test_example_converts_to_its_golden_graph(trained, name, kind):
     run = trained.runs[name]
     describe = lambda digest: trained.designer.artifacts.meta(digest)  # noqa: E731
-    document = inference_graph(run["document"], run, kind, CATALOGUE, describe=describe)
+    document = convert(run["document"], run, kind, CATALOGUE, describe=describe).document
     assert validate(document, CATALOGUE) == []
     golden = GOLDEN / f"{name}.{kind}.json"
     if os.environ.get("UPDATE_GOLDEN"):

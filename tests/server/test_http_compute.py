@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from designer.compute.registry import TARGET_KINDS
+from designer.compute.kinds import target_kinds
 
 
 def test_local_is_always_listed_as_ready_with_its_devices(app_client):
@@ -11,7 +11,10 @@ def test_local_is_always_listed_as_ready_with_its_devices(app_client):
     assert body["targets"] == [{"name": "local", "kind": "local", "settings": {}, "status": "ready",
                                 "devices": body["targets"][0]["devices"]}]
     assert "cpu" in body["targets"][0]["devices"]
-    assert set(body["kinds"]) == set(TARGET_KINDS)
+    assert set(body["kinds"]) == set(target_kinds()) >= {"local", "process", "dask"}
+    process_settings = {s["name"]: s for s in body["kind_settings"]["process"]}
+    assert process_settings["workers"] == {"name": "workers", "type": "int", "min": 1, "flag": "--process",
+                                           "description": process_settings["workers"]["description"]}
 
 
 def test_an_added_target_is_listed_usable_by_runs_and_removable(app_client, finished_run, iris):
@@ -40,6 +43,9 @@ def test_an_added_target_is_listed_usable_by_runs_and_removable(app_client, fini
     ({"name": "x", "kind": "local", "settings": []}, 400, "invalid-field"),
     ({"name": "x", "kind": "local", "settings": {"workers": 0}}, 400, "invalid-field"),
     ({"name": "x", "kind": "local", "settings": {"workers": True}}, 400, "invalid-field"),
+    ({"name": "x", "kind": "process", "settings": {"wokers": 2}}, 400, "invalid-field"),
+    ({"name": "x", "kind": "dask", "settings": {"address": 8786}}, 400, "invalid-field"),
+    ({"name": "x", "kind": "dask", "settings": {"connect_timeout": -1}}, 400, "invalid-field"),
     ({"name": "local", "kind": "local"}, 409, "conflict"),
 ])
 def test_bad_targets_are_refused(app_client, body, status, code):

@@ -24,18 +24,14 @@ def test_the_vision_examples_are_valid_graphs(name):
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("DESIGNER_SLOW_TESTS"), reason="trains for minutes; set DESIGNER_SLOW_TESTS=1")
 def test_the_digits_example_reaches_95_percent_accuracy(tmp_path):
-    from vision_support import run
+    from designer.home import Home
+    from designer.service import Designer
 
     document = json.loads((EXAMPLES / "digits-cnn.json").read_text())
-    defaults = {p["name"]: p["default"] for p in document["parameters"]}
-    outputs: dict[str, dict] = {}
-    nodes = {n["id"]: n for n in document["nodes"]}
-    order = ["digits", "to_images", "split", "resize", "train_images", "test_images", "resnet", "train", "score",
-             "evaluate"]
-    for node_id in order:
-        node = nodes[node_id]
-        params = {k: defaults[v["$param"]] if isinstance(v, dict) else v for k, v in node["params"].items()}
-        inputs = {e["target_port"]: outputs[e["source"]][e["source_port"]]
-                  for e in document["edges"] if e["target"] == node_id}
-        outputs[node_id] = run(node["component"], inputs, params)
-    assert outputs["evaluate"]["metrics"]["metrics"]["accuracy"] >= 0.95
+    designer = Designer(Home.resolve(tmp_path / "home"))
+    try:
+        result = designer.run(document)  # the same executor and plan every run uses
+    finally:
+        designer.close()
+    assert result.status == "completed", result.error
+    assert result.nodes["evaluate"].metrics["accuracy"] >= 0.95

@@ -90,3 +90,18 @@ export function ShownOnceNote() {
     </div>
   );
 }
+
+/** The REST URL (with a copy button) and the key of an endpoint or published pipeline, as two rows of a kv-grid. */
+export function UrlAndKey({ url, secret, testId }) {
+  return (
+    <>
+      <span className="muted">REST endpoint</span>
+      <span className="secret-shown">
+        <code className="url-value" data-testid={`${testId}-url`}>{url}</code>
+        <CopyButton text={url} testId={`${testId}-url-copy`} />
+      </span>
+      <span className="muted">Key</span>
+      <SecretValue secret={secret} testId={`${testId}-key`} />
+    </>
+  );
+}

@@ -2,7 +2,7 @@
 // ready-to-copy client code, its input columns, and a Test tab that scores a request.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, describeError } from '../api/client.js';
-import { CodeBlock, CopyButton, SecretValue, ShownOnceNote } from '../deploy/Copyable.jsx';
+import { CodeBlock, ShownOnceNote, UrlAndKey } from '../deploy/Copyable.jsx';
 import { EndpointTest } from '../deploy/EndpointTest.jsx';
 import { forgetKey, peekKey } from '../deploy/keys.js';
 import { endpointCurl, endpointPython, exampleRow, inputColumns, readableJson, scoringBody } from '../deploy/samples.js';
@@ -136,13 +136,7 @@ export function EndpointPage({ name }) {
 
         <section className="card connection-card">
           <div className="kv-grid">
-            <span className="muted">REST endpoint</span>
-            <span className="secret-shown">
-              <code className="url-value" data-testid="endpoint-url">{endpoint.url}</code>
-              <CopyButton text={endpoint.url} testId="endpoint-url-copy" />
-            </span>
-            <span className="muted">Key</span>
-            <SecretValue secret={secret} testId="endpoint-key" />
+            <UrlAndKey url={endpoint.url} secret={secret} testId="endpoint" />
             <span className="muted">OpenAPI</span>
             <span><a href={endpoint.swagger_url} target="_blank" rel="noreferrer" className="mono small">swagger.json</a></span>
           </div>

@@ -3,10 +3,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, describeError } from '../api/client.js';
 import { ConfirmDialog } from '../ui/Dialog.jsx';
 import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
-import { Icon } from '../ui/icons.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { endpointHref, graphHref, navigate } from '../ui/router.js';
 import { ListState } from '../ui/ListState.jsx';
+import { DeleteButton, NameCell, PageTitle } from '../ui/ListTable.jsx';
 import { AppHeader } from './AppHeader.jsx';
 
 /** The name of each graph by id, null until known; a graph missing from the list was deleted. */
@@ -57,12 +57,7 @@ export function EndpointsPage() {
     <div className="page">
       <AppHeader />
       <main className="page-body">
-        <div className="page-title-row">
-          <div>
-            <h1>Endpoints</h1>
-            <p className="muted">Real-time inference pipelines served over HTTP: send rows, get predictions back.</p>
-          </div>
-        </div>
+        <PageTitle title="Endpoints" subtitle="Real-time inference pipelines served over HTTP: send rows, get predictions back." />
         <ListState items={endpoints} error={error} what="endpoints" icon="rocket" title="No endpoints yet"
           testId="endpoints-empty">
           <p>Run a training pipeline, then choose <strong>Create inference pipeline ▸ Real-time</strong> and press
@@ -77,18 +72,14 @@ export function EndpointsPage() {
             <tbody>
               {endpoints.map((ep) => (
                 <tr key={ep.name} data-testid={`endpoint-row-${ep.name}`} className="clickable" onClick={() => navigate(endpointHref(ep.name))}>
-                  <td>
-                    <a className="graph-name mono" href={endpointHref(ep.name)} onClick={(e) => e.stopPropagation()}>{ep.name}</a>
-                    <div className="muted small ellipsis mono">{ep.url}</div>
-                  </td>
+                  <NameCell href={endpointHref(ep.name)} name={ep.name} detail={ep.url} mono />
                   <td><GraphLink graphId={ep.graph_id} names={graphNames} revision={ep.revision} /></td>
                   <td><StatusBadge status={ep.status} /></td>
                   <td className="muted" title={ep.created_at || ''}>{relativeTime(ep.created_at)}</td>
                   <td className="actions-col">
                     <div className="row-actions">
                       <a className="btn btn-small" href={endpointHref(ep.name)} onClick={(e) => e.stopPropagation()}>Open</a>
-                      <button type="button" className="btn btn-small btn-ghost-danger" aria-label={`Delete ${ep.name}`} data-testid="btn-delete"
-                        onClick={(e) => { e.stopPropagation(); setConfirm(ep.name); }}><Icon name="trash" /></button>
+                      <DeleteButton label={`Delete ${ep.name}`} onClick={() => setConfirm(ep.name)} />
                     </div>
                   </td>
                 </tr>

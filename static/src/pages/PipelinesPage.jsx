@@ -8,6 +8,7 @@ import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
 import { Icon } from '../ui/icons.jsx';
 import { graphHref, navigate, runHref } from '../ui/router.js';
 import { ListState } from '../ui/ListState.jsx';
+import { DeleteButton, NameCell, PageTitle } from '../ui/ListTable.jsx';
 import { AppHeader } from './AppHeader.jsx';
 
 export function PipelinesPage() {
@@ -105,11 +106,7 @@ export function PipelinesPage() {
     <div className="page">
       <AppHeader />
       <main className="page-body">
-        <div className="page-title-row">
-          <div>
-            <h1>Pipelines</h1>
-            <p className="muted">Design, run and compare machine-learning pipelines on your own machine.</p>
-          </div>
+        <PageTitle title="Pipelines" subtitle="Design, run and compare machine-learning pipelines on your own machine.">
           <div className="row gap-8">
             <input ref={fileInput} type="file" accept=".json,application/json" hidden multiple
               data-testid="import-file-input" onChange={(e) => { importFiles(e.target.files); e.target.value = ''; }} />
@@ -120,7 +117,7 @@ export function PipelinesPage() {
               <Icon name="plus" /> New pipeline
             </button>
           </div>
-        </div>
+        </PageTitle>
 
         <ListState items={graphs} error={error} what="pipelines" icon="layout" title="No pipelines yet" testId="graphs-empty">
           <p>Create a pipeline and drag components from the palette onto the canvas, or import a
@@ -138,10 +135,8 @@ export function PipelinesPage() {
             <tbody>
               {graphs.map((graph) => (
                 <tr key={graph.id} data-testid={`graph-row-${graph.id}`} className="clickable" onDoubleClick={() => navigate(graphHref(graph.id))}>
-                  <td>
-                    <a className="graph-name" href={graphHref(graph.id)}>{graph.name || 'Untitled pipeline'}</a>
-                    {graph.description && <div className="muted small ellipsis">{graph.description}</div>}
-                  </td>
+                  <NameCell href={graphHref(graph.id)} name={graph.name || 'Untitled pipeline'} detail={graph.description}
+                    detailMono={false} />
                   <td className="muted" title={graph.updated_at || ''}>{relativeTime(graph.updated_at)}</td>
                   <td>
                     {graph.last_run
@@ -153,8 +148,7 @@ export function PipelinesPage() {
                       <a className="btn btn-small" href={graphHref(graph.id)} data-testid="btn-open">Open</a>
                       <button type="button" className="btn btn-small" data-testid="btn-clone" onClick={() => clone(graph)}><Icon name="copy" /> Clone</button>
                       <a className="btn btn-small" href={api.exportUrl(graph.id)} download data-testid="btn-export"><Icon name="download" /> Export</a>
-                      <button type="button" className="btn btn-small btn-ghost-danger" data-testid="btn-delete" aria-label={`Delete ${graph.name}`}
-                        onClick={() => setConfirm(graph)}><Icon name="trash" /></button>
+                      <DeleteButton label={`Delete ${graph.name}`} onClick={() => setConfirm(graph)} />
                     </div>
                   </td>
                 </tr>

@@ -4,6 +4,7 @@ import { api } from '../api/client.js';
 import { relativeTime } from '../ui/StatusBadge.jsx';
 import { navigate, publishedHref } from '../ui/router.js';
 import { ListState } from '../ui/ListState.jsx';
+import { NameCell, PageTitle } from '../ui/ListTable.jsx';
 import { AppHeader } from './AppHeader.jsx';
 
 export function EnabledBadge({ enabled, testId }) {
@@ -25,12 +26,8 @@ export function PublishedPage() {
     <div className="page">
       <AppHeader />
       <main className="page-body">
-        <div className="page-title-row">
-          <div>
-            <h1>Published pipelines</h1>
-            <p className="muted">Versioned pipelines anyone with the key can run over HTTP, with new parameter values.</p>
-          </div>
-        </div>
+        <PageTitle title="Published pipelines"
+          subtitle="Versioned pipelines anyone with the key can run over HTTP, with new parameter values." />
         <ListState items={pipelines} error={error} what="published pipelines" icon="share" title="Nothing published yet"
           testId="published-empty">
           <p>Open a pipeline and press <strong>Publish</strong>: it gets a URL and a key, and each later publish can add a new version.</p>
@@ -44,10 +41,7 @@ export function PublishedPage() {
             <tbody>
               {pipelines.map((p) => (
                 <tr key={p.pipeline_id} data-testid={`published-row-${p.pipeline_id}`} className="clickable" onClick={() => navigate(publishedHref(p.pipeline_id))}>
-                  <td>
-                    <a className="graph-name" href={publishedHref(p.pipeline_id)} onClick={(e) => e.stopPropagation()}>{p.name}</a>
-                    <div className="muted small ellipsis mono">{p.url}</div>
-                  </td>
+                  <NameCell href={publishedHref(p.pipeline_id)} name={p.name} detail={p.url} />
                   <td>v{p.default_version} <span className="muted small">of {p.latest_version || p.default_version}</span></td>
                   <td><EnabledBadge enabled={p.enabled} /></td>
                   <td className="muted" title={p.created_at || ''}>{relativeTime(p.created_at)}</td>

@@ -2,7 +2,7 @@
 // key rotation, versions (which one is the default), client code, a trial run, and its runs.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, describeError } from '../api/client.js';
-import { CodeBlock, CopyButton, SecretValue, ShownOnceNote } from '../deploy/Copyable.jsx';
+import { CodeBlock, ShownOnceNote, UrlAndKey } from '../deploy/Copyable.jsx';
 import { forgetKey, peekKey } from '../deploy/keys.js';
 import { defaultParameters, pipelineCurl, pipelinePython } from '../deploy/samples.js';
 import { ConfirmDialog } from '../ui/Dialog.jsx';
@@ -187,13 +187,7 @@ export function PublishedPipelinePage({ pipelineId }) {
         )}
         <section className="card connection-card">
           <div className="kv-grid">
-            <span className="muted">REST endpoint</span>
-            <span className="secret-shown">
-              <code className="url-value" data-testid="pipeline-url">{pipeline.url}</code>
-              <CopyButton text={pipeline.url} testId="pipeline-url-copy" />
-            </span>
-            <span className="muted">Key</span>
-            <SecretValue secret={secret} testId="pipeline-key" />
+            <UrlAndKey url={pipeline.url} secret={secret} testId="pipeline" />
             <span className="muted">Default version</span>
             <span>v{pipeline.default_version}</span>
           </div>

@@ -13,7 +13,7 @@ function widgetFor(param, props) {
     case 'columns': return <ColumnsField {...props} />;
     case 'code': return <CodeField {...props} />;
     case 'text': return <TextField {...props} multiline />;
-    case 'path': return <TextField {...props} placeholder="path inside a datastore" />;
+    case 'path': return <TextField {...props} placeholder={param.kind === 'write-path' ? 'file to write inside a datastore' : 'path inside a datastore'} />;
     default: return <TextField {...props} />;
   }
 }
