@@ -132,6 +132,7 @@ class _Converter:
         self.inputs_made: list[str] = []  # web-service-input node ids
         self.labels: set[str] = set()
         self.origin: dict[str, str] = {}  # added node → the training node it stands for
+        self.training_data: dict[str, str] = {}  # web service input name → digest of the rows it stands for
 
     # ------------------------------------------------------------ top level
     def convert(self) -> Conversion:
@@ -170,7 +171,8 @@ class _Converter:
             "edges": self.out_edges,
             "metadata": {"inference": {"kind": self.kind, "source_graph_id": self.run.get("graph_id"),
                                        "source_revision": self.run.get("revision"),
-                                       "source_run_id": self.run.get("run_id")}},
+                                       "source_run_id": self.run.get("run_id")},
+                         **({"training_data": self.training_data} if self.training_data else {})},
         }
         if self.document.get("default_compute"):
             document["default_compute"] = self.document["default_compute"]

@@ -11,6 +11,7 @@ from components.spec import ComponentError
 from components.web_service import PayloadError, parse_schema
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, error_response
+from designer.server.operations import monitor_for
 from designer.server.payloads import field, json_body, json_object
 from designer.serving.deployment import deploy_endpoint
 from designer.serving.endpoint import DeploymentError
@@ -105,6 +106,7 @@ def get_endpoint(name: str):
 def delete_endpoint(name: str):
     json_body(required=False)
     current_designer().store.delete_endpoint(name)
+    current_designer().store.forget_endpoint_monitoring(name)
     runtimes().forget(name)
     return "", 204
 
@@ -140,6 +142,7 @@ def score(name: str):
     body = json_body()
     try:
         shape, tables = parse_request(body, endpoint)
+        monitor_for(current_app).scored_inputs(name, tables)
         results = endpoint.score(tables)
     except PayloadError as exc:
         details = {k: v for k, v in (("column", exc.column), ("row", exc.row)) if v is not None}

@@ -1,0 +1,74 @@
+"""What a server runs beside its requests: the scheduler, endpoint monitoring and promotion of retrained models."""
+from __future__ import annotations
+
+from flask import Flask
+
+from designer.scheduling.promotion import Promoter
+from designer.scheduling.scheduler import Scheduler
+from designer.server.schedules_api import SCHEDULER
+from designer.serving.drift import TrainingProfiles
+from designer.serving.monitoring import EndpointMonitor
+
+MONITOR = "designer.monitor"
+PROMOTER = "designer.promoter"
+DEFAULTS = {
+    #: Start the scheduler thread (tests turn it off and call `scheduler_for(app).tick()` themselves).
+    "DESIGNER_SCHEDULER": True,
+    #: A callable giving the current UTC datetime, for schedules (tests inject a fake clock).
+    "DESIGNER_CLOCK": None,
+    "DESIGNER_MONITOR_FLUSH_SECONDS": 5.0,
+}
+
+
+def install_operations(app: Flask, designer) -> None:
+    from designer.server.endpoints_api import RUNTIMES
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    monitor = EndpointMonitor(designer.store, flush_seconds=app.config["DESIGNER_MONITOR_FLUSH_SECONDS"],
+                              profile_for=TrainingProfiles(designer))
+    app.wsgi_app = monitor.wsgi(app.wsgi_app)
+    monitor.start()
+    app.extensions[MONITOR] = monitor
+
+    def swap(name: str, graph_id: str, revision: int, document: dict) -> None:
+        runtimes = app.extensions[RUNTIMES]
+        endpoint = runtimes.build(name, document)  # loads before anything changes: no failed request
+        designer.store.swap_endpoint_document(name, graph_id, revision, document)
+        runtimes.add(endpoint)
+
+    promoter = Promoter(designer, swap)
+    designer.listeners.append(promoter)
+    app.extensions[PROMOTER] = promoter
+    options = {"promoter": promoter}
+    if app.config["DESIGNER_CLOCK"] is not None:
+        options["clock"] = app.config["DESIGNER_CLOCK"]
+    scheduler = Scheduler(designer, **options)
+    app.extensions[SCHEDULER] = scheduler
+    if app.config["DESIGNER_SCHEDULER"]:
+        scheduler.start()
+
+
+def stop_operations(app: Flask) -> None:
+    designer = app.extensions.get("designer")
+    scheduler = app.extensions.pop(SCHEDULER, None)
+    if scheduler is not None:
+        scheduler.stop()
+    promoter = app.extensions.pop(PROMOTER, None)
+    if designer is not None and promoter in designer.listeners:
+        designer.listeners.remove(promoter)
+    monitor = app.extensions.pop(MONITOR, None)
+    if monitor is not None:
+        monitor.stop()
+
+
+def monitor_for(app: Flask) -> EndpointMonitor:
+    return app.extensions[MONITOR]
+
+
+def scheduler_for(app: Flask) -> Scheduler:
+    return app.extensions[SCHEDULER]
+
+
+def promoter_for(app: Flask) -> Promoter:
+    return app.extensions[PROMOTER]
