@@ -18,6 +18,12 @@ def _invalid(exc: ScheduleInputError) -> ApiError:
     return ApiError(400, "invalid-schedule", exc.message, {"field": exc.field})
 
 
+def _now():
+    """The scheduler's clock, so the next run a caller is told is the one the scheduler waits for."""
+    scheduler = current_app.extensions.get(SCHEDULER)
+    return scheduler.clock() if scheduler is not None else None
+
+
 def _wake() -> None:
     scheduler = current_app.extensions.get(SCHEDULER)
     if scheduler is not None:
@@ -28,7 +34,7 @@ def _wake() -> None:
 def create_schedule():
     store = current_designer().store
     try:
-        values = schedule_values(json_object(), store)
+        values = schedule_values(json_object(), store, now=_now())
     except ScheduleInputError as exc:
         raise _invalid(exc) from None
     record = store.create_schedule(**values)
@@ -52,7 +58,7 @@ def change_schedule(schedule_id: str):
     current = store.get_schedule(schedule_id)
     body = json_object()
     try:
-        values = schedule_values(body, store, current=current)
+        values = schedule_values(body, store, now=_now(), current=current)
     except ScheduleInputError as exc:
         raise _invalid(exc) from None
     record = store.update_schedule(schedule_id, **values)
