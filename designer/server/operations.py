@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from designer.scheduling.promotion import Promoter
+from designer.scheduling.promotion import Promoter, RuleError, check_promotion_rule
 from designer.scheduling.scheduler import Scheduler
 from designer.server.schedules_api import SCHEDULER
 from designer.serving.drift import TrainingProfiles
@@ -60,6 +60,19 @@ def stop_operations(app: Flask) -> None:
     monitor = app.extensions.pop(MONITOR, None)
     if monitor is not None:
         monitor.stop()
+
+
+def checked_rule(rule, document: dict) -> dict | None:
+    """A run's promotion rule checked against its graph (None for none); a 400 naming the field otherwise."""
+    from designer.server.app_state import current_designer
+    from designer.server.errors import ApiError
+
+    if rule is None:
+        return None
+    try:
+        return check_promotion_rule(rule, document, current_designer().store)
+    except RuleError as exc:
+        raise ApiError(400, "invalid-promotion-rule", exc.message, {"field": exc.field}) from None
 
 
 def monitor_for(app: Flask) -> EndpointMonitor:
