@@ -17,6 +17,8 @@ DEFAULTS = {
     #: A callable giving the current UTC datetime, for schedules (tests inject a fake clock).
     "DESIGNER_CLOCK": None,
     "DESIGNER_MONITOR_FLUSH_SECONDS": 5.0,
+    #: Count, time and sample scoring requests (off only to measure what monitoring costs).
+    "DESIGNER_MONITORING": True,
 }
 
 
@@ -27,8 +29,10 @@ def install_operations(app: Flask, designer) -> None:
         app.config.setdefault(key, value)
     monitor = EndpointMonitor(designer.store, flush_seconds=app.config["DESIGNER_MONITOR_FLUSH_SECONDS"],
                               profile_for=TrainingProfiles(designer))
-    app.wsgi_app = monitor.wsgi(app.wsgi_app)
-    monitor.start()
+    monitor.enabled = bool(app.config["DESIGNER_MONITORING"])
+    if monitor.enabled:
+        app.wsgi_app = monitor.wsgi(app.wsgi_app)
+        monitor.start()
     app.extensions[MONITOR] = monitor
 
     def swap(name: str, graph_id: str, revision: int, document: dict) -> None:

@@ -86,6 +86,7 @@ class EndpointMonitor:
                  profile_for: Callable[[str], dict | None] | None = None):
         #: profile_for(name): the endpoint's training profile (designer.serving.drift), None when unknown.
         self.store = store
+        self.enabled = True
         self.clock = clock
         self.flush_seconds = flush_seconds
         self.profile_for = profile_for
@@ -126,7 +127,8 @@ class EndpointMonitor:
 
     def scored_inputs(self, endpoint: str, tables: dict) -> None:
         """Keep the rows a request scored for the drift histograms (binned later, off the request path)."""
-        self._inputs.append((endpoint, self.clock(), tables))
+        if self.enabled:
+            self._inputs.append((endpoint, self.clock(), tables))
 
     def logging_settings(self, endpoint: str) -> dict:
         now = time.monotonic()
