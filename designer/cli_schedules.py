@@ -97,11 +97,7 @@ def _add(args) -> int:
             print(f"error: {exc.field}: {exc.message}", file=sys.stderr)
             return EXIT_INVALID
         answer = schedule_json(record)
-    if args.json:
-        print(json.dumps(answer))
-    else:
-        print(f"schedule {answer['id']}: {answer['summary']}, next run {answer['next_run']}")
-    return EXIT_OK
+    return _report(args, answer, f"schedule {answer['id']}: {answer['summary']}, next run {answer['next_run']}")
 
 
 def _list(args) -> int:
@@ -137,11 +133,8 @@ def _change(args, enabled: bool) -> int:
             return EXIT_INVALID
         record = store.update_schedule(args.id, **schedule_values({"enabled": enabled}, store, current=current))
         answer = schedule_json(record)
-    if args.json:
-        print(json.dumps(answer))
-    else:
-        print(f"schedule {args.id} {'resumed, next run ' + str(answer['next_run']) if enabled else 'paused'}")
-    return EXIT_OK
+    return _report(args, answer, f"schedule {args.id} "
+                   f"{'resumed, next run ' + str(answer['next_run']) if enabled else 'paused'}")
 
 
 def _pause(args) -> int:
@@ -161,8 +154,10 @@ def _remove(args) -> int:
         except NotFound:
             print(f"error: there is no schedule {args.id!r}", file=sys.stderr)
             return EXIT_INVALID
-    if args.json:
-        print(json.dumps({"id": args.id, "removed": True}))
-    else:
-        print(f"schedule {args.id} removed")
+    return _report(args, {"id": args.id, "removed": True}, f"schedule {args.id} removed")
+
+
+def _report(args, answer: dict, line: str) -> int:
+    """One JSON object with --json, else one line for a person."""
+    print(json.dumps(answer) if args.json else line)
     return EXIT_OK

@@ -195,7 +195,7 @@ class EndpointMonitor:
         if logs:
             caps = {e["endpoint"]: self.logging_settings(e["endpoint"])["max_entries"] for e in logs}
             self.store.add_request_logs(logs, caps)
-        if self.clock() - self._pruned_at > 3600:
+        if rollups and self.clock() - self._pruned_at > 3600:  # an idle server never writes
             self._pruned_at = self.clock()
             self.store.prune_monitoring(datetime.now(timezone.utc) - timedelta(days=KEEP_DAYS))
 
