@@ -9,7 +9,7 @@ Below 0.1 is usually read as stable, 0.1–0.2 as a moderate shift, above 0.2 as
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -108,19 +108,11 @@ def drift_report(profile: Mapping[str, Mapping], scored: Mapping[str, Mapping], 
 
 # ---------------------------------------------------------------- where the training data is
 
-def training_frame_for(designer, document: dict) -> tuple[str, Any] | None:
-    """(digest, table) of the rows the served model learned from, or None when the graph does not say."""
+def training_digest_for(designer, document: dict) -> str | None:
+    """The digest of the rows the served model learned from, or None when the graph does not say."""
     metadata = (document or {}).get("metadata") or {}
-    digests = metadata.get("training_data") or {}
-    digest = next(iter(digests.values()), None)
-    if digest is None:
-        digest = _trained_on(designer, (metadata.get("inference") or {}).get("source_run_id"))
-    if digest is None:
-        return None
-    try:
-        return digest, designer.artifacts.get(digest)
-    except Exception:  # the artifact was garbage-collected: no drift reference
-        return None
+    digest = next(iter((metadata.get("training_data") or {}).values()), None)
+    return digest or _trained_on(designer, (metadata.get("inference") or {}).get("source_run_id"))
 
 
 def _trained_on(designer, run_id: str | None) -> str | None:
@@ -171,10 +163,9 @@ class TrainingProfiles:
     def __call__(self, name: str) -> dict | None:
         store = self.designer.store
         document = store.get_endpoint(name)["document"]
-        found = training_frame_for(self.designer, document)
-        if found is None:
+        digest = training_digest_for(self.designer, document)
+        if digest is None:
             return None
-        digest, frame = found
         cached = self._cache.get(name)
         if cached is not None and cached[0] == digest:
             return cached[1]
@@ -182,6 +173,10 @@ class TrainingProfiles:
         if saved.get("digest") == digest:
             profile = saved["features"]
         else:
+            try:
+                frame = self.designer.artifacts.get(digest)
+            except Exception:  # the training data was garbage-collected: nothing to compare with
+                return None
             features = endpoint_features(document) or [str(c) for c in frame.columns]
             profile = training_profile(frame, features)
             store.set_endpoint_monitoring(name, training_profile={"digest": digest, "features": profile})
