@@ -97,6 +97,8 @@ class EndpointMonitor:
                                  ["endpoint"], registry=self.registry)
         self.registry.register(_RunCounts(store))
         self._rollups: dict[tuple[str, datetime], _Rollup] = {}
+        self._counters: dict[tuple[str, int], Any] = {}
+        self._histograms: dict[str, Any] = {}
         self._inputs: deque = deque(maxlen=MAX_PENDING_INPUTS)
         self._logs: deque = deque(maxlen=MAX_PENDING_LOGS)
         self._logging: dict[str, dict] = {}
@@ -122,8 +124,14 @@ class EndpointMonitor:
                 rollup.errors_5xx += 1
             rollup.latency_ms_sum += latency_ms
             rollup.buckets[bucket_of(latency_ms)] += 1
-        self.requests.labels(endpoint, status_class(status)).inc()
-        self.latency.labels(endpoint).observe(seconds)
+        counter = self._counters.get((endpoint, status))
+        if counter is None:  # labels() costs more than the update itself, so each child is looked up once
+            counter = self._counters[(endpoint, status)] = self.requests.labels(endpoint, status_class(status))
+        histogram = self._histograms.get(endpoint)
+        if histogram is None:
+            histogram = self._histograms[endpoint] = self.latency.labels(endpoint)
+        counter.inc()
+        histogram.observe(seconds)
 
     def scored_inputs(self, endpoint: str, tables: dict) -> None:
         """Keep the rows a request scored for the drift histograms (binned later, off the request path)."""
@@ -200,34 +208,37 @@ class EndpointMonitor:
             self.store.prune_monitoring(datetime.now(timezone.utc) - timedelta(days=KEEP_DAYS))
 
     def _flush_inputs(self) -> None:
+        """Bin the scored rows into their training bins: one vectorised pass per endpoint, hour and feature."""
+        import pandas as pd
+
         from designer.serving.drift import bin_counts
 
-        if self.profile_for is None:
-            self._inputs.clear()
+        queued = [self._inputs.popleft() for _ in range(len(self._inputs))]
+        if self.profile_for is None or not queued:
             return
-        totals: dict[tuple, dict] = {}
+        tables_by: dict[tuple, list] = {}
+        for name, moment, tables in queued:
+            if tables:
+                hour = datetime.fromtimestamp(moment - moment % 3600, timezone.utc)
+                tables_by.setdefault((name, hour), []).append(next(iter(tables.values())))
+        rollups = []
         profiles: dict[str, dict | None] = {}
-        while self._inputs:
-            name, moment, tables = self._inputs.popleft()
+        for (name, hour), tables in tables_by.items():
             if name not in profiles:
                 try:
                     profiles[name] = self.profile_for(name)
                 except Exception:
                     log.exception("no training profile for endpoint %s", name)
                     profiles[name] = None
-            profile = profiles[name]
-            if not profile or not tables:
+            if not profiles[name]:
                 continue
-            table = next(iter(tables.values()))
-            hour = datetime.fromtimestamp(moment - moment % 3600, timezone.utc)
-            for feature, feature_profile in profile.items():
-                if feature in table.columns:
-                    counts = totals.setdefault((name, hour, feature), {})
-                    for label, n in bin_counts(feature_profile, table[feature]).items():
-                        counts[label] = counts.get(label, 0) + n
-        if totals:
-            self.store.add_feature_counts([{"endpoint": n, "hour": h, "feature": f, "counts": c}
-                                           for (n, h, f), c in totals.items()])
+            rows = pd.concat(tables, ignore_index=True)  # one table per endpoint and hour: ~µs per request
+            for feature, feature_profile in profiles[name].items():
+                if feature in rows.columns:
+                    counts = bin_counts(feature_profile, rows[feature])
+                    rollups.append({"endpoint": name, "hour": hour, "feature": feature, "counts": counts})
+        if rollups:
+            self.store.add_feature_counts(rollups)
 
     def start(self) -> None:
         if self._thread is None:
