@@ -29,10 +29,10 @@ def install_operations(app: Flask, designer) -> None:
         app.config.setdefault(key, value)
     monitor = EndpointMonitor(designer.store, flush_seconds=app.config["DESIGNER_MONITOR_FLUSH_SECONDS"],
                               profile_for=TrainingProfiles(designer))
+    # `enabled` is read on every request, so monitoring can be switched off and on while serving.
     monitor.enabled = bool(app.config["DESIGNER_MONITORING"])
-    if monitor.enabled:
-        app.wsgi_app = monitor.wsgi(app.wsgi_app)
-        monitor.start()
+    app.wsgi_app = monitor.wsgi(app.wsgi_app)
+    monitor.start()
     app.extensions[MONITOR] = monitor
 
     def swap(name: str, graph_id: str, revision: int, document: dict) -> None:

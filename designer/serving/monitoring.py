@@ -157,7 +157,7 @@ class EndpointMonitor:
         """Wrap a WSGI app so every scoring call is counted, timed and (when enabled and sampled) logged."""
         def monitored(environ, start_response):
             match = SCORE_PATH.match(environ.get("PATH_INFO") or "")
-            if match is None or environ.get("REQUEST_METHOD") != "POST":
+            if match is None or environ.get("REQUEST_METHOD") != "POST" or not self.enabled:
                 return app(environ, start_response)
             name = match.group(1)
             settings = self.logging_settings(name)
