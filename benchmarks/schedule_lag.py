@@ -55,7 +55,7 @@ def main() -> int:
                 time.sleep(0.1)
             scheduler.stop()
             record = designer.store.get_schedule(schedule["id"])
-            missed = sum(r["missed"] for r in record["recent_runs"])
+            missed = sum(r["missed"] for r in record["recent_firings"])
         finally:
             scheduler.stop()
             for run in designer.store.list_runs(graph_id=graph["id"], limit=args.firings + 10):

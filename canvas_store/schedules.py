@@ -152,11 +152,12 @@ def _with_firings(session, schedules) -> list[dict]:
             .where(ScheduleFiring.schedule_id == schedule.id)
             .order_by(ScheduleFiring.id.desc()).limit(RECENT_FIRINGS)).all()
         record = _schedule_dict(schedule)
-        record["recent_runs"] = [{"fire_time": iso(f.fire_time), "run_id": f.run_id, "error": f.error,
+        record["recent_firings"] = [{"fire_time": iso(f.fire_time), "run_id": f.run_id, "error": f.error,
                                   "missed": f.missed, "status": f.status or ("failed" if f.error else None)}
                                  for f in firings]
         record["last_run_id"] = firings[0].run_id if firings else None
-        record["last_run_status"] = record["recent_runs"][0]["status"] if firings else None
+        record["last_run_status"] = record["recent_firings"][0]["status"] if firings else None
+        record["recent_runs"] = [f.run_id for f in firings if f.run_id]
         records.append(record)
     return records
 

@@ -127,5 +127,4 @@ def schedule_json(record: dict) -> dict:
     answer["every"] = trigger.get("every")
     answer["summary"] = describe(trigger, record.get("timezone") or "UTC")
     answer["target"] = "pipeline" if record.get("pipeline_id") else "graph"
-    answer["recent_run_ids"] = [r["run_id"] for r in record.get("recent_runs", []) if r.get("run_id")]
     return answer

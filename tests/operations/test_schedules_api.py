@@ -45,7 +45,8 @@ def test_a_due_schedule_starts_one_run_with_its_parameters_and_trigger(app, clie
     detail = client.get(f"/api/schedules/{schedule['id']}").get_json()
     assert detail["last_run"] == "2026-03-02T08:01:00+00:00"
     assert detail["next_run"] == "2026-03-02T08:02:00+00:00"
-    assert detail["recent_run_ids"] == [run["run_id"]]
+    assert detail["recent_runs"] == [run["run_id"]]
+    assert detail["recent_firings"][0]["status"] == "completed"
     assert detail["last_run_status"] == "completed"
     assert fire(app, clock, 1) == []  # the same fire time never runs twice
 
@@ -94,7 +95,7 @@ def test_schedules_survive_a_restart_and_missed_runs_run_once(make_app, tmp_path
     assert started[0]["fire_time"].isoformat() == "2026-03-02T08:01:30+00:00"
     assert scheduler_for(again).tick() == []
     detail = again.test_client().get(f"/api/schedules/{schedule['id']}").get_json()
-    assert detail["next_run"] == "2026-03-02T08:01:40+00:00" and len(detail["recent_runs"]) == 1
+    assert detail["next_run"] == "2026-03-02T08:01:40+00:00" and len(detail["recent_firings"]) == 1
     wait_for_run(again.test_client(), started[0]["run_id"])
 
 
@@ -105,7 +106,7 @@ def test_a_schedule_whose_pipeline_is_disabled_is_paused_with_the_reason(app, cl
     assert "disabled" in started[0]["error"]
     detail = client.get(f"/api/schedules/{schedule['id']}").get_json()
     assert detail["enabled"] is False and "disabled" in detail["paused_reason"]
-    assert detail["recent_runs"][0]["status"] == "failed"
+    assert detail["recent_firings"][0]["status"] == "failed" and detail["recent_runs"] == []
     assert fire(app, clock, 600) == []  # not retried forever
 
 

@@ -236,7 +236,7 @@ export function PublishedPipelinePage({ pipelineId }) {
           </tbody>
         </table>
 
-        <PipelineSchedules pipelineId={pipelineId} />
+        <PipelineSchedules pipelineId={pipelineId} defaults={parameters} />
 
         <h2 className="section-heading">Runs</h2>
         {pipeline.runs.length === 0 ? (

@@ -25,8 +25,9 @@ function parseParameters(text) {
   return values;
 }
 
-/** `schedule` to edit, or `target` ({pipeline_id} or {graph_id}) for a new one; `pipelines` to choose from. */
-export function ScheduleDialog({ schedule, target, pipelines = [], onClose, onSaved }) {
+/** `schedule` to edit, or `target` ({pipeline_id} or {graph_id}) for a new one; `pipelines` to choose from;
+ * `defaults` are the pipeline's parameter defaults, shown as the example. */
+export function ScheduleDialog({ schedule, target, defaults, pipelines = [], onClose, onSaved }) {
   const editing = Boolean(schedule);
   const [pipelineId, setPipelineId] = useState((schedule && schedule.pipeline_id) || (target && target.pipeline_id) || (pipelines[0] && pipelines[0].pipeline_id) || '');
   const [mode, setMode] = useState(schedule && schedule.cron ? 'cron' : 'every');
@@ -120,7 +121,7 @@ export function ScheduleDialog({ schedule, target, pipelines = [], onClose, onSa
       </div>
       <div className="field">
         <label className="field-label" htmlFor="schedule-params">Parameters</label>
-        <textarea id="schedule-params" className="input mono" rows={3} value={params} placeholder="test_fraction=0.25" onChange={(e) => setParams(e.target.value)} data-testid="schedule-params" />
+        <textarea id="schedule-params" className="input mono" rows={3} value={params} placeholder={parametersText(defaults) || 'NAME=VALUE'} onChange={(e) => setParams(e.target.value)} data-testid="schedule-params" />
         <div className="field-hint">One NAME=VALUE per line; the pipeline's defaults apply to the rest.</div>
         {fieldProblem('parameters')}
       </div>

@@ -85,12 +85,12 @@ export function SchedulesTable({ schedules, refresh, showTarget = true, pipeline
               </td>
               <td>
                 <div className="recent-runs">
-                  {s.recent_runs.slice(0, 6).map((r) => (
+                  {s.recent_firings.slice(0, 6).map((r) => (
                     r.run_id
                       ? <a key={r.fire_time} href={runHref(r.run_id)} className={`run-dot status-${r.status || 'queued'}`} title={`${r.fire_time} · ${r.status || ''}${r.missed ? ` · ${r.missed} missed run(s) folded in` : ''}`} />
                       : <span key={r.fire_time} className="run-dot status-failed" title={`${r.fire_time} · ${r.error || 'did not start'}`} />
                   ))}
-                  {s.recent_runs.length === 0 && <span className="muted small">none</span>}
+                  {s.recent_firings.length === 0 && <span className="muted small">none</span>}
                 </div>
               </td>
               <td className="actions-col">
@@ -118,7 +118,7 @@ export function SchedulesTable({ schedules, refresh, showTarget = true, pipeline
 }
 
 /** The Schedules section of a published pipeline's page. */
-export function PipelineSchedules({ pipelineId }) {
+export function PipelineSchedules({ pipelineId, defaults }) {
   const toast = useToast();
   const keep = useCallback((s) => s.pipeline_id === pipelineId, [pipelineId]);
   const { schedules, error, refresh } = useSchedules(keep);
@@ -134,7 +134,7 @@ export function PipelineSchedules({ pipelineId }) {
         <div className="card muted" data-testid="pipeline-schedules-empty">No schedules. Add one to run this pipeline by itself, e.g. every night.</div>
       )}
       {schedules && schedules.length > 0 && <SchedulesTable schedules={schedules} refresh={refresh} showTarget={false} />}
-      {creating && <ScheduleDialog target={{ pipeline_id: pipelineId }} onClose={() => setCreating(false)}
+      {creating && <ScheduleDialog target={{ pipeline_id: pipelineId }} defaults={defaults} onClose={() => setCreating(false)}
         onSaved={(s) => { toast(`Schedule created; next run ${new Date(s.next_run).toLocaleString()}.`, 'success'); refresh(); }} />}
     </section>
   );
