@@ -175,7 +175,10 @@ class EndpointMonitor:
             try:
                 chunks = app(environ, starting)
                 if logged:
-                    chunks = [b"".join(chunks)]
+                    produced = chunks
+                    chunks = [b"".join(produced)]
+                    if hasattr(produced, "close"):  # the WSGI contract: whoever iterates closes
+                        produced.close()
             except Exception:
                 self.observe(name, 500, time.perf_counter() - started)
                 raise
