@@ -120,9 +120,11 @@ def test_monitoring_of_an_unknown_endpoint_is_404(client, path):
     assert client.patch("/api/endpoints/nope", json={"drift_threshold": 0.3}).status_code == 404
 
 
-def test_a_bad_minutes_window_is_refused(client, served):
-    assert client.get(f"/api/endpoints/{served['name']}/metrics?minutes=0").status_code == 400
-    assert client.get(f"/api/endpoints/{served['name']}/metrics?minutes=abc").status_code == 400
+@pytest.mark.parametrize("query", ["metrics?minutes=0", "metrics?minutes=abc", "metrics?minutes=99999999",
+                                   "drift?hours=0", "drift?hours=9999", "requests?limit=0"])
+def test_a_bad_window_or_limit_is_refused(client, served, query):
+    response = client.get(f"/api/endpoints/{served['name']}/{query}")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid-query"
 
 
 # ---------------------------------------------------------------- drift
