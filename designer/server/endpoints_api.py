@@ -11,7 +11,7 @@ from components.spec import ComponentError
 from components.web_service import PayloadError, parse_schema
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, error_response
-from designer.server.operations import monitor_for
+from designer.server.operations import note_scored_inputs
 from designer.server.payloads import field, json_body, json_object
 from designer.serving.deployment import deploy_endpoint
 from designer.serving.endpoint import DeploymentError
@@ -142,7 +142,7 @@ def score(name: str):
     body = json_body()
     try:
         shape, tables = parse_request(body, endpoint)
-        monitor_for(current_app).scored_inputs(name, tables)
+        note_scored_inputs(current_app, name, tables)
         results = endpoint.score(tables)
     except PayloadError as exc:
         details = {k: v for k, v in (("column", exc.column), ("row", exc.row)) if v is not None}

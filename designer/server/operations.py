@@ -6,8 +6,7 @@ from flask import Flask
 from designer.scheduling.promotion import Promoter, RuleError, check_promotion_rule
 from designer.scheduling.scheduler import Scheduler
 from designer.server.schedules_api import SCHEDULER
-from designer.serving.drift import TrainingProfiles
-from designer.serving.monitoring import EndpointMonitor
+from designer.serving.monitoring import EndpointMonitor, monitor_scoring_app
 
 MONITOR = "designer.monitor"
 PROMOTER = "designer.promoter"
@@ -27,12 +26,10 @@ def install_operations(app: Flask, designer) -> None:
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    monitor = EndpointMonitor(designer.store, flush_seconds=app.config["DESIGNER_MONITOR_FLUSH_SECONDS"],
-                              profile_for=TrainingProfiles(designer))
     # `enabled` is read on every request, so monitoring can be switched off and on while serving.
-    monitor.enabled = bool(app.config["DESIGNER_MONITORING"])
-    app.wsgi_app = monitor.wsgi(app.wsgi_app)
-    monitor.start()
+    app.wsgi_app, monitor = monitor_scoring_app(app.wsgi_app, designer,
+                                                flush_seconds=app.config["DESIGNER_MONITOR_FLUSH_SECONDS"],
+                                                enabled=bool(app.config["DESIGNER_MONITORING"]))
     app.extensions[MONITOR] = monitor
 
     def swap(name: str, graph_id: str, revision: int, document: dict) -> None:
@@ -77,6 +74,13 @@ def checked_rule(rule, document: dict) -> dict | None:
         return check_promotion_rule(rule, document, current_designer().store)
     except RuleError as exc:
         raise ApiError(400, "invalid-promotion-rule", exc.message, {"field": exc.field}) from None
+
+
+def note_scored_inputs(app: Flask, name: str, tables: dict) -> None:
+    """Hand a request's rows to the app's monitor for drift (a scoring app without one just scores)."""
+    monitor = app.extensions.get(MONITOR)
+    if monitor is not None:
+        monitor.scored_inputs(name, tables)
 
 
 def monitor_for(app: Flask) -> EndpointMonitor:

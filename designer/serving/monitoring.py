@@ -314,3 +314,14 @@ def metrics_rows(rows: list[dict], since: datetime, minutes: int) -> dict:
         answer.append({"minute": minute, "requests": row["requests"], "errors_4xx": row["errors_4xx"],
                        "errors_5xx": row["errors_5xx"], "latency_ms": latency_summary(buckets)})
     return {"minutes": answer, "totals": {**totals, "latency_ms": latency_summary(total_buckets)}}
+
+
+def monitor_scoring_app(wsgi_app, designer, *, flush_seconds: float = FLUSH_SECONDS, enabled: bool = True):
+    """(wrapped app, started monitor) for any WSGI scoring app over `designer`'s store; the monitor's
+    `scored_inputs(name, tables)` feeds drift, and `stop()` flushes what is left when the app shuts down."""
+    from designer.serving.drift import TrainingProfiles
+
+    monitor = EndpointMonitor(designer.store, flush_seconds=flush_seconds, profile_for=TrainingProfiles(designer))
+    monitor.enabled = enabled
+    monitor.start()
+    return monitor.wsgi(wsgi_app), monitor
