@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from datetime import datetime, timedelta, timezone
+import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from designer.server import close_app, create_app  # noqa: E402
 from operations_support import EXAMPLES, FakeClock  # noqa: E402
+
+
+PG_URL = os.environ.get("DESIGNER_TEST_PG_URL")
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh PostgreSQL schema (first on the search path) of the test database, dropped afterwards."""
+    import sqlalchemy as sa
+
+    if not PG_URL:
+        pytest.skip("DESIGNER_TEST_PG_URL is not set")
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    schema = f"ops_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
 
 
 @pytest.fixture
@@ -58,4 +83,3 @@ def published(client, iris_graph):
     return {**body, "graph_id": iris_graph}
 
 
-__all__ = ["timedelta"]

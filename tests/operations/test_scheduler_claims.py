@@ -4,11 +4,9 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 from datetime import datetime, timezone
 
 import pytest
-import sqlalchemy as sa
 
 from designer.home import Home
 from designer.scheduling.schedules import schedule_values
@@ -25,19 +23,8 @@ TINY = {"format": "designer-graph/1", "name": "Tiny", "nodes": [
     pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="DESIGNER_TEST_PG_URL is not set")])])
 def db_url(request, tmp_path):
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'shared.db'}"
-        return
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    schema = f"sched_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+        return f"sqlite:///{tmp_path / 'shared.db'}"
+    return request.getfixturevalue("pg_url")
 
 
 def designers(tmp_path, db_url, count):

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
@@ -22,21 +21,6 @@ TINY = {"format": "designer-graph/1", "name": "Tiny", "nodes": [
     {"id": "iris", "component": "sample-dataset", "params": {"name": "iris"}}], "edges": []}
 
 pytestmark = [pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="DESIGNER_TEST_PG_URL is not set")]
-
-
-@pytest.fixture
-def pg_url():
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    schema = f"servers_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 def start_server(home: Path, db: str):
