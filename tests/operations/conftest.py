@@ -81,5 +81,3 @@ def iris_graph(client):
 def published(client, iris_graph):
     body = client.post(f"/api/graphs/{iris_graph}/publish", json={"name": "Iris nightly"}).get_json()
     return {**body, "graph_id": iris_graph}
-
-
