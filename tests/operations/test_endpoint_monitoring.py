@@ -189,3 +189,21 @@ def test_a_monitor_wraps_any_wsgi_scoring_app():
     rollup = next(iter(monitor._rollups.values()))
     assert (rollup.requests, rollup.errors_5xx) == (1, 1)
     assert training_profile(pd.DataFrame({"a": [1, 2]}), ["a", "missing"]).keys() == {"a"}
+
+
+def test_monitor_scoring_app_counts_another_servers_requests_into_the_same_store(app):
+    from datetime import datetime, timedelta, timezone
+
+    from designer.serving.monitoring import monitor_scoring_app
+
+    def production_app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"predictions": [1]}']
+
+    designer = app.extensions["designer"]
+    wrapped, monitor = monitor_scoring_app(production_app, designer, flush_seconds=3600)
+    for _ in range(4):
+        wrapped({"PATH_INFO": "/endpoints/elsewhere/score", "REQUEST_METHOD": "POST"}, lambda *a: None)
+    monitor.stop()  # flushes what is left
+    rows = designer.store.endpoint_minutes("elsewhere", datetime.now(timezone.utc) - timedelta(minutes=2))
+    assert sum(r["requests"] for r in rows) == 4
