@@ -235,3 +235,7 @@ class Endpoint(Base):
     status: Mapped[str] = mapped_column(STATUS)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+from canvas_store import schedule_models  # noqa: E402,F401
+from canvas_store import monitoring_models  # noqa: E402,F401

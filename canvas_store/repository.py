@@ -13,9 +13,11 @@ from pathlib import Path
 from canvas_store.db import Database
 from canvas_store.errors import Conflict, NotFound, StaleRevision
 from canvas_store.graphs import GraphRecords
+from canvas_store.monitoring import MonitoringRecords
 from canvas_store.publishing import EndpointRecords, PipelineRecords
 from canvas_store.registry import ComputeTargetRecords, ModelRegistry
 from canvas_store.runs import RunRecords
+from canvas_store.schedules import ScheduleRecords
 
 __all__ = ["Store", "NotFound", "StaleRevision", "Conflict", "DATABASE_FILE"]
 
@@ -23,7 +25,7 @@ DATABASE_FILE = "designer.db"
 
 
 class Store(GraphRecords, RunRecords, ComputeTargetRecords, ModelRegistry, PipelineRecords,
-            EndpointRecords):
+            EndpointRecords, ScheduleRecords, MonitoringRecords):
     def __init__(self, url: str):
         self.url = url
         self._db = Database(url)

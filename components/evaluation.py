@@ -246,3 +246,10 @@ def evaluate_model(scored_dataset, scored_dataset_to_compare=None, *, ctx: RunCo
     ctx.metrics(result["metrics"])
     ctx.progress(1.0, "evaluated")
     return result
+
+
+#: Every number an evaluation can report, with whether more is better (what promotion rules may name).
+METRIC_GOALS = {"accuracy": "maximize", "precision": "maximize", "recall": "maximize", "f1": "maximize",
+                "auc": "maximize", "log_loss": "minimize", "top_3_accuracy": "maximize",
+                "top_5_accuracy": "maximize", "mae": "minimize", "mse": "minimize", "rmse": "minimize",
+                "r2": "maximize", "n_clusters": "maximize", "inertia": "minimize", "silhouette": "maximize"}

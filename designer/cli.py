@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from designer import cli_compute
+from designer import cli_compute, cli_schedules
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     deploy.set_defaults(handler=_deploy)
 
     cli_compute.add_commands(sub, state_options)
+    cli_schedules.add_commands(sub, state_options)
     return parser
 
 

@@ -161,7 +161,8 @@ class _Converter:
             "edges": self.draft.edges,
             "metadata": {"inference": {"kind": self.kind, "source_graph_id": self.run.get("graph_id"),
                                        "source_revision": self.run.get("revision"),
-                                       "source_run_id": self.run.get("run_id")}},
+                                       "source_run_id": self.run.get("run_id")},
+                         **({"training_data": self.draft.training_data} if self.draft.training_data else {})},
         }
         if self.document.get("default_compute"):
             document["default_compute"] = self.document["default_compute"]

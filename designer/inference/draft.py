@@ -27,6 +27,8 @@ class Draft:
     inputs_made: list = field(default_factory=list)
     #: added node -> the training node it stands for (keeps the new graph in the training graph's order).
     origin: dict = field(default_factory=dict)
+    #: web service input name -> digest of the training rows it stands for (drift monitoring compares with them).
+    training_data: dict = field(default_factory=dict)
 
     def describe_digest(self, digest: str) -> Mapping | None:
         return self.describe(digest) if self.describe is not None else None

@@ -16,7 +16,9 @@ def finish_input_schemas(draft: Draft) -> None:
     """Each web-service-input takes its source's columns minus every label column, with sample rows."""
     for node_id in draft.inputs_made:
         node = draft.nodes[node_id]
-        meta = draft.describe_digest(node.pop("_source_digest")) or {}
+        digest = node.pop("_source_digest")
+        draft.training_data[node["params"]["name"]] = digest  # what drift monitoring compares scored rows with
+        meta = draft.describe_digest(digest) or {}
         roles = meta.get("roles") or {}
         if isinstance(roles.get("label"), str):
             draft.labels.add(roles["label"])

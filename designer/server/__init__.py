@@ -10,11 +10,12 @@ from flask_socketio import SocketIO
 
 from designer.home import Home
 from designer.server import compute_api, components_api, graphs_api, runs_api, site
-from designer.server import endpoints_api, inference_api, pipelines_api
+from designer.server import endpoints_api, inference_api, monitoring_api, pipelines_api, schedules_api
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, register_error_handlers
 from designer.server.events import RunEventForwarder, register_socket_handlers
 from designer.server.json_values import DesignerJSONProvider
+from designer.server.operations import install_operations, stop_operations
 from designer.server.payloads import install_request_guards
 from designer.service import Designer
 
@@ -33,7 +34,7 @@ DEFAULT_CONFIG = {
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
               inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
-              site.blueprint)
+              schedules_api.blueprint, monitoring_api.blueprint, site.blueprint)
 _EVENTS = "designer_events"
 _OWNED = "designer_owned"
 
@@ -58,6 +59,7 @@ def create_app(designer: Designer | None = None, *, home=None, db=None,
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.add_url_rule("/api/health", "health", _health)
+    install_operations(app, designer)
 
     socketio = SocketIO(app, async_mode="threading",
                         cors_allowed_origins=list(app.config["DESIGNER_ALLOWED_ORIGINS"]) or None)
@@ -82,6 +84,7 @@ def close_app(app: Flask) -> None:
     """Stop forwarding events; close the Designer too when the app created it."""
     forwarder = app.extensions.get(_EVENTS)
     designer = app.extensions.get(EXTENSION)
+    stop_operations(app)
     if forwarder is not None:
         if designer is not None and forwarder in designer.listeners:
             designer.listeners.remove(forwarder)

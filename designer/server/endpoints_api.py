@@ -13,6 +13,7 @@ from components.spec import ComponentError
 from components.web_service import PayloadError, parse_schema
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, error_response
+from designer.server.operations import note_scored_inputs
 from designer.server.payloads import field, json_body, json_object
 from designer.serving.deployment import deploy_endpoint
 from designer.serving.endpoint import DeploymentError
@@ -108,6 +109,7 @@ def get_endpoint(name: str):
 def delete_endpoint(name: str):
     json_body(required=False)
     current_designer().store.delete_endpoint(name)
+    current_designer().store.forget_endpoint_monitoring(name)
     runtimes().forget(name)
     return "", 204
 
@@ -143,6 +145,7 @@ def score(name: str):
     body = json_body()
     try:
         shape, tables = parse_request(body, endpoint)
+        note_scored_inputs(current_app, name, tables)
         results = endpoint.score(tables)
     except PayloadError as exc:
         details = {k: v for k, v in (("column", exc.column), ("row", exc.row)) if v is not None}

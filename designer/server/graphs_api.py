@@ -1,13 +1,14 @@
 """Graphs over HTTP: save drafts as revisions, export and import, validate, list and submit runs."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response, current_app, url_for
 from werkzeug.utils import secure_filename
 
 from designer.server.app_state import current_designer
 from designer.server.documents import checked_document
 from designer.server.errors import ApiError
 from designer.server.json_values import dumps
+from designer.server.operations import checked_rule, promoter_for
 from designer.server.payloads import field, json_body, json_object, query_int
 from designer.server.previews import table_columns
 from designer.service import GraphInvalid
@@ -16,7 +17,7 @@ blueprint = Blueprint("graphs_api", __name__)
 
 #: Keys of a GET response that are not part of the document (a PUT may echo them back).
 RECORD_KEYS = ("id", "revision", "updated_at", "created_at", "document")
-RUN_OPTIONS = ("compute", "parameters", "to", "rerun", "revision")
+RUN_OPTIONS = ("compute", "parameters", "to", "rerun", "revision", "promote")
 #: How many recent runs /columns looks through for table outputs.
 COLUMN_RUNS = 10
 NAME_LIMIT = 200
@@ -166,6 +167,7 @@ def submit_run(graph_id: str):
         raise ApiError(400, "invalid-field", "'rerun' must be an array of node ids (strings)", {"field": "rerun"})
     designer = current_designer()
     record = designer.store.get_graph(graph_id, revision)
+    promote = checked_rule(body.get("promote"), record["document"])
     try:
         run_id = designer.start_run(record["document"], graph_id=graph_id, revision=record["revision"],
                                     compute=compute, parameters=parameters, to=to, rerun=rerun)
@@ -174,5 +176,7 @@ def submit_run(graph_id: str):
         first = exc.problems[0] if exc.problems else None
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ApiError(400, "invalid-graph", f"the graph cannot run: {first}{more}", {"errors": errors}) from None
+    if promote is not None:
+        promoter_for(current_app).attach(run_id, promote)
     return {"run_id": run_id, "revision": record["revision"]}, 202, \
         {"Location": url_for("runs_api.get_run", run_id=run_id)}

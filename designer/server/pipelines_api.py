@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, url_for
 
-from canvas_store.repository import NotFound
+from designer.published_runs import PipelineDisabled, start_pipeline_run
 from designer.server.app_state import current_designer
 from designer.server.endpoints_api import bearer_key, unauthorized
 from designer.server.errors import ApiError
@@ -117,7 +117,7 @@ def _authorized_pipeline(pipeline_id: str):
 
 @blueprint.post("/pipelines/<pipeline_id>/runs")
 def run_published(pipeline_id: str):
-    pipeline, refusal = _authorized_pipeline(pipeline_id)
+    _, refusal = _authorized_pipeline(pipeline_id)
     if refusal is not None:
         return refusal
     body = json_object(required=False)
@@ -127,22 +127,11 @@ def run_published(pipeline_id: str):
                        f'{{"parameters": {{...}}, "version": N}}', {"fields": unknown})
     parameters = field(body, "parameters", dict, default=None, nullable=True) or {}
     version = field(body, "version", int, default=None, nullable=True)
-    if not pipeline["enabled"]:
-        raise ApiError(409, "pipeline-disabled", "this pipeline is disabled; enable it to run it",
-                       {"pipeline_id": pipeline_id})
-    designer = current_designer()
-    published = designer.store.get_pipeline_version(pipeline_id, version)
-    options = dict(parameters=parameters, kind="published", pipeline_id=pipeline_id,
-                   pipeline_version=published["version"])
     try:
-        try:
-            run_id = designer.start_run(published["document"], graph_id=published["graph_id"],
-                                        revision=published["revision"], **options)
-        except NotFound as exc:
-            if exc.what != "graph":
-                raise
-            # The draft graph was deleted; the published version still runs, unattached to it.
-            run_id = designer.start_run(published["document"], **options)
+        run_id, published = start_pipeline_run(current_designer(), pipeline_id, version, parameters)
+    except PipelineDisabled:
+        raise ApiError(409, "pipeline-disabled", "this pipeline is disabled; enable it to run it",
+                       {"pipeline_id": pipeline_id}) from None
     except GraphInvalid as exc:
         raise _invalid(exc, "invalid-parameters") from None
     return {"run_id": run_id, "pipeline_id": pipeline_id, "version": published["version"],

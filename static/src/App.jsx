@@ -8,6 +8,7 @@ import { EndpointsPage } from './pages/EndpointsPage.jsx';
 import { EndpointPage } from './pages/EndpointPage.jsx';
 import { PublishedPage } from './pages/PublishedPage.jsx';
 import { PublishedPipelinePage } from './pages/PublishedPipelinePage.jsx';
+import { SchedulesPage } from './pages/SchedulesPage.jsx';
 
 export function App() {
   const route = useRoute();
@@ -19,6 +20,7 @@ export function App() {
       {route.page === 'endpoints' && <EndpointsPage />}
       {route.page === 'endpoint' && <EndpointPage key={route.name} name={route.name} />}
       {route.page === 'published' && <PublishedPage />}
+      {route.page === 'schedules' && <SchedulesPage />}
       {route.page === 'published-pipeline' && <PublishedPipelinePage key={route.pipelineId} pipelineId={route.pipelineId} />}
     </ToastProvider>
   );

@@ -5,6 +5,7 @@ const SECTIONS = [
   { href: '#/', label: 'Pipelines', pages: ['pipelines', 'graph', 'run'], testId: 'nav-pipelines' },
   { href: '#/endpoints', label: 'Endpoints', pages: ['endpoints', 'endpoint'], testId: 'nav-endpoints' },
   { href: '#/published', label: 'Published', pages: ['published', 'published-pipeline'], testId: 'nav-published' },
+  { href: '#/schedules', label: 'Schedules', pages: ['schedules'], testId: 'nav-schedules' },
 ];
 
 export function AppHeader({ children }) {

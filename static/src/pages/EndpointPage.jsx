@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, describeError } from '../api/client.js';
 import { CodeBlock, ShownOnceNote, UrlAndKey } from '../deploy/Copyable.jsx';
 import { EndpointTest } from '../deploy/EndpointTest.jsx';
+import { EndpointMonitor } from '../monitoring/EndpointMonitor.jsx';
 import { forgetKey, peekKey } from '../deploy/keys.js';
 import { endpointCurl, endpointPython, exampleRow, inputColumns, readableJson, scoringBody } from '../deploy/samples.js';
 import { ConfirmDialog } from '../ui/Dialog.jsx';
@@ -149,6 +150,8 @@ export function EndpointPage({ name }) {
             onClick={() => setTab('consume')} data-testid="tab-consume">Consume</button>
           <button type="button" role="tab" aria-selected={tab === 'test'} className={`tab${tab === 'test' ? ' active' : ''}`}
             onClick={() => setTab('test')} data-testid="tab-test">Test</button>
+          <button type="button" role="tab" aria-selected={tab === 'monitor'} className={`tab${tab === 'monitor' ? ' active' : ''}`}
+            onClick={() => setTab('monitor')} data-testid="tab-monitor">Monitor</button>
         </div>
 
         <div hidden={tab !== 'consume'} className="tab-panel consume-panel">
@@ -182,6 +185,7 @@ export function EndpointPage({ name }) {
         <div hidden={tab !== 'test'} className="tab-panel">
           <EndpointTest name={name} columns={columns} initialBody={readableJson(body)} sessionKey={secret} />
         </div>
+        {tab === 'monitor' && <div className="tab-panel"><EndpointMonitor name={name} /></div>}
       </main>
       {confirm === 'rotate' && (
         <ConfirmDialog title="Rotate the key?" confirmLabel="Rotate key" danger={false} onClose={() => setConfirm(null)} onConfirm={rotate}

@@ -14,6 +14,7 @@ import { AppHeader } from './AppHeader.jsx';
 import { PageMessage } from './EditorPage.jsx';
 import { GraphLink, useGraphNames } from './EndpointsPage.jsx';
 import { EnabledBadge } from './PublishedPage.jsx';
+import { PipelineSchedules } from '../schedules/SchedulesTable.jsx';
 
 const ACTIVE = ['queued', 'running'];
 
@@ -228,6 +229,8 @@ export function PublishedPipelinePage({ pipelineId }) {
             ))}
           </tbody>
         </table>
+
+        <PipelineSchedules pipelineId={pipelineId} defaults={parameters} />
 
         <h2 className="section-heading">Runs</h2>
         {pipeline.runs.length === 0 ? (
