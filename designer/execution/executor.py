@@ -59,10 +59,12 @@ class RunResult:
 
 class Executor:
     def __init__(self, store: ArtifactStore, targets: Mapping[str, ComputeTarget] | Callable[[str], ComputeTarget],
-                 datastore: str | None = None):
+                 datastore: str | None = None, datastores: Callable[[], dict] | None = None):
         self.store = store
         self._targets = targets
         self.datastore = datastore
+        #: The named datastores besides the workspace (name -> {"kind", "path" | "url"}), read once per run.
+        self.datastores = datastores or dict
         self._cancel_events: dict[str, threading.Event] = {}
         self._running_targets: dict[str, set] = {}
         self._lock = threading.Lock()
@@ -127,6 +129,7 @@ class _Run:
         self.done: queue.SimpleQueue = queue.SimpleQueue()
         self.checked: set[str] = set()  # targets asked once whether they can take work
         self.aborted: str | None = None  # why the run stopped early (a target that cannot be reached)
+        self.datastores = dict(executor.datastores())
 
     def execute(self) -> RunResult:
         self.emit({"event": "run.status", "run_id": self.run_id, "status": "running"})
@@ -178,7 +181,13 @@ class _Run:
 
     def _keyed_params(self, planned) -> dict:
         """The node's parameters, plus what the datastore files named by its path parameters hold now."""
-        paths = {name: datastore_fingerprint(self.executor.datastore, planned.params.get(name))
+        chosen = planned.params.get("datastore") if "datastore" in planned.spec.params else None
+        info = self.datastores.get(chosen) if chosen not in (None, "", "workspace") else None
+        if info is not None and info.get("kind") == "sql":
+            # A database can change at any time and cannot be fingerprinted cheaply: always read it afresh.
+            return {**planned.params, "$datastore": {"sql": f"{self.run_id}:{planned.node_id}"}}
+        root = info.get("path") if info is not None else self.executor.datastore
+        paths = {name: datastore_fingerprint(root, planned.params.get(name))
                  for name, param in planned.spec.params.items() if param.widget == "path"}
         paths = {name: print_ for name, print_ in paths.items() if print_}
         return {**planned.params, "$datastore": paths} if paths else planned.params
@@ -220,7 +229,7 @@ class _Run:
                     return
                 self.checked.add(planned.compute)
             task = NodeTask(self.run_id, node_id, planned.spec.id, planned.params, inputs, key,
-                            str(self.store.root), self.executor.datastore)
+                            str(self.store.root), self.executor.datastore, self.datastores)
             result.started_at = time.time()
             self._set(node_id, "running")
             try:
