@@ -1,7 +1,7 @@
 """Run records: a run's status and document, and the per-node rows the executor updates in batches."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -52,20 +52,16 @@ NODES = RunNode.__table__
 UPSERT_DIALECTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-def is_evaluation(node: dict) -> bool:
-    """Nodes whose metrics summarise a run (`evaluate-model` and its kin)."""
-    return str(node.get("component", "")).startswith("evaluate")
-
-
 class RunRecords:
     _db: Database
 
     def create_run(self, document: dict, *, graph_id: str | None = None, revision: int | None = None,
                    compute: str = "local", parameters: dict | None = None, kind: str = "manual",
-                   pipeline_id: str | None = None, pipeline_version: int | None = None) -> str:
+                   pipeline_id: str | None = None, pipeline_version: int | None = None,
+                   evaluation_nodes: Iterable[str] = ()) -> str:
+        """A queued run; `evaluation_nodes` are the nodes whose metrics summarise it in run lists."""
         name = document_name(document, fallback="")
-        evaluate_nodes = [n["id"] for n in document.get("nodes") or []
-                          if isinstance(n, dict) and "id" in n and is_evaluation(n)]
+        evaluate_nodes = list(evaluation_nodes)
         run_id = new_id()
         with self._db.write() as session:
             if graph_id is not None and session.get(Graph, graph_id) is None:

@@ -11,6 +11,7 @@ import re
 
 from components.context import RunContext
 from components.ports import DataFrame, ImageDirectory
+from components.roles import Kind
 from components.spec import ComponentError, Param, component
 
 CATEGORY = "Data Input and Output"
@@ -44,7 +45,7 @@ _DATASET_HELP = "A registered dataset: NAME for its newest version, or NAME:VERS
 
 
 @component(id="registered-dataset", category=CATEGORY, outputs={"dataset": DataFrame})
-def registered_dataset(*, dataset: Param(str, "", widget="dataset", required=True, description=_DATASET_HELP),
+def registered_dataset(*, dataset: Param(str, "", kind=Kind.DATASET, required=True, description=_DATASET_HELP),
                        ctx: RunContext = None):
     """A registered tabular dataset (CSV, Parquet or JSON lines registered on the Data page).
 
@@ -58,7 +59,7 @@ def registered_dataset(*, dataset: Param(str, "", widget="dataset", required=Tru
 
 
 @component(id="registered-image-dataset", category=CATEGORY, outputs={"image_directory": ImageDirectory})
-def registered_image_dataset(*, dataset: Param(str, "", widget="dataset", required=True,
+def registered_image_dataset(*, dataset: Param(str, "", kind=Kind.DATASET, required=True,
                                                description=_DATASET_HELP),
                              ctx: RunContext = None):
     """A registered image dataset (a folder of class folders registered on the Data page).

@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterable
 
 import components
 from canvas_store.artifacts import ArtifactStore
+from components.roles import Role
 from designer.compute.registry import TargetRegistry
 from designer.data.pinning import pin_datasets
 from designer.execution.executor import Executor, RunResult
@@ -93,7 +94,9 @@ class Designer:
         run_id = self.store.create_run(document, graph_id=graph_id, revision=revision,
                                        compute=compute or document.get("default_compute") or "local",
                                        parameters=plan.parameters, kind=kind, pipeline_id=pipeline_id,
-                                       pipeline_version=pipeline_version)
+                                       pipeline_version=pipeline_version,
+                                       evaluation_nodes=[n for n, p in plan.nodes.items()
+                                                         if Role.EVALUATES in p.spec.roles])
         self.store.record_dataset_reads(run_id, list(plan.dataset_reads))
         thread = threading.Thread(target=self._execute, args=(plan, run_id, list(listeners)),
                                   name=f"run-{run_id[:8]}", daemon=True)

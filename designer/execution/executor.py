@@ -16,6 +16,7 @@ from typing import Callable, Mapping
 
 from canvas_store.artifacts import ArtifactStore
 from components.context import Cancelled
+from components.roles import Kind
 from components.spec import ComponentError
 from designer.compute.base import ComputeTarget, TargetUnavailable
 from designer.execution.caching import cache_key, datastore_fingerprint
@@ -180,15 +181,20 @@ class _Run:
             self.executor.cancel(self.run_id)
 
     def _keyed_params(self, planned) -> dict:
-        """The node's parameters, plus what the datastore files named by its path parameters hold now."""
-        chosen = planned.params.get("datastore") if "datastore" in planned.spec.params else None
+        """The node's parameters, plus what the datastore files its read-path parameters name hold now.
+
+        Write paths are left out: the file a node writes is its result, not its input, so an
+        unchanged graph ending in export-data comes from cache. Paths are read in the datastore the
+        node's datastore parameter names (the workspace by default).
+        """
+        chosen = next((planned.params.get(p.name) for p in planned.spec.params_of_kind(Kind.DATASTORE)), None)
         info = self.datastores.get(chosen) if chosen not in (None, "", "workspace") else None
         if info is not None and info.get("kind") == "sql":
             # A database can change at any time and cannot be fingerprinted cheaply: always read it afresh.
             return {**planned.params, "$datastore": {"sql": f"{self.run_id}:{planned.node_id}"}}
         root = info.get("path") if info is not None else self.executor.datastore
-        paths = {name: datastore_fingerprint(root, planned.params.get(name))
-                 for name, param in planned.spec.params.items() if param.widget == "path"}
+        paths = {param.name: datastore_fingerprint(root, planned.params.get(param.name))
+                 for param in planned.spec.params_of_kind(Kind.READ_PATH)}
         paths = {name: print_ for name, print_ in paths.items() if print_}
         return {**planned.params, "$datastore": paths} if paths else planned.params
 

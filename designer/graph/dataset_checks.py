@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping
 
 from components.registered_data import parse_dataset_reference
+from components.roles import Kind
 from components.spec import ComponentSpec
 from designer.graph.document import Graph
 
@@ -19,7 +20,7 @@ Lookup = Callable[[str], "list[dict] | None"]
 
 def dataset_params(spec) -> list[str]:
     """The parameters of `spec` that name a registered dataset."""
-    return [name for name, param in spec.params.items() if param.widget == "dataset"]
+    return [param.name for param in spec.params_of_kind(Kind.DATASET)]
 
 
 def expected_kind(spec) -> str | None:
@@ -87,7 +88,7 @@ def dataset_problems(graph: Graph, catalogue: Mapping[str, ComponentSpec], versi
             continue
         for name, param in spec.params.items():
             value = _literal(graph, node.params.get(name))
-            if param.widget != "column" or not isinstance(value, str) or not value.strip():
+            if param.kind not in (Kind.COLUMN, Kind.LABEL) or not isinstance(value, str) or not value.strip():
                 continue
             for port, edge in graph.incoming(node.id).items():
                 columns = dataset_columns(found.get(edge.source))

@@ -5,7 +5,7 @@ import io
 import os
 import zipfile
 
-from conftest import IRIS_CSV, upload
+from data_support import IRIS_CSV, upload
 
 
 def test_workspace_datastore_always_exists(client, workspace):
