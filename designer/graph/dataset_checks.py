@@ -106,3 +106,19 @@ def _literal(graph: Graph, value: Any) -> Any:
         parameter = graph.parameter(value["$param"])
         return parameter.default if parameter is not None else None
     return value
+
+
+def registered_columns(graph: Graph, catalogue: Mapping[str, ComponentSpec], versions: Lookup) -> dict:
+    """{node id: {output port: [column names]}} for every node reading a tabular registered dataset,
+    known from the registered schema before any run (the column pickers downstream offer them)."""
+    found: dict[str, dict] = {}
+    for node in graph.nodes:
+        spec = catalogue.get(node.component)
+        names = dataset_params(spec) if spec is not None else []
+        if not names or expected_kind(spec) != "tabular":
+            continue
+        record, _ = choose_version(_literal(graph, node.params.get(names[0])), versions, "tabular")
+        columns = dataset_columns(record)
+        if columns is not None:
+            found[node.id] = {port: columns for port, t in spec.outputs.items() if t.name == "DataFrame"}
+    return found

@@ -235,3 +235,11 @@ def test_image_dataset_runs_through_registered_image_dataset(client, workspace):
     run = wait_run(client, client.post(f"/api/graphs/{graph}/runs", json={}).get_json()["run_id"])
     assert run["status"] == "completed", run
     assert run["nodes"]["imgs"]["outputs"]["image_directory"]["type"] == "ImageDirectory"
+
+
+def test_column_pickers_know_a_registered_datasets_columns_before_any_run(client, workspace):
+    (workspace / "iris.csv").write_text(IRIS_CSV)
+    register(client)
+    graph = client.post("/api/graphs", json=training_graph("iris:1")).get_json()["id"]
+    columns = client.get(f"/api/graphs/{graph}/columns").get_json()["columns"]
+    assert columns["data"] == {"dataset": ["sepal_length", "sepal_width", "species"]}
