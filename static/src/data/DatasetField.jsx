@@ -50,7 +50,7 @@ export function DatasetField({ value, onChange, testId, disabled, kind }) {
         onChange={(e) => onChange(e.target.value ? `${name}:${e.target.value}` : name)} aria-label="Version">
         <option value="">newest{newest ? ` (now v${newest})` : ''}</option>
         {version && !versions.some((v) => String(v.version) === version) && <option value={version}>v{version} (missing)</option>}
-        {versions.map((v) => <option key={v.version} value={String(v.version)}>v{v.version} · {v.rows ?? '?'} {v.kind === 'images' ? 'images' : 'rows'}</option>)}
+        {versions.map((v) => <option key={v.version} value={String(v.version)}>v{v.version}</option>)}
       </select>
     </div>
   );

@@ -179,12 +179,12 @@ export function DataPage({ datastore, prefix }) {
                       className={preview && preview.path === entry.path ? 'selected' : ''}>
                       <td>
                         {entry.type === 'folder' ? (
-                          <a href={dataHref(datastore, entry.path)} className="file-name"><span className="file-icon" aria-hidden="true">📁</span>{entry.name}</a>
+                          <a href={dataHref(datastore, entry.path)} className="file-name"><span className="file-icon" aria-hidden="true"><Icon name="folder" /></span>{entry.name}</a>
                         ) : (
                           <span className="file-name">
                             {isImage(entry.name)
                               ? <img className="file-thumb" alt="" loading="lazy" src={dataApi.contentUrl(datastore, entry.path)} />
-                              : <span className="file-icon" aria-hidden="true">📄</span>}
+                              : <span className="file-icon muted" aria-hidden="true"><Icon name="file" /></span>}
                             {entry.name}
                           </span>
                         )}
@@ -210,6 +210,9 @@ export function DataPage({ datastore, prefix }) {
                 </tbody>
               </table>
             )}
+            {isFolderStore && entries && entries.length > 0 && (
+              <div className="drop-hint muted small">Drop files, folders or a zip anywhere in this box to upload them into this folder.</div>
+            )}
             {preview && <FilePreview datastore={datastore} entry={preview} onClose={() => setPreview(null)} />}
           </section>
         </div>
@@ -221,7 +224,7 @@ export function DataPage({ datastore, prefix }) {
           </ListState>
           {datasets && datasets.length > 0 && (
             <table className="data-table graph-table" data-testid="datasets-table">
-              <thead><tr><th>Name</th><th>Kind</th><th>Latest</th><th className="num">Rows</th><th>Registered</th></tr></thead>
+              <thead><tr><th>Name</th><th>Kind</th><th>Latest</th><th className="num">Rows / images</th><th>Registered</th></tr></thead>
               <tbody>
                 {datasets.map((d) => (
                   <tr key={d.name} className="clickable" data-testid={`dataset-row-${d.name}`} onClick={() => navigate(datasetHref(d.name))}>
