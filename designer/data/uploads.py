@@ -41,67 +41,38 @@ def too_large(limit: int) -> DataError:
 
 def receive(stream: IO[bytes], mimetype: str, content_length: int | None, options: dict, *,
             staging: Path, limit: int) -> tuple[dict, list[ArrivedFile]]:
-    """Parse a multipart body from `stream` into staging files; returns (form fields, files field `file`)."""
-    from werkzeug.exceptions import RequestEntityTooLarge
-    from werkzeug.formparser import FormDataParser
+    """Parse a multipart body from `stream` into staging files; returns (form fields, files of field `file`)."""
+    from designer.data.multipart import read_multipart
 
     if content_length is not None and content_length > limit:
         raise too_large(limit)
     if mimetype != "multipart/form-data":
         raise DataError(415, "unsupported-media-type", "send the files as multipart/form-data (field 'file')",
                         {"content_type": mimetype or None})
+    boundary = (options or {}).get("boundary", "").encode("latin-1")
+    if not boundary:
+        raise DataError(400, "invalid-upload", "the multipart/form-data upload names no boundary")
     staging.mkdir(parents=True, exist_ok=True)
     opened: list = []
 
-    def stream_factory(total_content_length, content_type, filename, content_length=None):
+    def open_file():
         handle = tempfile.NamedTemporaryFile(dir=staging, prefix="upload-", suffix=".partial", delete=False)
         opened.append(handle)
         return handle
 
-    parser = FormDataParser(stream_factory, max_form_memory_size=1 << 20, max_content_length=limit,
-                            silent=False, max_form_parts=100_000)
     try:
-        _, form, files = parser.parse(_Counted(stream, limit), mimetype, content_length, options)
-    except RequestEntityTooLarge:
-        _discard(opened)
-        raise too_large(limit) from None
-    except ValueError as exc:
-        _discard(opened)
-        raise DataError(400, "invalid-upload", f"the upload could not be read: {exc}") from None
+        parts = read_multipart(stream, boundary, open_file, limit=limit, too_large=lambda: too_large(limit))
     except BaseException:
         _discard(opened)
         raise
     arrived = []
-    for field_name, storage in files.items(multi=True):
-        handle = storage.stream
-        handle.flush()
+    for field_name, filename, handle in parts.files:
         handle.close()
-        if field_name == "file" and storage.filename:
-            arrived.append(ArrivedFile(storage.filename, Path(handle.name)))
+        if field_name == "file" and filename:
+            arrived.append(ArrivedFile(filename, Path(handle.name)))
         else:
             Path(handle.name).unlink(missing_ok=True)
-    return {key: form.get(key) for key in form}, arrived
-
-
-class _Counted:
-    """A read-only stream that refuses to give more than `limit` bytes (a chunked body has no length)."""
-
-    def __init__(self, stream: IO[bytes], limit: int):
-        self.stream, self.limit, self.seen = stream, limit, 0
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
-        self.seen += len(data)
-        if self.seen > self.limit:
-            from werkzeug.exceptions import RequestEntityTooLarge
-
-            raise RequestEntityTooLarge()
-        return data
-
-    def readline(self, size: int = -1) -> bytes:
-        data = self.stream.readline(size)
-        self.seen += len(data)
-        return data
+    return parts.fields, arrived
 
 
 def _discard(handles: list) -> None:
