@@ -19,7 +19,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from components.ports import PortType, load_value, read_meta, save_value
+from components.ports import PortType, load_value, planned_files, read_meta, save_value
 
 
 #: Recently used artifacts kept decoded in memory (artifacts never change, so this is always valid).
@@ -56,8 +56,12 @@ class ArtifactStore:
         """Save `value` in its on-disk form and return its content digest."""
         staging = Path(tempfile.mkdtemp(dir=self.tmp))
         try:
-            save_value(port, value, staging)
-            digest, size = _digest_and_size(staging)
+            files = planned_files(port, value)
+            if files is not None:
+                digest, size = _write_and_digest(files, staging)  # each source read once
+            else:
+                save_value(port, value, staging)
+                digest, size = _digest_and_size(staging)
             final = self.path(digest)
             if final.exists():
                 shutil.rmtree(staging, ignore_errors=True)
@@ -176,6 +180,36 @@ def _digest_and_size(directory: Path) -> tuple[str, int]:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 hasher.update(chunk)
                 size += len(chunk)
+        hasher.update(b"\0")
+    return hasher.hexdigest(), size
+
+
+def _write_and_digest(files: list, directory: Path) -> tuple[str, int]:
+    """Write planned files into `directory`, hashing as they are copied; the digest `_digest_and_size` gives."""
+    from pathlib import PurePosixPath
+
+    hasher = hashlib.sha256()
+    size = 0
+    made: set[Path] = set()
+    for relative, content in sorted(files, key=lambda item: PurePosixPath(item[0]).parts):
+        target = directory / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        rel = PurePosixPath(relative).as_posix().encode()
+        hasher.update(len(rel).to_bytes(4, "big") + rel)
+        with open(target, "wb") as out:
+            if isinstance(content, Path):
+                with open(content, "rb") as source:
+                    for chunk in iter(lambda: source.read(1 << 20), b""):
+                        hasher.update(chunk)
+                        out.write(chunk)
+                        size += len(chunk)
+            else:
+                data = content() if callable(content) else content
+                hasher.update(data)
+                out.write(data)
+                size += len(data)
         hasher.update(b"\0")
     return hasher.hexdigest(), size
 
