@@ -185,21 +185,25 @@ def _digest_and_size(directory: Path) -> tuple[str, int]:
 
 
 def _write_and_digest(files: list, directory: Path) -> tuple[str, int]:
-    """Write planned files into `directory`, hashing as they are copied; the digest `_digest_and_size` gives."""
-    from pathlib import PurePosixPath
+    """Write planned files into `directory`, hashing as they are copied; the digest `_digest_and_size` gives.
 
+    Relative paths are plain posix strings here (no Path objects): with thousands of images the
+    path arithmetic would otherwise cost as much as the hashing.
+    """
     hasher = hashlib.sha256()
     size = 0
-    made: set[Path] = set()
-    for relative, content in sorted(files, key=lambda item: PurePosixPath(item[0]).parts):
-        target = directory / relative
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        rel = PurePosixPath(relative).as_posix().encode()
+    root = os.fspath(directory)
+    made: set[str] = set()
+    for relative, content in sorted(files, key=lambda item: item[0].split("/")):
+        target = os.path.join(root, relative)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        rel = relative.encode()
         hasher.update(len(rel).to_bytes(4, "big") + rel)
         with open(target, "wb") as out:
-            if isinstance(content, Path):
+            if isinstance(content, (str, os.PathLike)):
                 with open(content, "rb") as source:
                     for chunk in iter(lambda: source.read(1 << 20), b""):
                         hasher.update(chunk)
