@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, request, send_file
 
 from designer.data.catalogue import DataCatalogue
 from designer.data.errors import DataError
-from designer.data.uploads import DEFAULT_UPLOAD_LIMIT, place, receive, staging_folder
+from designer.data.uploads import DEFAULT_UPLOAD_LIMIT, place, receive, staging_folder, too_large
 from designer.server.app_state import current_designer
 from designer.server.errors import ApiError
 from designer.server.payloads import field, json_object, takes_uploads
@@ -57,7 +57,9 @@ def list_files(name: str):
 def upload_files(name: str):
     store = catalogue().datastore(name)
     limit = int(current_app.config.get("DESIGNER_UPLOAD_LIMIT") or DEFAULT_UPLOAD_LIMIT)
-    request.max_content_length = limit + (1 << 20)  # the multipart framing around the files
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large(limit)  # before touching the body, and naming this limit (not MAX_CONTENT_LENGTH)
+    request.max_content_length = limit
     form, files = receive(request.stream, request.mimetype, request.content_length, request.mimetype_params,
                           staging=staging_folder(store), limit=limit)
     extract = str(form.get("extract", "")).lower() in ("1", "true", "yes", "on")

@@ -180,3 +180,12 @@ def test_table_preview_of_a_csv(client):
     upload(client, [("iris.csv", IRIS_CSV.encode())])
     preview = client.get("/api/datastores/workspace/content/iris.csv?preview=table").get_json()
     assert preview["columns"] == ["sepal_length", "sepal_width", "species"] and preview["total_rows"] == 9
+
+
+def test_413_names_the_upload_limit_not_the_json_body_limit(app, client, workspace):
+    app.config["DESIGNER_UPLOAD_LIMIT"] = 1000
+    app.config["MAX_CONTENT_LENGTH"] = 500
+    response = upload(client, [("big.bin", b"x" * ((1 << 20) + 5000))])
+    assert response.status_code == 413
+    assert response.get_json()["error"]["details"]["limit_bytes"] == 1000
+    assert not (workspace / "big.bin").exists()

@@ -3,19 +3,8 @@ import { useState } from 'react';
 import { dataApi } from '../api/data.js';
 import { describeError } from '../api/client.js';
 import { Dialog } from '../ui/Dialog.jsx';
+import { parseTags, suggestedName } from './tags.js';
 
-/** "team=botany, source=field" → {team: "botany", source: "field"}; null when a piece has no "=". */
-export function parseTags(text) {
-  const tags = {};
-  for (const piece of text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean)) {
-    const at = piece.indexOf('=');
-    if (at <= 0) return null;
-    tags[piece.slice(0, at).trim()] = piece.slice(at + 1).trim();
-  }
-  return tags;
-}
-
-const suggestedName = (path) => (path || '').split('/').filter(Boolean).pop()?.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-') || '';
 
 /** `source` is {datastore, path} or {run_id, node, port}; onDone({name, version}) after a success. */
 export function RegisterDialog({ source, onClose, onDone }) {

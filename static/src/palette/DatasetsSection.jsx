@@ -37,7 +37,7 @@ export function DatasetsSection({ query, onAdd }) {
                 onDragStart={(e) => onDragStart(e, d)}
                 onDoubleClick={() => onAdd(pinned(d).component, pinned(d).params)}
                 onKeyDown={(e) => { if (e.key === 'Enter') onAdd(pinned(d).component, pinned(d).params); }}>
-                <Icon name="table" size={14} />
+                <Icon name={d.kind === 'images' ? 'folder' : 'table'} size={14} />
                 <span className="palette-item-name">{d.name}</span>
                 <span className="muted small">v{d.latest_version}</span>
               </div>
