@@ -44,7 +44,7 @@ export function DatasetField({ value, onChange, testId, disabled, kind }) {
         onChange={(e) => onChange(e.target.value)} aria-label="Dataset">
         <option value="">{datasets === null ? 'Loading datasets…' : '— choose a dataset —'}</option>
         {name && !known && <option value={name}>{name} (not registered)</option>}
-        {shown.map((d) => <option key={d.name} value={d.name}>{d.name} ({d.kind}, v{d.latest_version})</option>)}
+        {shown.map((d) => <option key={d.name} value={d.name} title={`${d.kind}, newest version ${d.latest_version}`}>{d.name}</option>)}
       </select>
       <select className="input" value={version} disabled={disabled || !name} data-testid={`${testId}-version`}
         onChange={(e) => onChange(e.target.value ? `${name}:${e.target.value}` : name)} aria-label="Version">
