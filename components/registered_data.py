@@ -32,6 +32,12 @@ def pinned_reference(name: str, version: int, digest: str) -> str:
     return f"{name}:{version}@{digest}"
 
 
+def pinned_digest(value) -> str | None:
+    """The content digest in a pinned reference ("NAME:VERSION@DIGEST"), else None."""
+    match = _PINNED.match(value) if isinstance(value, str) else None
+    return match.group("digest") if match else None
+
+
 def _load_pinned(reference: str, ctx: RunContext):
     match = _PINNED.match(reference or "")
     if match is None:
