@@ -30,8 +30,9 @@ DEFAULT_CONFIG = {
     "DESIGNER_ALLOWED_HOSTS": None,
     #: The built browser app; None means the repository's static/dist.
     "STATIC_DIST": None,
-    #: Largest upload into a datastore, in bytes (streamed to disk; larger ones get 413 and nothing is kept).
-    "DESIGNER_UPLOAD_LIMIT": 10 << 30,
+    #: Largest upload into a datastore, in bytes (streamed to disk; larger ones get 413 and nothing is kept);
+    #: None: $DESIGNER_UPLOAD_LIMIT, else 10 GiB.
+    "DESIGNER_UPLOAD_LIMIT": None,
 }
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,

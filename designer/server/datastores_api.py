@@ -1,6 +1,8 @@
 """Datastores over HTTP: list and add them, browse their files, upload (streamed) and delete files."""
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, current_app, request, send_file
 
 from designer.data.catalogue import DataCatalogue
@@ -56,7 +58,7 @@ def list_files(name: str):
 @takes_uploads
 def upload_files(name: str):
     store = catalogue().datastore(name)
-    limit = int(current_app.config.get("DESIGNER_UPLOAD_LIMIT") or DEFAULT_UPLOAD_LIMIT)
+    limit = upload_limit()
     if request.content_length is not None and request.content_length > limit:
         raise too_large(limit)  # before touching the body, and naming this limit (not MAX_CONTENT_LENGTH)
     request.max_content_length = limit
@@ -65,6 +67,19 @@ def upload_files(name: str):
     extract = str(form.get("extract", "")).lower() in ("1", "true", "yes", "on")
     placed = place(store, files, form.get("folder") or "", extract=extract, limit=limit)
     return {"datastore": store.name, "files": placed}, 201
+
+
+def upload_limit() -> int:
+    """The largest upload: DESIGNER_UPLOAD_LIMIT (app config, else the environment variable, else 10 GiB),
+    capped by MAX_CONTENT_LENGTH when an operator set that to something else than its default."""
+    from designer.server import DEFAULT_MAX_CONTENT_LENGTH
+
+    configured = current_app.config.get("DESIGNER_UPLOAD_LIMIT") or os.environ.get("DESIGNER_UPLOAD_LIMIT")
+    limit = int(configured or DEFAULT_UPLOAD_LIMIT)
+    request_limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request_limit and request_limit != DEFAULT_MAX_CONTENT_LENGTH:
+        limit = min(limit, int(request_limit))
+    return limit
 
 
 @blueprint.delete("/api/datastores/<name>/files/<path:path>")

@@ -184,8 +184,21 @@ def test_table_preview_of_a_csv(client):
 
 def test_413_names_the_upload_limit_not_the_json_body_limit(app, client, workspace):
     app.config["DESIGNER_UPLOAD_LIMIT"] = 1000
-    app.config["MAX_CONTENT_LENGTH"] = 500
-    response = upload(client, [("big.bin", b"x" * ((1 << 20) + 5000))])
+    response = upload(client, [("big.bin", b"x" * (65 << 20))])  # over the default JSON body limit too
     assert response.status_code == 413
     assert response.get_json()["error"]["details"]["limit_bytes"] == 1000
+    assert not (workspace / "big.bin").exists()
+
+
+def test_uploads_may_be_larger_than_the_json_body_limit(client, workspace):
+    from designer.server import DEFAULT_MAX_CONTENT_LENGTH
+
+    response = upload(client, [("big.bin", b"x" * (DEFAULT_MAX_CONTENT_LENGTH + 1000))])
+    assert response.status_code == 201
+    assert (workspace / "big.bin").stat().st_size == DEFAULT_MAX_CONTENT_LENGTH + 1000
+
+
+def test_a_lowered_max_content_length_caps_uploads_too(app, client, workspace):
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    assert upload(client, [("big.bin", b"x" * 5000)]).status_code == 413
     assert not (workspace / "big.bin").exists()
