@@ -51,9 +51,13 @@ def add_commands(sub, state_options) -> None:
     st_list.set_defaults(handler=_stores_list)
     st_add = st_sub.add_parser("add")
     st_add.add_argument("name")
-    kind = st_add.add_mutually_exclusive_group(required=True)
+    kind = st_add.add_mutually_exclusive_group()
     kind.add_argument("--folder", metavar="PATH", help="a folder (e.g. a shared disk Dask workers see too)")
     kind.add_argument("--sql", metavar="URL", help="a SQLAlchemy URL; import-data then runs a query on it")
+    st_add.add_argument("--kind", choices=("folder", "sql"), help="the long form: --kind folder --path P, "
+                                                                 "or --kind sql --url U")
+    st_add.add_argument("--path", help="with --kind folder")
+    st_add.add_argument("--url", help="with --kind sql")
     st_add.add_argument("--json", action="store_true")
     state_options(st_add)
     st_add.set_defaults(handler=_stores_add)
@@ -186,9 +190,12 @@ def _stores_list(args) -> int:
 
 
 def _stores_add(args) -> int:
-    kind = "folder" if args.folder else "sql"
-    store, code = _catalogue_call(args, lambda c: c.add_datastore(args.name, kind, path=args.folder,
-                                                                  url=args.sql).to_json())
+    path, url = args.folder or args.path, args.sql or args.url
+    kind = args.kind or ("folder" if path else "sql" if url else None)
+    if kind is None:
+        print("error: give --folder PATH or --sql URL (or --kind with --path / --url)", file=sys.stderr)
+        return EXIT_INVALID
+    store, code = _catalogue_call(args, lambda c: c.add_datastore(args.name, kind, path=path, url=url).to_json())
     if code:
         return code
     if args.json:

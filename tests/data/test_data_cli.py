@@ -77,8 +77,10 @@ def test_datastores_list_and_add(tmp_path):
     assert in_process(home, "datastores", "add", "shared", "--folder", str(shared)).returncode == 0
     assert in_process(home, "datastores", "add", "db", "--sql", "postgresql://u:pw@h/db").returncode == 0
     assert in_process(home, "datastores", "add", "shared", "--folder", str(shared)).returncode == 2
+    assert in_process(home, "datastores", "add", "other", "--kind", "folder", "--path", str(shared)).returncode == 0
+    assert in_process(home, "datastores", "add", "nothing").returncode == 2
     stores = json.loads(in_process(home, "datastores", "list", "--json").stdout)["datastores"]
-    assert [s["name"] for s in stores] == ["workspace", "db", "shared"]
+    assert [s["name"] for s in stores] == ["workspace", "db", "other", "shared"]
     assert "pw" not in json.dumps(stores)
     (tmp_path / "t.csv").write_text("a\n1\n")
     assert in_process(home, "data", "upload", str(tmp_path / "t.csv"), "--datastore", "shared").returncode == 0
