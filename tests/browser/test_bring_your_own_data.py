@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from canvas_gestures import EMPTY_GRAPH, Editor
+from canvas_gestures import EMPTY_GRAPH, Editor, wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +78,24 @@ def _drop(editor: Editor, test_id: str, x: float, y: float) -> str:
     expect(page.locator(".react-flow__node .pnode")).to_have_count(len(before) + 1)
     (new_id,) = set(editor._node_ids()) - before
     return new_id
+
+
+def test_a_finished_runs_table_output_registers_as_a_dataset_and_appears_in_the_palette(page, live_server):
+    document = {**EMPTY_GRAPH, "nodes": [{"id": "iris", "component": "sample-dataset", "params": {"name": "iris"},
+                                          "position": {"x": 80, "y": 80}}]}
+    graph_id = live_server.create_graph(document)
+    run_id = live_server.api("POST", f"/api/graphs/{graph_id}/runs", {})["run_id"]
+    assert wait_for_run(live_server, graph_id)["status"] == "completed"
+    editor = Editor(page, live_server, graph_id).open()
+    expect(page.get_by_test_id("palette-datasets")).not_to_contain_text("iris-sample")
+    editor.select("iris")
+    page.get_by_test_id("tab-outputs").click()
+    page.get_by_test_id("btn-register-output-dataset").click()
+    page.get_by_test_id("register-name").fill("iris-sample")
+    page.get_by_test_id("btn-register-confirm").click()
+    expect(page.get_by_test_id("register-dialog")).to_be_hidden()
+    detail = live_server.api("GET", "/api/datasets/iris-sample/versions/1")
+    assert detail["source"] == {"run_id": run_id, "node": "iris", "port": "dataset"} and detail["rows"] == 150
+    page.reload()
+    expect(page.get_by_test_id("palette-dataset-iris-sample")).to_contain_text("v1")
+    assert page.errors == []
