@@ -215,8 +215,15 @@ def _class_folders(classes: Sequence[str]) -> dict[str, str]:
     return folders
 
 
+def _stem(image_id: str) -> str:
+    """PurePosixPath(image_id).stem, without building a path (thousands of images are named at once)."""
+    name = image_id.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def _free_name(folder: str, image_id: str, suffix: str, used: set[str]) -> str:
-    stem = re.sub(r"[^\w.\-]", "_", PurePosixPath(image_id).stem) or "image"
+    stem = re.sub(r"[^\w.\-]", "_", _stem(image_id)) or "image"
     candidate, n = f"{folder}/{stem}{suffix}", 2
     while candidate.lower() in used:
         candidate, n = f"{folder}/{stem}-{n}{suffix}", n + 1
