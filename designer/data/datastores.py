@@ -124,13 +124,13 @@ def list_files(store: Datastore, prefix: str = "") -> dict:
             info = item.stat()
             if item.is_dir():
                 entries.append({"name": item.name, "path": relative, "type": "folder", "size": None,
-                                "files": _count_files(Path(item.path)), "modified": info.st_mtime})
+                                "file_count": _count_files(Path(item.path)), "modified": info.st_mtime})
             else:
                 entries.append({"name": item.name, "path": relative, "type": "file", "size": info.st_size,
                                 "modified": info.st_mtime})
     entries.sort(key=lambda e: (e["type"] != "folder", e["name"].lower()))
     shown = Path(folder).relative_to(root).as_posix() if folder != root else ""
-    return {"datastore": store.name, "prefix": shown, "entries": entries}
+    return {"datastore": store.name, "prefix": shown, "files": entries}
 
 
 def _count_files(folder: Path, limit: int = 100_000) -> int:

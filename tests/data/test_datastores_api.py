@@ -19,9 +19,9 @@ def test_upload_puts_files_in_the_folder_and_lists_them(client, workspace):
     assert [f["path"] for f in response.get_json()["files"]] == ["raw/iris.csv", "raw/notes.txt"]
     assert (workspace / "raw" / "iris.csv").read_text() == IRIS_CSV
     top = client.get("/api/datastores/workspace/files").get_json()
-    assert [(e["name"], e["type"], e["files"]) for e in top["entries"]] == [("raw", "folder", 2)]
+    assert [(e["name"], e["type"], e["file_count"]) for e in top["files"]] == [("raw", "folder", 2)]
     inside = client.get("/api/datastores/workspace/files?prefix=raw").get_json()
-    assert [(e["path"], e["size"]) for e in inside["entries"]] == [("raw/iris.csv", len(IRIS_CSV)),
+    assert [(e["path"], e["size"]) for e in inside["files"]] == [("raw/iris.csv", len(IRIS_CSV)),
                                                                    ("raw/notes.txt", 2)]
     assert not any(workspace.glob(".designer-uploads/*"))
 

@@ -103,7 +103,7 @@ export function DataPage({ datastore, prefix }) {
     }
   };
 
-  const entries = listing ? listing.entries : null;
+  const entries = listing ? listing.files : null;
   const isFolderStore = !store || store.kind === 'folder';
   return (
     <div className="page">
@@ -189,7 +189,7 @@ export function DataPage({ datastore, prefix }) {
                           </span>
                         )}
                       </td>
-                      <td className="num muted">{entry.type === 'folder' ? `${entry.files} ${entry.files === 1 ? 'file' : 'files'}` : formatBytes(entry.size)}</td>
+                      <td className="num muted">{entry.type === 'folder' ? `${entry.file_count} ${entry.file_count === 1 ? 'file' : 'files'}` : formatBytes(entry.size)}</td>
                       <td className="muted">{relativeTime(new Date(entry.modified * 1000).toISOString())}</td>
                       <td className="actions-col">
                         <div className="row-actions">
