@@ -239,3 +239,4 @@ class Endpoint(Base):
 
 from canvas_store import schedule_models  # noqa: E402,F401
 from canvas_store import monitoring_models  # noqa: E402,F401
+from canvas_store import dataset_models  # noqa: E402,F401

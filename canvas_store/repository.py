@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from canvas_store.datasets import DatasetRecords
 from canvas_store.db import Database
 from canvas_store.errors import Conflict, NotFound, StaleRevision
 from canvas_store.graphs import GraphRecords
@@ -25,7 +26,7 @@ DATABASE_FILE = "designer.db"
 
 
 class Store(GraphRecords, RunRecords, ComputeTargetRecords, ModelRegistry, PipelineRecords,
-            EndpointRecords, ScheduleRecords, MonitoringRecords):
+            EndpointRecords, ScheduleRecords, MonitoringRecords, DatasetRecords):
     def __init__(self, url: str):
         self.url = url
         self._db = Database(url)

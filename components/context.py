@@ -30,6 +30,8 @@ class RunContext:
     node_id: str = ""
     #: Root of the user's datastore: `import-data` paths and weight files are confined to it.
     datastore: Path | None = None
+    #: The other named datastores: name -> {"kind": "folder", "path"} | {"kind": "sql", "url"}.
+    datastores: dict = field(default_factory=dict, repr=False)
     #: A scratch directory that lives as long as this node's cache key (checkpoints, resume).
     #: It is created on first use: call `ctx.scratch(name)` (or mkdir it yourself).
     work_dir: Path | None = None
@@ -63,18 +65,34 @@ class RunContext:
         except KeyError:
             raise ComponentError(f"artifact {digest!r} is not in the artifact store") from None
 
-    def datastore_path(self, relative: str) -> Path:
-        """Resolve a user-given path inside the datastore, refusing anything that escapes it."""
-        if self.datastore is None:
-            raise ComponentError("no datastore is configured for this run")
-        root = Path(self.datastore).resolve()
-        text = str(relative).strip()
-        if not text:
-            raise ComponentError("no path was given")
-        candidate = (root / text).resolve()
-        if candidate != root and root not in candidate.parents:
-            raise ComponentError(f"path {relative!r} is outside the datastore {root}")
-        return candidate
+    def datastore_path(self, relative: str, datastore: str | None = None) -> Path:
+        """Resolve a user-given path inside a datastore (the workspace one by default), refusing any
+        path that escapes it by '..', an absolute path or a link."""
+        from components.confinement import confine
+
+        return confine(self.datastore_root(datastore), relative)
+
+    def datastore_root(self, datastore: str | None = None) -> Path:
+        """The folder of datastore `datastore` ("workspace" or None: the home's datastore)."""
+        if datastore in (None, "", "workspace"):
+            if self.datastore is None:
+                raise ComponentError("no datastore is configured for this run")
+            return Path(self.datastore)
+        info = self.datastore_info(datastore)
+        if info.get("kind") != "folder":
+            raise ComponentError(f"datastore '{datastore}' is a {info.get('kind')} datastore, not a folder; "
+                                 f"it has no files to read")
+        return Path(info["path"])
+
+    def datastore_info(self, datastore: str) -> dict:
+        """What a named datastore is: {"kind": "folder", "path"} or {"kind": "sql", "url"}."""
+        if datastore in (None, "", "workspace"):
+            return {"kind": "folder", "path": str(self.datastore)}
+        info = (self.datastores or {}).get(datastore)
+        if info is None:
+            known = ", ".join(["workspace", *sorted(self.datastores or {})])
+            raise ComponentError(f"datastore '{datastore}' does not exist (datastores: {known})")
+        return info
 
     def scratch(self, name: str) -> Path:
         base = self.work_dir or Path(os.environ.get("TMPDIR", "/tmp")) / "designer-scratch"

@@ -56,20 +56,34 @@ def _load_sample(name: str) -> pd.DataFrame:
 
 
 @component(id="import-data", category=CATEGORY, outputs={"dataset": DataFrame}, roles={Role.TABLE_READER})
-def import_data(*, path: Param(str, "", kind=Kind.READ_PATH, required=True,
+def import_data(*, path: Param(str, "", kind=Kind.READ_PATH,
                                description="File (or Parquet folder) inside the datastore, e.g. raw/sales.csv."),
                 format: Param(str, "auto", choices=("auto", "csv", "parquet", "json"),
                               description="auto picks the format from the file's suffix."),
                 delimiter: Param(str, ",", description="CSV field separator: one character, or 'tab'."),
                 has_header: Param(bool, True, description="The CSV's first line holds the column names."),
+                datastore: Param(str, "workspace", kind=Kind.DATASTORE,
+                                 description="Which datastore to read from: 'workspace' (the home's datastore "
+                                             "folder), a folder datastore, or a sql datastore."),
+                query: Param(str, "", widget="text",
+                             description="For a sql datastore: the SELECT to run (read-only)."),
                 ctx):
-    """Read a CSV, Parquet or JSON file from the datastore into a table.
+    """Read a CSV, Parquet or JSON file from a datastore, or the result of a query on a sql datastore.
 
-    The path is relative to the datastore and cannot leave it. JSON may be a list
-    of records, JSON lines, or an object of columns. A CSV without a header gets
-    columns named Col1, Col2, ...
+    The path is relative to the datastore and cannot leave it (no '..', no absolute
+    path, no link). JSON may be a list of records, JSON lines, or an object of
+    columns. A CSV without a header gets columns named Col1, Col2, ... On a sql
+    datastore the query runs in a read-only transaction and is run afresh every time.
     """
-    file = ctx.datastore_path(path)
+    if ctx.datastore_info(datastore).get("kind") == "sql":
+        from components.sql_tables import read_query
+
+        frame = read_query(ctx.datastore_info(datastore)["url"], query, datastore)
+        ctx.log(f"read {len(frame)} rows and {frame.shape[1]} columns from datastore {datastore}")
+        return frame
+    if not str(path or "").strip():
+        raise ComponentError("parameter 'path' is required: no path was given; name a file inside the datastore")
+    file = ctx.datastore_path(path, datastore)
     if not file.exists():
         raise ComponentError(f"file {path!r} was not found in the datastore")
     fmt = "parquet" if file.is_dir() and format == "auto" else format_for(file, format, path)

@@ -14,13 +14,15 @@ def export_data(dataset, *,
                               description="auto picks the format from the file's suffix."),
                 overwrite: Param(bool, True, description="Replace the file if it exists; off makes the node "
                                                          "fail instead."),
+                datastore: Param(str, "workspace", kind=Kind.DATASTORE,
+                                 description="The folder datastore to write into."),
                 ctx):
     """Write a table to a CSV, Parquet or JSON (list of records) file in the datastore.
 
     The file is written whole or not at all: readers never see half of it.
     Missing folders are created. Column roles are not written.
     """
-    file = ctx.datastore_path(path)
+    file = ctx.datastore_path(path, datastore)
     fmt = format_for(file, format, path)
     if file.is_dir():
         raise ComponentError(f"{path!r} is a folder; give a file name")

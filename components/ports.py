@@ -82,12 +82,7 @@ def save_value(port: PortType, value: Any, directory: Path) -> None:
     if isinstance(value, pd.DataFrame):
         meta.update(_save_table(value, directory))
     elif hasattr(value, "save_to") and hasattr(type(value), "load_from"):
-        cls = type(value)
-        meta["form"] = "object"
-        meta["class"] = f"{cls.__module__}:{cls.__qualname__}"
-        extra = value.save_to(directory)
-        if isinstance(extra, dict):
-            meta["info"] = extra
+        meta = object_meta(port, value, value.save_to(directory))
     elif port.name == "Metrics" or _is_json_value(value):
         meta["form"] = "json"
         (directory / "value.json").write_text(json.dumps(value, sort_keys=True, default=to_json_value))
@@ -96,6 +91,28 @@ def save_value(port: PortType, value: Any, directory: Path) -> None:
         with open(directory / "value.pkl", "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
     (directory / META_FILE).write_text(json.dumps(meta, sort_keys=True))
+
+
+def object_meta(port: PortType, value: Any, info: Any) -> dict:
+    """meta.json of an object-form artifact (`info` is what its save_to returned)."""
+    cls = type(value)
+    meta: dict[str, Any] = {"type": port.name, "form": "object", "class": f"{cls.__module__}:{cls.__qualname__}"}
+    if isinstance(info, dict):
+        meta["info"] = info
+    return meta
+
+
+def planned_files(port: PortType, value: Any) -> list | None:
+    """The files of `value`'s on-disk form, without writing them, when the value can say (a `layout()`
+    giving ([(relative path, bytes | source Path | callable giving bytes)], info)); else None.
+
+    The artifact store then copies each source once while hashing it, instead of copying and
+    reading everything back; the files and bytes are exactly those `save_value` writes.
+    """
+    if not (hasattr(value, "layout") and hasattr(type(value), "load_from")):
+        return None
+    files, info = value.layout()
+    return [*files, (META_FILE, json.dumps(object_meta(port, value, info), sort_keys=True).encode())]
 
 
 def load_value(directory: Path) -> Any:

@@ -63,6 +63,13 @@ class Kind:
     COLUMNS = "columns"
     #: Names the label column a model learns to predict: real-time requests do not send it.
     LABEL = "label"
+    #: Names the datastore the component's path parameters (or its query) are read from
+    #: ("workspace" when empty): read paths are fingerprinted there, a sql one is read afresh.
+    DATASTORE = "datastore"
+    #: Names a registered dataset, "NAME" (newest) or "NAME:VERSION": pinned to that version's
+    #: content digest before a run (so the cache key follows the content) and recorded as lineage;
+    #: a batch inference graph takes it as a pipeline parameter of type dataset.
+    DATASET = "dataset"
 
 
 ROLES = frozenset(v for k, v in vars(Role).items() if k.isupper())
@@ -72,8 +79,10 @@ IMPLIED = {Role.ROW_PICKER: {Role.TRAINING_ONLY}}
 #: The panel widget a kind gets when the declaration names none, and the kind a widget implies
 #: when only the widget is given (components written before kinds existed).
 WIDGET_OF_KIND = {Kind.READ_PATH: "path", Kind.WRITE_PATH: "path", Kind.COLUMN: "column",
-                  Kind.COLUMNS: "columns", Kind.LABEL: "column"}
-KIND_OF_WIDGET = {"path": Kind.READ_PATH, "column": Kind.COLUMN, "columns": Kind.COLUMNS}
+                  Kind.COLUMNS: "columns", Kind.LABEL: "column", Kind.DATASTORE: "datastore",
+                  Kind.DATASET: "dataset"}
+KIND_OF_WIDGET = {"path": Kind.READ_PATH, "column": Kind.COLUMN, "columns": Kind.COLUMNS,
+                  "datastore": Kind.DATASTORE, "dataset": Kind.DATASET}
 
 
 def checked_roles(roles, *, training_only: bool = False) -> frozenset:

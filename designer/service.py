@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any, Callable, Iterable
 
 import components
 from canvas_store.artifacts import store_at
 from components.roles import Role
 from designer.compute.registry import TargetRegistry
+from designer.data.pinning import pin_datasets
 from designer.environment import run_environment
 from designer.execution.executor import Executor, RunResult
 from designer.execution.plan import RunPlan, make_plan
@@ -35,18 +37,35 @@ class Designer:
         self.store = store or Store.for_home(home.path, home.db_url)
         self.artifacts = store_at(home.artifacts)
         self.targets = TargetRegistry(self._target_records)
-        self.executor = Executor(self.artifacts, self.targets, datastore=str(home.datastore))
+        self.executor = Executor(self.artifacts, self.targets, datastore=str(home.datastore),
+                                 datastores=self.datastore_settings)
         self.listeners: list[Listener] = []
         self._threads: dict[str, threading.Thread] = {}
         self._results: dict[str, RunResult] = {}
         self._lock = threading.Lock()
+
+    def datastore_settings(self) -> dict:
+        """The named datastores besides the workspace, as running components reach them."""
+        from designer.data.datastores import from_record
+
+        return {r["name"]: from_record(r).run_settings() for r in self.store.list_datastores()}
+
+    def dataset_versions(self, name: str) -> list[dict] | None:
+        """Every version of a registered dataset, or None (the lookup validation and pinning use)."""
+        from canvas_store.errors import NotFound
+
+        try:
+            return self.store.list_dataset_versions(name)
+        except NotFound:
+            return None
 
     def _target_records(self) -> dict:
         return {r["name"]: (r["kind"], r.get("settings") or {}) for r in self.store.list_compute_targets()}
 
     # ------------------------------------------------------------ graphs
     def validate(self, document: Any) -> list[Problem]:
-        return validate(document, components.catalogue(), known_computes=self.targets.names())
+        return validate(document, components.catalogue(), known_computes=self.targets.names(),
+                        datasets=self.dataset_versions)
 
     def plan(self, document: dict, *, compute: str | None = None, parameters: dict | None = None,
              to: str | None = None, rerun: Iterable[str] = ()) -> RunPlan:
@@ -57,10 +76,14 @@ class Designer:
         if problems:
             raise GraphInvalid(problems)
         try:
-            return make_plan(load_graph(document), components.catalogue(), parameters=parameters,
+            plan = make_plan(load_graph(document), components.catalogue(), parameters=parameters,
                              compute=compute, to=to, rerun=tuple(rerun))
         except ParameterError as exc:
             raise GraphInvalid(exc.problems) from None
+        plan, problems, reads = pin_datasets(plan, self.dataset_versions)
+        if problems:
+            raise GraphInvalid(problems)
+        return replace(plan, dataset_reads=tuple(reads))
 
     # ------------------------------------------------------------ runs
     def start_run(self, document: dict, *, graph_id: str | None = None, revision: int | None = None,
@@ -84,6 +107,7 @@ class Designer:
                                        trigger=trigger, experiment=experiment, display_name=display_name,
                                        description=description, tags=tags,
                                        environment=run_environment())
+        self.store.record_dataset_reads(run_id, list(plan.dataset_reads))
         thread = threading.Thread(target=self._execute, args=(plan, run_id, list(listeners)),
                                   name=f"run-{run_id[:8]}", daemon=True)
         with self._lock:

@@ -98,7 +98,7 @@ class ImageArchitecture:
         return net
 
 
-def resolve_weights(text: str, ctx: RunContext, architecture: str) -> str:
+def resolve_weights(text: str, ctx: RunContext, architecture: str, datastore: str = "workspace") -> str:
     """The local path of the weights named by `text` (a datastore path or `registry:<name>[:<version>]`)."""
     text = text.strip()
     if text.startswith("registry:"):
@@ -112,7 +112,7 @@ def resolve_weights(text: str, ctx: RunContext, architecture: str) -> str:
         if not path.is_file():
             raise ComponentError(f"the model registry gave no weights file for '{text}'")
         return str(path)
-    path = ctx.datastore_path(text)
+    path = ctx.datastore_path(text, datastore)
     if not path.is_file():
         example = TORCHVISION_WEIGHTS.get(architecture, "")
         raise ComponentError(f"weights file '{text}' was not found: put it at {path} (inside the datastore "
@@ -123,9 +123,10 @@ def resolve_weights(text: str, ctx: RunContext, architecture: str) -> str:
 
 def _architecture(architecture: str, ctx: RunContext | None, *, num_classes: int, pretrained_weights: str,
                   weights_head: str, freeze_backbone: bool, dropout: float, input_size: int,
-                  small_input: bool = False) -> ImageArchitecture:
+                  small_input: bool = False, datastore: str = "workspace") -> ImageArchitecture:
     ctx = ctx or RunContext()
-    weights_file = resolve_weights(pretrained_weights, ctx, architecture) if pretrained_weights.strip() else ""
+    weights_file = (resolve_weights(pretrained_weights, ctx, architecture, datastore)
+                    if pretrained_weights.strip() else "")
     if freeze_backbone and not weights_file:
         raise ComponentError("freeze_backbone trains only a new head on top of pretrained features: give "
                              "pretrained_weights too (a frozen random backbone learns little)")
@@ -172,6 +173,8 @@ def _common_params():
         dropout=Param(float, 0.2, min=0.0, max=0.95, description="Dropout before the classification head."),
         input_size=Param(int, 224, min=16, max=2048, description="Image side used when the images carry no "
                                                                  "image transformation (they are resized to it)."),
+        datastore=Param(str, "workspace", kind=Kind.DATASTORE,
+                        description="The datastore pretrained_weights is read from."),
     )
 
 
@@ -181,18 +184,19 @@ _P = _common_params()
 @component(id="mobilenet-v2", category=CATEGORY, outputs={"model": UntrainedModel})
 def mobilenet_v2(*, num_classes: _P["num_classes"], pretrained_weights: _P["pretrained_weights"],
                  weights_head: _P["weights_head"], freeze_backbone: _P["freeze_backbone"],
-                 dropout: _P["dropout"], input_size: _P["input_size"], ctx: RunContext = None):
+                 dropout: _P["dropout"], input_size: _P["input_size"],
+                 datastore: _P["datastore"], ctx: RunContext = None):
     """MobileNetV2 (torchvision): small and fast, a good default for transfer learning on a CPU."""
     return _architecture("mobilenet_v2", ctx, num_classes=num_classes, pretrained_weights=pretrained_weights,
                          weights_head=weights_head, freeze_backbone=freeze_backbone, dropout=dropout,
-                         input_size=input_size)
+                         input_size=input_size, datastore=datastore)
 
 
 @component(id="resnet", category=CATEGORY, outputs={"model": UntrainedModel})
 def resnet(*, depth: Param(int, 18, choices=(18, 34, 50), description="Number of layers."),
            num_classes: _P["num_classes"], pretrained_weights: _P["pretrained_weights"],
            weights_head: _P["weights_head"], freeze_backbone: _P["freeze_backbone"],
-           dropout: _P["dropout"], input_size: _P["input_size"],
+           dropout: _P["dropout"], input_size: _P["input_size"], datastore: _P["datastore"],
            small_input: Param(bool, False, description="A 3×3 first layer without max-pooling, for images of "
                                                        "about 32 px trained from scratch (not with ImageNet "
                                                        "weights)."),
@@ -200,16 +204,17 @@ def resnet(*, depth: Param(int, 18, choices=(18, 34, 50), description="Number of
     """ResNet-18/34/50 (torchvision): residual networks, strong general-purpose image classifiers."""
     return _architecture(f"resnet{depth}", ctx, num_classes=num_classes, pretrained_weights=pretrained_weights,
                          weights_head=weights_head, freeze_backbone=freeze_backbone, dropout=dropout,
-                         input_size=input_size, small_input=small_input)
+                         input_size=input_size, small_input=small_input, datastore=datastore)
 
 
 @component(id="densenet", category=CATEGORY, outputs={"model": UntrainedModel})
 def densenet(*, depth: Param(int, 121, choices=(121,), description="Number of layers."),
              num_classes: _P["num_classes"], pretrained_weights: _P["pretrained_weights"],
              weights_head: _P["weights_head"], freeze_backbone: _P["freeze_backbone"],
-             dropout: _P["dropout"], input_size: _P["input_size"], ctx: RunContext = None):
+             dropout: _P["dropout"], input_size: _P["input_size"], datastore: _P["datastore"],
+             ctx: RunContext = None):
     """DenseNet-121 (torchvision): densely connected layers; accurate, slower than MobileNetV2. Needs images of
     at least 32 px."""
     return _architecture(f"densenet{depth}", ctx, num_classes=num_classes, pretrained_weights=pretrained_weights,
                          weights_head=weights_head, freeze_backbone=freeze_backbone, dropout=dropout,
-                         input_size=input_size)
+                         input_size=input_size, datastore=datastore)

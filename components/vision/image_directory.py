@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -113,31 +114,40 @@ class ImageDirectory:
                 "transformation": self.transformation.to_json() if self.transformation else None}
 
     # ------------------------------------------------------------ on-disk form
-    def save_to(self, directory: Path) -> dict:
-        directory = Path(directory)
+    def layout(self) -> tuple[list, dict]:
+        """The files of the on-disk form, [(relative path, bytes | source Path | callable giving bytes)],
+        and the info for meta.json; kept images are named by their source, not read here."""
         folders = _class_folders(self.classes)
         used: set[str] = set()
-        rows = []
+        rows, files = [], []
         for entry in self.entries:
             folder = f"images/{folders[entry.label]}" if entry.label is not None else "unlabelled"
             kept = _kept_file(entry)
             relative = _free_name(folder, entry.id, kept.suffix.lower() if kept else ".png", used)
-            target = directory / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if kept is not None:
-                shutil.copyfile(kept, target)
-            else:
-                _encoded_image(entry).save(target, format="PNG")
+            files.append((relative, kept if kept is not None else (lambda e=entry: _png_bytes(e))))
             rows.append((entry.id, "" if entry.label is None else entry.label, relative))
-        with open(directory / "labels.csv", "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["image", "label", "file"])
-            writer.writerows(rows)
-        (directory / "classes.json").write_text(json.dumps({
+        labels = io.StringIO(newline="")
+        writer = csv.writer(labels)
+        writer.writerow(["image", "label", "file"])
+        writer.writerows(rows)
+        files.append(("labels.csv", labels.getvalue().encode("utf-8")))
+        files.append(("classes.json", json.dumps({
             "format": FORMAT, "classes": self.classes, "class_folders": folders,
             "transformation": self.transformation.to_json() if self.transformation else None,
-        }, indent=1, sort_keys=True))
-        return {"images": len(self), "classes": self.classes}
+        }, indent=1, sort_keys=True).encode()))
+        return files, {"images": len(self), "classes": self.classes}
+
+    def save_to(self, directory: Path) -> dict:
+        directory = Path(directory)
+        files, info = self.layout()
+        for relative, content in files:
+            target = directory / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, target)
+            else:
+                target.write_bytes(content() if callable(content) else content)
+        return info
 
     @classmethod
     def load_from(cls, directory: Path) -> "ImageDirectory":
@@ -166,6 +176,12 @@ def _kept_file(entry: ImageEntry) -> Path | None:
             and _is_same_format(source):
         return source
     return None
+
+
+def _png_bytes(entry: ImageEntry) -> bytes:
+    buffer = io.BytesIO()
+    _encoded_image(entry).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _encoded_image(entry: ImageEntry):
@@ -199,8 +215,15 @@ def _class_folders(classes: Sequence[str]) -> dict[str, str]:
     return folders
 
 
+def _stem(image_id: str) -> str:
+    """PurePosixPath(image_id).stem, without building a path (thousands of images are named at once)."""
+    name = image_id.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def _free_name(folder: str, image_id: str, suffix: str, used: set[str]) -> str:
-    stem = re.sub(r"[^\w.\-]", "_", PurePosixPath(image_id).stem) or "image"
+    stem = re.sub(r"[^\w.\-]", "_", _stem(image_id)) or "image"
     candidate, n = f"{folder}/{stem}{suffix}", 2
     while candidate.lower() in used:
         candidate, n = f"{folder}/{stem}-{n}{suffix}", n + 1
@@ -310,6 +333,8 @@ def extract_zip_safely(archive: Path, shown: str, target_root: Path) -> Path:
 def image_directory(*, path: Param(str, "images", kind=Kind.READ_PATH, required=True,
                                    description="A folder inside the datastore with one sub-folder per class "
                                                "(ImageFolder layout, e.g. images/cat/1.jpg), or a .zip of one."),
+                    datastore: Param(str, "workspace", kind=Kind.DATASTORE,
+                                     description="The datastore the folder is in."),
                     ctx: RunContext = None):
     """Images from class folders in the datastore, or from an uploaded zip of them.
 
@@ -318,7 +343,7 @@ def image_directory(*, path: Param(str, "images", kind=Kind.READ_PATH, required=
     decoded once here, so a corrupt file is reported by name before any training starts.
     """
     ctx = ctx or RunContext()
-    location = ctx.datastore_path(path)
+    location = ctx.datastore_path(path, datastore)
     if location.is_file() and location.suffix.lower() == ".zip":
         ctx.progress(0.02, f"extracting {path}")
         root = extract_zip_safely(location, path, ctx.scratch("unzipped"))

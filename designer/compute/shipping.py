@@ -47,8 +47,19 @@ def ship(task: NodeTask, *, store: ArtifactStore | None = None) -> ShippedTask:
     module = getattr(spec.function, "__module__", None) if spec is not None else None
     packed = {}
     if store is not None:
-        packed = {d: pack_artifact(store, d) for d in dict.fromkeys(task.inputs.values()) if d is not None}
+        wanted = [*task.inputs.values(), *_pinned_datasets(spec, task.params)]
+        packed = {d: pack_artifact(store, d) for d in dict.fromkeys(wanted) if d is not None}
     return ShippedTask(task, module if module not in (None, "__main__") else None, packed)
+
+
+def _pinned_datasets(spec, params: dict) -> list:
+    """The artifacts a node's registered-dataset parameters were pinned to (it loads them by digest)."""
+    from components.registered_data import pinned_digest
+    from components.roles import Kind
+
+    if spec is None:
+        return []
+    return [pinned_digest(params.get(p.name)) for p in spec.params_of_kind(Kind.DATASET)]
 
 
 def ensure_component(shipped: ShippedTask) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from pathlib import Path
 from typing import Any, Mapping
 
 #: Bump to invalidate every cache entry when the on-disk forms change incompatibly.
@@ -36,9 +35,11 @@ def datastore_fingerprint(datastore: str | None, relative: str) -> str:
     text = str(relative or "").strip()
     if not datastore or not text or ":" in text.split("/")[0]:
         return ""  # nothing to look at (no datastore, no path, or a reference such as registry:NAME)
-    root = Path(datastore).resolve()
-    path = (root / text).resolve()
-    if path != root and root not in path.parents:
+    from components.confinement import PathOutsideDatastore, confine
+
+    try:
+        path = confine(datastore, text)
+    except PathOutsideDatastore:
         return "outside"  # the component refuses it with a clear message
     try:
         if path.is_file():

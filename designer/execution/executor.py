@@ -59,10 +59,12 @@ class RunResult:
 
 class Executor:
     def __init__(self, store: ArtifactStore, targets: Mapping[str, ComputeTarget] | Callable[[str], ComputeTarget],
-                 datastore: str | None = None):
+                 datastore: str | None = None, datastores: Callable[[], dict] | None = None):
         self.store = store
         self._targets = targets
         self.datastore = datastore
+        #: The named datastores besides the workspace (name -> {"kind", "path" | "url"}), read once per run.
+        self.datastores = datastores or dict
         self._cancel_events: dict[str, threading.Event] = {}
         self._running_targets: dict[str, set] = {}
         self._lock = threading.Lock()
@@ -127,6 +129,7 @@ class _Run:
         self.done: queue.SimpleQueue = queue.SimpleQueue()
         self.checked: set[str] = set()  # targets asked once whether they can take work
         self.aborted: str | None = None  # why the run stopped early (a target that cannot be reached)
+        self.datastores = dict(executor.datastores())
 
     def execute(self) -> RunResult:
         self.emit({"event": "run.status", "run_id": self.run_id, "status": "running"})
@@ -180,9 +183,16 @@ class _Run:
         """The node's parameters, plus what the datastore files its read-path parameters name hold now.
 
         Write paths are left out: the file a node writes is its result, not its input, so an
-        unchanged graph ending in export-data comes from cache.
+        unchanged graph ending in export-data comes from cache. Paths are read in the datastore the
+        node's datastore parameter names (the workspace by default).
         """
-        paths = {param.name: datastore_fingerprint(self.executor.datastore, planned.params.get(param.name))
+        chosen = next((planned.params.get(p.name) for p in planned.spec.params_of_kind(Kind.DATASTORE)), None)
+        info = self.datastores.get(chosen) if chosen not in (None, "", "workspace") else None
+        if info is not None and info.get("kind") == "sql":
+            # A database can change at any time and cannot be fingerprinted cheaply: always read it afresh.
+            return {**planned.params, "$datastore": {"sql": f"{self.run_id}:{planned.node_id}"}}
+        root = info.get("path") if info is not None else self.executor.datastore
+        paths = {param.name: datastore_fingerprint(root, planned.params.get(param.name))
                  for param in planned.spec.params_of_kind(Kind.READ_PATH)}
         paths = {name: print_ for name, print_ in paths.items() if print_}
         return {**planned.params, "$datastore": paths} if paths else planned.params
@@ -224,7 +234,7 @@ class _Run:
                     return
                 self.checked.add(planned.compute)
             task = NodeTask(self.run_id, node_id, planned.spec.id, planned.params, inputs, key,
-                            str(self.store.root), self.executor.datastore)
+                            str(self.store.root), self.executor.datastore, self.datastores)
             result.started_at = time.time()
             self._set(node_id, "running")
             try:

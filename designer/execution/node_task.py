@@ -25,6 +25,8 @@ class NodeTask:
     cache_key: str
     store_root: str
     datastore: str | None = None
+    #: The named datastores besides the workspace: name -> {"kind", "path" | "url"}.
+    datastores: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def run_node_task(task: NodeTask, report: Report, is_cancelled: Callable[[], boo
     inputs = {port: (store.get(digest) if digest is not None else None) for port, digest in task.inputs.items()}
     ctx = RunContext(
         run_id=task.run_id, node_id=task.node_id,
-        datastore=Path(task.datastore) if task.datastore else None,
+        datastore=Path(task.datastore) if task.datastore else None, datastores=dict(task.datastores or {}),
         work_dir=store.work_dir(task.cache_key, create=False), devices=tuple(devices),
         report=report, is_cancelled=is_cancelled, artifact_loader=store.get,
     )

@@ -28,6 +28,8 @@ class RunPlan:
     order: tuple  # topological order of `nodes`
     parameters: dict
     rerun: frozenset = field(default_factory=frozenset)
+    #: (node id, dataset name, version) for each registered dataset the run reads (lineage).
+    dataset_reads: tuple = ()
 
 
 def make_plan(graph: Graph, catalogue: Mapping[str, ComponentSpec], *, parameters: Mapping[str, Any] | None = None,

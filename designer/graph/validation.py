@@ -7,10 +7,13 @@ from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
+from components.registered_data import parse_dataset_reference
 from components.spec import ComponentSpec, parse_typed_text
+from designer.graph.dataset_checks import Lookup, dataset_problems
 from designer.graph.document import Graph, PipelineParameter, load_graph, schema_violations
 
-PARAM_TYPES = {"bool": bool, "int": int, "float": float, "str": str}
+#: Pipeline parameter types; a "dataset" parameter holds "NAME" or "NAME:VERSION" of a registered dataset.
+PARAM_TYPES = {"bool": bool, "int": int, "float": float, "str": str, "dataset": str}
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,9 @@ class Problem:
 
 
 def validate(document: Any, catalogue: Mapping[str, ComponentSpec],
-             known_computes: Iterable[str] | None = None) -> list[Problem]:
-    """All problems of `document` against the component catalogue; an empty list means valid."""
+             known_computes: Iterable[str] | None = None, datasets: Lookup | None = None) -> list[Problem]:
+    """All problems of `document` against the component catalogue (and, given `datasets(name)` giving a
+    dataset's versions, against the dataset registry); an empty list means valid."""
     if not isinstance(document, dict):
         return [Problem(None, None, "invalid-document", "a graph document must be a JSON object")]
     problems = list(_schema_problems(document))
@@ -45,6 +49,8 @@ def validate(document: Any, catalogue: Mapping[str, ComponentSpec],
     problems += _parameter_problems(graph, catalogue)
     if known_computes is not None:
         problems += _compute_problems(graph, set(known_computes))
+    if datasets is not None:
+        problems += dataset_problems(graph, catalogue, datasets)
     return problems
 
 
@@ -199,7 +205,7 @@ def _parameter_problems(graph: Graph, catalogue: Mapping[str, ComponentSpec]) ->
 
 
 def _types_compatible(pipeline_type: str, param_type: type) -> bool:
-    if pipeline_type == param_type.__name__:
+    if pipeline_type == param_type.__name__ or (pipeline_type == "dataset" and param_type is str):
         return True
     return pipeline_type == "int" and param_type is float
 
@@ -226,6 +232,11 @@ def pipeline_value_problem(parameter: PipelineParameter, value: Any) -> str | No
         return f"must be {parameter.type}, got {type(value).__name__} {value!r}"
     if parameter.choices is not None and value not in parameter.choices:
         return f"must be one of {list(parameter.choices)}, got {value!r}"
+    if parameter.type == "dataset":
+        try:
+            parse_dataset_reference(value)
+        except ValueError as exc:
+            return f"must name a registered dataset: {exc}"
     if expected in (int, float):
         if parameter.min is not None and value < parameter.min:
             return f"must be ≥ {parameter.min}, got {value}"

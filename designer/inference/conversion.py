@@ -35,8 +35,9 @@ from designer.graph.layout import layered
 from designer.inference import realtime
 from designer.inference.draft import Describe, Draft
 from designer.inference.errors import InferenceConversionError
-from designer.inference.rules import (DATA_TYPES, DATASET_PARAMETER, FINISHED_OK, KINDS, OUTPUT_PARAMETER, appliers,
-                                      freezers, is_scorer, one_with_role, param_of_kind, primary_input, slug)
+from designer.inference.rules import (DATA_TYPES, DATASET_PARAMETER, DATASET_REFERENCE_PARAMETER, FINISHED_OK,
+                                      KINDS, OUTPUT_PARAMETER, appliers, freezers, is_scorer, one_with_role,
+                                      param_of_kind, primary_input, slug)
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,20 @@ class _Converter:
             return new_id, next(iter(service_input.outputs))
         number = sum(1 for p in self.used_parameters if p.startswith(DATASET_PARAMETER))
         parameter = DATASET_PARAMETER if number == 0 else f"{DATASET_PARAMETER}_{number + 1}"
+        dataset_param = param_of_kind(spec, Kind.DATASET)
+        if dataset_param:
+            node = self._copy_node(node_id)
+            default = self._resolve(self.nodes[node_id].get("params", {}).get(dataset_param,
+                                                                              spec.params[dataset_param].default))
+            name, number = DATASET_REFERENCE_PARAMETER, 2
+            while name in self.used_parameters:
+                name, number = f"{DATASET_REFERENCE_PARAMETER}_{number}", number + 1
+            node["params"][dataset_param] = {"$param": name}
+            self.draft.nodes[node_id] = node
+            self._declare(name, "dataset", default,
+                          f"The registered dataset to score, NAME (newest version) or NAME:VERSION "
+                          f"(as read by {spec.id}).")
+            return node_id, port
         path_param = param_of_kind(spec, Kind.READ_PATH)
         if path_param:
             node = self._copy_node(node_id)

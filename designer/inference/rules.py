@@ -18,6 +18,8 @@ KINDS = ("realtime", "batch")
 DATA_TYPES = ("DataFrame", "ImageDirectory")
 #: Parameters the batch graph adds.
 DATASET_PARAMETER, OUTPUT_PARAMETER = "dataset_path", "output_path"
+#: The batch graph's parameter (type dataset) when training read a registered dataset.
+DATASET_REFERENCE_PARAMETER = "dataset"
 FINISHED_OK = ("completed", "cached")
 
 

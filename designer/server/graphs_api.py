@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, url_for
 from werkzeug.utils import secure_filename
 
+import components
 from designer.server.app_state import current_designer
 from designer.server.documents import checked_document
 from designer.server.errors import ApiError
@@ -126,7 +127,8 @@ def validate_draft():
 def output_columns(graph_id: str):
     designer = current_designer()
     store = designer.store
-    nodes = store.get_graph(graph_id)["document"].get("nodes") or []
+    document = store.get_graph(graph_id)["document"]
+    nodes = document.get("nodes") or []
     wanted = {n.get("id") for n in nodes if isinstance(n, dict)}
     found: dict[str, dict[str, list]] = {}
     for summary in store.list_runs(graph_id=graph_id, limit=COLUMN_RUNS):
@@ -140,7 +142,18 @@ def output_columns(graph_id: str):
                 names = table_columns(designer.artifacts, output.get("digest"))
                 if names is not None:
                     found.setdefault(node_id, {})[port] = names
-    return {"columns": found}
+    return {"columns": {**found, **_registered_columns(designer, document)}}
+
+
+def _registered_columns(designer, document: dict) -> dict:
+    """Columns of registered-dataset nodes, from the registered schema (known before any run)."""
+    from designer.graph.dataset_checks import registered_columns
+    from designer.graph.document import load_graph
+
+    try:
+        return registered_columns(load_graph(document), components.catalogue(), designer.dataset_versions)
+    except (KeyError, TypeError, ValueError):  # a malformed draft: no columns rather than an error
+        return {}
 
 
 @blueprint.get("/api/graphs/<graph_id>/runs")

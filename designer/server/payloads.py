@@ -33,6 +33,8 @@ def install_request_guards(app: Flask) -> None:
         _check_origin(app)
         mimetype = request.mimetype
         has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+        if mimetype == "multipart/form-data" and _takes_uploads(app):
+            return None
         if (mimetype or has_body) and not _is_json(mimetype):
             raise ApiError(415, "unsupported-media-type",
                            f"send JSON with 'Content-Type: application/json' (got '{mimetype or 'none'}')",
@@ -45,6 +47,17 @@ def install_request_guards(app: Flask) -> None:
         if request.path.startswith(KEY_ROUTES):
             response.headers.update(CORS_HEADERS)
         return response
+
+
+def takes_uploads(view):
+    """Mark a view that reads a multipart/form-data body (file uploads) instead of JSON."""
+    view.takes_uploads = True
+    return view
+
+
+def _takes_uploads(app: Flask) -> bool:
+    view = app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "takes_uploads", False))
 
 
 def _is_json(mimetype: str) -> bool:

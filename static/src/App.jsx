@@ -9,6 +9,8 @@ import { EndpointPage } from './pages/EndpointPage.jsx';
 import { PublishedPage } from './pages/PublishedPage.jsx';
 import { PublishedPipelinePage } from './pages/PublishedPipelinePage.jsx';
 import { SchedulesPage } from './pages/SchedulesPage.jsx';
+import { DataPage } from './pages/DataPage.jsx';
+import { DatasetPage } from './pages/DatasetPage.jsx';
 
 export function App() {
   const route = useRoute();
@@ -21,6 +23,8 @@ export function App() {
       {route.page === 'endpoint' && <EndpointPage key={route.name} name={route.name} />}
       {route.page === 'published' && <PublishedPage />}
       {route.page === 'schedules' && <SchedulesPage />}
+      {route.page === 'data' && <DataPage datastore={route.datastore} prefix={route.prefix} />}
+      {route.page === 'dataset' && <DatasetPage key={route.name} name={route.name} version={route.version} />}
       {route.page === 'published-pipeline' && <PublishedPipelinePage key={route.pipelineId} pipelineId={route.pipelineId} />}
     </ToastProvider>
   );

@@ -11,6 +11,7 @@ import './styles/run.css';
 import './styles/outputs.css';
 import './styles/deploy.css';
 import './styles/operations.css';
+import './styles/data.css';
 
 createRoot(document.getElementById('root')).render(
   <StrictMode>

@@ -9,6 +9,8 @@ import { addNode, connect, connectionProblem, edgeKey, freshNodeId, moveNodes } 
 
 const nodeTypes = { pipeline: PipelineNode };
 export const DRAG_MIME = 'application/x-designer-component';
+/** Optional JSON parameters the dropped node starts with (the palette's Datasets pin a version). */
+export const DRAG_PARAMS_MIME = 'application/x-designer-params';
 // Extra room at the bottom keeps fitted nodes clear of the zoom controls and the minimap.
 export const FIT_VIEW = { padding: { top: '40px', left: '56px', right: '40px', bottom: '136px' }, maxZoom: 1 };
 // Below this zoom node titles and port names are too small to read: a pipeline opened at a
@@ -198,12 +200,12 @@ export function Canvas({
     }
   }, [problemOf, refuse]);
 
-  const addComponentAt = useCallback((componentId, clientPoint) => {
+  const addComponentAt = useCallback((componentId, clientPoint, params) => {
     const spec = specOf(componentId);
     if (!spec || readOnly) return;
     const position = flow.screenToFlowPosition(clientPoint);
     const id = freshNodeId(doc, spec.id);
-    edit((d) => addNode(d, spec, { x: position.x - 110, y: position.y - 30 }, id));
+    edit((d) => addNode(d, spec, { x: position.x - 110, y: position.y - 30 }, id, params));
     setSelection({ nodes: [id], edges: [] });
   }, [specOf, readOnly, flow, edit, setSelection, doc]);
 
@@ -216,7 +218,9 @@ export function Canvas({
   const onDrop = useCallback((event) => {
     event.preventDefault();
     const componentId = event.dataTransfer.getData(DRAG_MIME) || event.dataTransfer.getData('text/plain');
-    if (componentId) addComponentAt(componentId, { x: event.clientX, y: event.clientY });
+    let params;
+    try { params = JSON.parse(event.dataTransfer.getData(DRAG_PARAMS_MIME) || 'null') || undefined; } catch { params = undefined; }
+    if (componentId) addComponentAt(componentId, { x: event.clientX, y: event.clientY }, params);
   }, [addComponentAt]);
 
   const onDoubleClick = useCallback((event) => {

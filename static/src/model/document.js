@@ -42,8 +42,8 @@ export function defaultParams(spec) {
 
 const roundPosition = (p) => ({ x: Math.round(p.x), y: Math.round(p.y) });
 
-export function addNode(doc, spec, position, id = freshNodeId(doc, spec.id)) {
-  const node = { id, component: spec.id, params: defaultParams(spec), position: roundPosition(position) };
+export function addNode(doc, spec, position, id = freshNodeId(doc, spec.id), params = undefined) {
+  const node = { id, component: spec.id, params: { ...defaultParams(spec), ...(params || {}) }, position: roundPosition(position) };
   return { ...doc, nodes: [...doc.nodes, node] };
 }
 
@@ -179,7 +179,8 @@ function uniqueParamName(doc, wanted) {
 export function promoteParam(doc, nodeId, paramSpec, currentValue) {
   const name = uniqueParamName(doc, paramSpec.name);
   const value = currentValue === undefined ? paramSpec.default : currentValue;
-  const parameter = { name, type: paramSpec.type, default: value === undefined ? null : value };
+  const type = paramSpec.kind === 'dataset' ? 'dataset' : paramSpec.type;
+  const parameter = { name, type, default: value === undefined ? null : value };
   const withParam = { ...doc, parameters: [...doc.parameters, parameter] };
   return [setParam(withParam, nodeId, paramSpec.name, { $param: name }), name];
 }

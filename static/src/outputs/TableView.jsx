@@ -13,7 +13,8 @@ function cell(value) {
   return String(value);
 }
 
-export function TableView({ runId, nodeId, port, initial }) {
+/** `loadPage(offset, limit)` fetches another page (default: the run output's); it resolves to {table} or the table. */
+export function TableView({ runId, nodeId, port, initial, loadPage }) {
   const [table, setTable] = useState(initial.table);
   const [view, setView] = useState('rows');
   const [error, setError] = useState(null);
@@ -26,8 +27,9 @@ export function TableView({ runId, nodeId, port, initial }) {
   const go = async (nextOffset) => {
     setLoading(true);
     try {
-      const data = await api.output(runId, nodeId, port, Math.max(0, nextOffset), limit);
-      setTable(data.table);
+      const data = loadPage ? await loadPage(Math.max(0, nextOffset), limit)
+        : await api.output(runId, nodeId, port, Math.max(0, nextOffset), limit);
+      setTable(data.table || data);
       setError(null);
     } catch (e) {
       setError(describeError(e));

@@ -3,6 +3,7 @@ import { useRoute } from '../ui/router.js';
 
 const SECTIONS = [
   { href: '#/', label: 'Pipelines', pages: ['pipelines', 'graph', 'run'], testId: 'nav-pipelines' },
+  { href: '#/data', label: 'Data', pages: ['data', 'dataset'], testId: 'nav-data' },
   { href: '#/endpoints', label: 'Endpoints', pages: ['endpoints', 'endpoint'], testId: 'nav-endpoints' },
   { href: '#/published', label: 'Published', pages: ['published', 'published-pipeline'], testId: 'nav-published' },
   { href: '#/schedules', label: 'Schedules', pages: ['schedules'], testId: 'nav-schedules' },

@@ -4,6 +4,7 @@ import { useReactFlow } from '@xyflow/react';
 import { api, describeError } from '../api/client.js';
 import { useComputeTargets } from '../model/catalogue.js';
 import { useValidation } from '../model/useValidation.js';
+import { useDatasetColumns } from '../data/useDatasetColumns.js';
 import { addNode, emptyDocument, fragmentOf, freshNodeId, moveNodes, pasteFragment, removeElements } from '../model/document.js';
 import { Canvas, FIT_VIEW } from '../canvas/Canvas.jsx';
 import { layoutPositions } from '../canvas/layout.js';
@@ -34,6 +35,7 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
   const [activeRunId, setActiveRunId] = useState(null);
   const [latestCompletedRun, setLatestCompletedRun] = useState(null);
   const [columns, setColumns] = useState(null);
+  const datasetColumns = useDatasetColumns(doc, catalogue);
   const [dialog, setDialog] = useState(null); // 'submit' | 'help'
   const [submitting, setSubmitting] = useState(false);
   const [viewer, setViewer] = useState(null);
@@ -194,12 +196,12 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
   const editGuarded = useMemo(() => (conflict ? () => {} : edit), [conflict, edit]);
   const viewerPorts = viewer && runNodes && runNodes[viewer.nodeId] ? Object.keys(runNodes[viewer.nodeId].outputs || {}) : [];
   const selectedNodeId = selection.nodes.length === 1 ? selection.nodes[0] : null;
-  const addToCentre = (componentId) => {
+  const addToCentre = (componentId, params) => {
     const box = document.querySelector('.canvas').getBoundingClientRect();
     const spec = catalogue.specOf(componentId);
     const at = flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
     const id = freshNodeId(docRef.current, componentId);
-    edit((d) => addNode(d, spec, { x: at.x - 110, y: at.y - 40 }, id));
+    edit((d) => addNode(d, spec, { x: at.x - 110, y: at.y - 40 }, id, params));
     setSelection({ nodes: [id], edges: [] });
   };
 
@@ -221,7 +223,7 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
           <RunPanel runState={runState} selectedNodeId={selectedNodeId} doc={doc} graphId={graphId} onCancel={cancelRun}
             onSelectNode={selectOnly} onShowRun={setActiveRunId} historyKey={historyKey} open={panelOpen} setOpen={setPanelOpen} />
         </div>
-        <SidePanel doc={doc} catalogue={catalogue} selection={selection} edit={editGuarded} readOnly={conflict} columns={columns}
+        <SidePanel doc={doc} catalogue={catalogue} selection={selection} edit={editGuarded} readOnly={conflict} columns={{ ...(columns || {}), ...datasetColumns }}
           errorsByNode={validation.byNode} computeTargets={computeTargets} runId={run ? run.run_id : null} runNodes={runNodes}
           onOpenOutput={openOutput} />
       </div>

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { Icon } from '../ui/icons.jsx';
 import { DRAG_MIME } from '../canvas/Canvas.jsx';
 import { matchesQuery } from './search.js';
+import { DatasetsSection } from './DatasetsSection.jsx';
 
 function PortDots({ ports, colourOf }) {
   return (
@@ -35,6 +36,7 @@ export function Palette({ catalogue, onAdd }) {
         </div>
       </div>
       <div className="palette-scroll">
+        <DatasetsSection query={query} onAdd={onAdd} />
         {groups.map((group) => {
           const open = query || !collapsed[group.name];
           return (

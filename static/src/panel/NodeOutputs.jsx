@@ -2,6 +2,7 @@
 import { api } from '../api/client.js';
 import { StatusBadge, formatNumber, formatSeconds } from '../ui/StatusBadge.jsx';
 import { Icon } from '../ui/icons.jsx';
+import { RegisterOutputButton } from '../data/RegisterOutputButton.jsx';
 
 export function NodeOutputs({ runId, nodeId, spec, state, onOpenOutput }) {
   if (!runId) {
@@ -61,6 +62,8 @@ export function NodeOutputs({ runId, nodeId, spec, state, onOpenOutput }) {
                       onClick={() => onOpenOutput(nodeId, port.name)}>View</button>
                     <a className="icon-btn" title="Download" aria-label={`Download ${port.name}`}
                       href={api.outputDownloadUrl(runId, nodeId, port.name)} download><Icon name="download" size={14} /></a>
+                    <RegisterOutputButton runId={runId} nodeId={nodeId} port={port.name} type={port.type}
+                      finished={['completed', 'cached'].includes(state.status)} />
                   </div>
                 ) : <span className="muted small">not produced</span>}
               </li>

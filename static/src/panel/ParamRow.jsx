@@ -3,6 +3,8 @@ import { Icon } from '../ui/icons.jsx';
 import { RichText } from '../ui/RichText.jsx';
 import { isParamRef } from '../model/document.js';
 import { BoolField, ChoiceField, CodeField, ColumnField, ColumnsField, NumberField, TextField } from './fields.jsx';
+import { DatasetField } from '../data/DatasetField.jsx';
+import { DatastoreField } from '../data/DatastoreField.jsx';
 
 function widgetFor(param, props) {
   if (param.choices && param.choices.length) return <ChoiceField param={param} {...props} />;
@@ -14,6 +16,8 @@ function widgetFor(param, props) {
     case 'code': return <CodeField {...props} />;
     case 'text': return <TextField {...props} multiline />;
     case 'path': return <TextField {...props} placeholder={param.kind === 'write-path' ? 'file to write inside a datastore' : 'path inside a datastore'} />;
+    case 'dataset': return <DatasetField {...props} />;
+    case 'datastore': return <DatastoreField {...props} />;
     default: return <TextField {...props} />;
   }
 }

@@ -1,8 +1,9 @@
 // Pipeline-level settings (nothing selected): name, description, default compute, pipeline parameters.
 import { Icon } from '../ui/icons.jsx';
+import { DatasetField } from '../data/DatasetField.jsx';
 import { addParameter, isParamRef, removeParameter, renameParameter, updateParameter } from '../model/document.js';
 
-const TYPES = ['str', 'int', 'float', 'bool'];
+const TYPES = ['str', 'int', 'float', 'bool', 'dataset'];
 
 function convertDefault(value, type) {
   if (type === 'bool') return Boolean(value);
@@ -15,6 +16,9 @@ function DefaultInput({ parameter, onChange, disabled, testId }) {
   if (parameter.type === 'bool') {
     return <input type="checkbox" checked={Boolean(parameter.default)} disabled={disabled} data-testid={testId}
       onChange={(e) => onChange(e.target.checked)} />;
+  }
+  if (parameter.type === 'dataset') {
+    return <DatasetField value={parameter.default} onChange={onChange} disabled={disabled} testId={testId} />;
   }
   const numeric = parameter.type === 'int' || parameter.type === 'float';
   return (

@@ -1,6 +1,7 @@
 // Submit a run: choose the compute target and the pipeline parameter values (defaults pre-filled).
 import { useState } from 'react';
 import { Dialog } from '../ui/Dialog.jsx';
+import { DatasetField } from '../data/DatasetField.jsx';
 
 function parseValue(type, raw) {
   if (type === 'bool') return Boolean(raw);
@@ -23,7 +24,7 @@ export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy, pro
         setProblem(`${p.name} must be a number.`);
         return;
       }
-      parameters[p.name] = p.type === 'bool' || p.type === 'str' ? value : parseValue(p.type, value);
+      parameters[p.name] = ['bool', 'str', 'dataset'].includes(p.type) ? value : parseValue(p.type, value);
     }
     onSubmit({ compute, parameters });
   };
@@ -63,7 +64,11 @@ export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy, pro
           {doc.parameters.map((p) => (
             <div key={p.name} className="param-line">
               <label htmlFor={`run-param-${p.name}`} className="mono">{p.name}</label>
-              {p.type === 'bool' ? (
+              {p.type === 'dataset' && (
+                <DatasetField value={values[p.name]} testId={`run-param-${p.name}`}
+                  onChange={(v) => setValues((vs) => ({ ...vs, [p.name]: v }))} />
+              )}
+              {p.type === 'dataset' ? null : p.type === 'bool' ? (
                 <input id={`run-param-${p.name}`} type="checkbox" checked={Boolean(values[p.name])} data-testid={`run-param-${p.name}`}
                   onChange={(e) => setValues((v) => ({ ...v, [p.name]: e.target.checked }))} />
               ) : (

@@ -34,6 +34,8 @@ const PATHS = {
   fit: 'M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5',
   comment: 'M5 5h14v10H9l-4 4z',
   alert: 'M12 4l9 16H3zM12 10v4M12 17v.5',
+  folder: 'M3 6a1 1 0 0 1 1-1h5l2 2h9a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1z',
+  file: 'M6 3h8l4 4v14H6zM14 3v4h4',
   key: 'M14 10a4 4 0 1 0-3.5 4L9 16H7v2H5v2H3v-3l6.5-6.5',
 };
 

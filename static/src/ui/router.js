@@ -1,5 +1,7 @@
 // Hash routing: #/ (pipelines), #/graphs/<id> (canvas), #/runs/<run_id> (a past run, read-only),
-// #/endpoints[/<name>] (real-time endpoints), #/published[/<pipeline_id>] (published pipelines), #/schedules.
+// #/endpoints[/<name>] (real-time endpoints), #/published[/<pipeline_id>] (published pipelines),
+// #/data[/<datastore>] (datastores and their files), #/datasets/<name>[/<version>] (a registered dataset),
+// #/schedules.
 import { useEffect, useState } from 'react';
 
 export function parseRoute(hash) {
@@ -9,6 +11,8 @@ export function parseRoute(hash) {
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', runId: parts[1] };
   if (parts[0] === 'endpoints') return parts[1] ? { page: 'endpoint', name: parts[1] } : { page: 'endpoints' };
   if (parts[0] === 'schedules') return { page: 'schedules' };
+  if (parts[0] === 'data') return { page: 'data', datastore: parts[1] || 'workspace', prefix: parts.slice(2).join('/') };
+  if (parts[0] === 'datasets' && parts[1]) return { page: 'dataset', name: parts[1], version: parts[2] ? Number(parts[2]) : null };
   if (parts[0] === 'published') return parts[1] ? { page: 'published-pipeline', pipelineId: parts[1] } : { page: 'published' };
   return { page: 'pipelines' };
 }
@@ -28,4 +32,7 @@ export const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
 export const endpointHref = (name) => (name ? `#/endpoints/${encodeURIComponent(name)}` : '#/endpoints');
 export const publishedHref = (id) => (id ? `#/published/${encodeURIComponent(id)}` : '#/published');
 export const schedulesHref = () => '#/schedules';
+export const dataHref = (datastore, prefix) => (datastore
+  ? `#/data/${encodeURIComponent(datastore)}${prefix ? `/${prefix.split('/').map(encodeURIComponent).join('/')}` : ''}` : '#/data');
+export const datasetHref = (name, version) => `#/datasets/${encodeURIComponent(name)}${version ? `/${version}` : ''}`;
 export const navigate = (href) => { window.location.hash = href.replace(/^#/, ''); };

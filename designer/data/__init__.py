@@ -1,0 +1,1 @@
+"""Bring-your-own-data: datastores and their files, uploads, and the registry of versioned datasets."""
