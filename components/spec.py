@@ -171,6 +171,8 @@ class ComponentSpec:
     training_only: bool = False
     #: Free-form hints for the inference conversion and the canvas.
     tags: tuple = ()
+    #: How the outputs' schemas follow from the inputs' and the params (see components.table_schema).
+    schema: Callable | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict:
         return {
@@ -192,8 +194,12 @@ _REGISTRY: dict[str, ComponentSpec] = {}
 
 def component(*, id: str, category: str, inputs: Mapping[str, Any] | None = None,
               outputs: Mapping[str, Any] | None = None, version: str = "1",
-              name: str | None = None, training_only: bool = False, tags: tuple = ()):
-    """Declare a component. Inputs may be a PortType (required) or an `Input` (e.g. optional)."""
+              name: str | None = None, training_only: bool = False, tags: tuple = (),
+              schema: Callable | None = None):
+    """Declare a component. Inputs may be a PortType (required) or an `Input` (e.g. optional).
+
+    `schema` is the rule that tells its outputs' columns before a run (components.table_schema).
+    """
 
     def decorate(function: Callable) -> Callable:
         # Modules with `from __future__ import annotations` hand us strings: evaluate them.
@@ -213,7 +219,7 @@ def component(*, id: str, category: str, inputs: Mapping[str, Any] | None = None
             id=id, version=str(version), name=name or _title(id), category=category,
             description=doc, inputs=input_ports, outputs=output_ports, params=params,
             function=function, wants_context="ctx" in signature.parameters,
-            training_only=training_only, tags=tuple(tags),
+            training_only=training_only, tags=tuple(tags), schema=schema,
         )
         if id in _REGISTRY and _REGISTRY[id].function is not function:
             existing = _REGISTRY[id].function

@@ -18,6 +18,7 @@ import pandas as pd
 
 from components.ports import DataFrame
 from components.spec import ComponentError, Param, component, json_kind
+from components import table_schema
 
 CATEGORY = "Web Service"
 
@@ -201,7 +202,18 @@ def _typed(values: list, column: Column):
 
 # ---------------------------------------------------------------- components
 
-@component(id="web-service-input", category=CATEGORY, outputs={"dataset": DataFrame})
+def _request_schema(s: table_schema.SchemaInputs) -> dict:
+    try:
+        columns = parse_schema(s.params.get("schema") or "")
+    except ComponentError:
+        return {}
+    if not columns:
+        return {}
+    return {"dataset": table_schema.TableSchema(tuple(
+        table_schema.Column(c.name, c.kind) for c in columns))}
+
+
+@component(id="web-service-input", category=CATEGORY, outputs={"dataset": DataFrame}, schema=_request_schema)
 def web_service_input(*, schema: Param(str, "", widget="text",
                                        description='Columns a request must send: {"columns": [{"name", '
                                                    '"dtype"}, ...]} (set by the inference conversion).'),
@@ -242,7 +254,7 @@ def _empty_dtype(column: Column):
 
 
 @component(id="web-service-output", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"dataset": DataFrame})
+           outputs={"dataset": DataFrame}, schema=table_schema.same_table("dataset", "dataset"))
 def web_service_output(dataset, *, name: Param(str, "WebServiceOutput0",
                                                description="The output's name in Azure-style answers "
                                                            '({"Results": {NAME: [rows]}}).')):

@@ -38,13 +38,16 @@ class Designer:
         self._threads: dict[str, threading.Thread] = {}
         self._results: dict[str, RunResult] = {}
         self._lock = threading.Lock()
+        #: (kind, key) -> schema for things outside the graph (registered datasets); None knows none.
+        self.schema_lookup = None
 
     def _target_records(self) -> dict:
         return {r["name"]: (r["kind"], r.get("settings") or {}) for r in self.store.list_compute_targets()}
 
     # ------------------------------------------------------------ graphs
     def validate(self, document: Any) -> list[Problem]:
-        return validate(document, components.catalogue(), known_computes=self.targets.names())
+        return validate(document, components.catalogue(), known_computes=self.targets.names(),
+                        schema_lookup=self.schema_lookup)
 
     def plan(self, document: dict, *, compute: str | None = None, parameters: dict | None = None,
              to: str | None = None, rerun: Iterable[str] = ()) -> RunPlan:

@@ -28,8 +28,15 @@ def sorted_classes(names) -> list[str]:
         return names
 
 
+def _checked_pixel_columns(s) -> dict:
+    s.column("label_column")
+    s.columns("pixel_columns")
+    return {}
+
+
 @component(id="convert-to-image-directory", category=CATEGORY,
-           inputs={"dataset": DataFrame}, outputs={"image_directory": ImageDirectoryPort})
+           inputs={"dataset": DataFrame}, outputs={"image_directory": ImageDirectoryPort},
+           schema=_checked_pixel_columns)
 def convert_to_image_directory(
         dataset, *,
         label_column: Param(str, "", widget="column",
