@@ -50,7 +50,7 @@ class Designer:
                         schema_lookup=self.schema_lookup)
 
     def plan(self, document: dict, *, compute: str | None = None, parameters: dict | None = None,
-             to: str | None = None, rerun: Iterable[str] = ()) -> RunPlan:
+             to: str | list[str] | None = None, rerun: Iterable[str] = ()) -> RunPlan:
         problems = self.validate(document)
         if compute is not None and compute not in self.targets.names():
             problems.append(Problem(None, None, "unknown-compute", f"compute target '{compute}' does not exist "
@@ -65,7 +65,7 @@ class Designer:
 
     # ------------------------------------------------------------ runs
     def start_run(self, document: dict, *, graph_id: str | None = None, revision: int | None = None,
-                  compute: str | None = None, parameters: dict | None = None, to: str | None = None,
+                  compute: str | None = None, parameters: dict | None = None, to: str | list[str] | None = None,
                   rerun: Iterable[str] = (), listeners: Iterable[Listener] = (), kind: str = "manual",
                   pipeline_id: str | None = None, pipeline_version: int | None = None) -> str:
         """Validate and plan now (raising GraphInvalid), then run in a background thread; returns the run id."""
