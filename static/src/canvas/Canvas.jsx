@@ -3,17 +3,21 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow } from '@xyflow/react';
 import { PipelineNode } from './PipelineNode.jsx';
+import { RoutedEdge } from './RoutedEdge.jsx';
 import { QuickAdd } from './QuickAdd.jsx';
 import { NodeMenu } from './NodeMenu.jsx';
 import { addNode, connect, connectionProblem, edgeKey, freshNodeId, moveNodes } from '../model/document.js';
 
 const nodeTypes = { pipeline: PipelineNode };
+const edgeTypes = { routed: RoutedEdge };
+const DEFAULT_EDGE = { type: 'routed' };
+const MULTI_SELECT_KEYS = ['Control', 'Meta'];
 export const DRAG_MIME = 'application/x-designer-component';
 // Extra room at the bottom keeps fitted nodes clear of the zoom controls and the minimap.
 export const FIT_VIEW = { padding: { top: '40px', left: '56px', right: '40px', bottom: '136px' }, maxZoom: 1 };
 // Below this zoom node titles and port names are too small to read: a pipeline opened at a
 // smaller fit is shown from its start (its sources) at this zoom instead, the minimap showing the rest.
-const READABLE_ZOOM = 0.6;
+const READABLE_ZOOM = 0.75;
 const OPEN_LEFT_PADDING = 56;
 const STATUS_COLOURS = {
   running: '#3b82f6', queued: '#94a3b8', completed: '#16a34a', cached: '#0d9488', failed: '#dc2626',
@@ -22,10 +26,11 @@ const STATUS_COLOURS = {
 
 export function Canvas({
   doc, catalogue, readOnly = false, edit, selection, setSelection, runNodes, errorsByNode,
-  onOpenOutput, nodeActions, pointer,
+  onOpenOutput, nodeActions, pointer, canvasRef,
 }) {
   const flow = useReactFlow();
-  const wrapper = useRef(null);
+  const ownRef = useRef(null);
+  const wrapper = canvasRef || ownRef;
   const [measured, setMeasured] = useState({});
   const [dragging, setDragging] = useState({});
   const [refusal, setRefusal] = useState(null);
@@ -77,9 +82,10 @@ export function Canvas({
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
 
-  // Node data objects are reused while their inputs are unchanged, so dragging one node
-  // does not re-render every other node.
+  // Node data and React Flow node objects are reused while their inputs are unchanged, so dragging
+  // one node hands React Flow one changed object, not 300 (it re-renders only what changed).
   const dataCache = useRef(new Map());
+  const flowNodeCache = useRef(new Map());
   const nodes = useMemo(() => doc.nodes.map((node) => {
     const state = runNodes ? runNodes[node.id] : null;
     const errors = errorsByNode ? errorsByNode[node.id] : null;
@@ -91,36 +97,47 @@ export function Canvas({
       ? previous
       : { node, spec, state, errors, colourOf, onOpenOutput, readOnly };
     dataCache.current.set(node.id, data);
-    return {
-      id: node.id,
-      type: 'pipeline',
-      position: dragging[node.id] || node.position,
-      selected: selectedNodes.has(node.id),
-      measured: measured[node.id],
-      deletable: false,
-      data,
-    };
+    const position = dragging[node.id] || node.position;
+    const selected = selectedNodes.has(node.id);
+    const size = measured[node.id];
+    const previousNode = flowNodeCache.current.get(node.id);
+    if (previousNode && previousNode.data === data && previousNode.position === position
+      && previousNode.selected === selected && previousNode.measured === size) return previousNode;
+    const flowNode = { id: node.id, type: 'pipeline', position, selected, measured: size, deletable: false, data };
+    flowNodeCache.current.set(node.id, flowNode);
+    return flowNode;
   }), [doc.nodes, dragging, selectedNodes, measured, specOf, runNodes, errorsByNode, colourOf, onOpenOutput, readOnly]);
 
+  const componentOf = useMemo(() => new Map(doc.nodes.map((n) => [n.id, n.component])), [doc.nodes]);
+  const edgeCache = useRef(new Map());
   const edges = useMemo(() => doc.edges.map((e) => {
-    const sourceNode = doc.nodes.find((n) => n.id === e.source);
-    const type = sourceNode && specOf(sourceNode.component)
-      ? (specOf(sourceNode.component).outputs.find((o) => o.name === e.source_port) || {}).type : null;
+    const source = specOf(componentOf.get(e.source));
+    const type = source ? (source.outputs.find((o) => o.name === e.source_port) || {}).type : null;
     const id = edgeKey(e);
     const targetState = runNodes && runNodes[e.target];
-    return {
+    const selected = selectedEdges.has(id);
+    const animated = Boolean(targetState && targetState.status === 'running');
+    const stroke = type ? colourOf(type) : '#94a3b8';
+    const previous = edgeCache.current.get(id);
+    if (previous && previous.data.edge === e && previous.selected === selected && previous.animated === animated
+      && previous.style.stroke === stroke) return previous;
+    const flowEdge = {
       id,
+      type: 'routed',
       source: e.source,
       target: e.target,
       sourceHandle: e.source_port,
       targetHandle: e.target_port,
-      selected: selectedEdges.has(id),
+      selected,
       deletable: false,
-      animated: Boolean(targetState && targetState.status === 'running'),
-      style: { stroke: type ? colourOf(type) : '#94a3b8' },
+      animated,
+      style: { stroke },
       className: 'pipeline-edge',
+      data: { edge: e, route: e.route },
     };
-  }), [doc.edges, doc.nodes, specOf, colourOf, selectedEdges, runNodes]);
+    edgeCache.current.set(id, flowEdge);
+    return flowEdge;
+  }), [doc.edges, componentOf, specOf, colourOf, selectedEdges, runNodes]);
 
   const onNodesChange = useCallback((changes) => {
     const sizes = {};
@@ -234,6 +251,9 @@ export function Canvas({
     setMenu({ nodeId: node.id, ...clampInto(box, event.clientX - box.left, event.clientY - box.top, 210, 170) });
   }, [selectedNodes, setSelection, readOnly]);
 
+  const onPaneClick = useCallback(() => { setMenu(null); setQuickAdd(null); }, []);
+  const onPaneContextMenu = useCallback((e) => { e.preventDefault(); setMenu(null); }, []);
+
   const onMouseMove = useCallback((event) => {
     if (pointer) pointer.current = { x: event.clientX, y: event.clientY };
   }, [pointer]);
@@ -245,6 +265,7 @@ export function Canvas({
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={readOnly ? undefined : onNodeDragStop}
@@ -254,21 +275,21 @@ export function Canvas({
         onDragOver={onDragOver}
         onDrop={onDrop}
         onNodeContextMenu={onNodeContextMenu}
-        onPaneClick={() => { setMenu(null); setQuickAdd(null); }}
-        onPaneContextMenu={(e) => { e.preventDefault(); setMenu(null); }}
+        onPaneClick={onPaneClick}
+        onPaneContextMenu={onPaneContextMenu}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         connectOnClick={false}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Control', 'Meta']}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         zoomOnDoubleClick={false}
         fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW}
         minZoom={0.2}
         maxZoom={2}
         attributionPosition="top-right"
-        defaultEdgeOptions={{ type: 'default' }}
+        defaultEdgeOptions={DEFAULT_EDGE}
       >
         <Background gap={20} size={1.2} color="#d5dae3" />
         <Controls showInteractive={false} position="bottom-left" />

@@ -16,7 +16,8 @@ function categoryRank(name) {
   return index === -1 ? CATEGORY_ORDER.length : index;
 }
 
-function loadCatalogue() {
+/** The catalogue, fetched once: {components, categories, specOf, colourOf, ...}. */
+export function loadCatalogue() {
   if (!cataloguePromise) {
     cataloguePromise = api.components().then((data) => {
       const components = data.components || [];

@@ -4,9 +4,10 @@ import { useReactFlow } from '@xyflow/react';
 import { api, describeError } from '../api/client.js';
 import { useComputeTargets } from '../model/catalogue.js';
 import { useValidation } from '../model/useValidation.js';
-import { addNode, emptyDocument, fragmentOf, freshNodeId, moveNodes, pasteFragment, removeElements } from '../model/document.js';
+import { mergeColumns, useSchema } from '../model/useSchema.js';
+import { addNode, emptyDocument, fragmentOf, freshNodeId, pasteFragment, removeElements } from '../model/document.js';
 import { Canvas, FIT_VIEW } from '../canvas/Canvas.jsx';
-import { layoutPositions } from '../canvas/layout.js';
+import { applyLayout, layoutGraph } from '../model/layout.js';
 import { readClipboard, writeClipboard } from '../canvas/clipboard.js';
 import { Palette } from '../palette/Palette.jsx';
 import { SidePanel } from '../panel/SidePanel.jsx';
@@ -30,6 +31,7 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
   const { doc, edit } = graph;
   const computeTargets = useComputeTargets();
   const validation = useValidation(doc);
+  const schemaColumns = useSchema(doc);
   const [selection, setSelection] = useState(NO_SELECTION);
   const [activeRunId, setActiveRunId] = useState(null);
   const [latestCompletedRun, setLatestCompletedRun] = useState(null);
@@ -40,6 +42,7 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
   const [historyKey, setHistoryKey] = useState(0);
   const [panelOpen, setPanelOpen] = useState(false);
   const pointer = useRef(null);
+  const canvasRef = useRef(null);
   const docRef = useRef(doc);
   docRef.current = doc;
   const runState = useRun(activeRunId);
@@ -104,14 +107,14 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
     pasteAt(fragment, offset);
   }, [flow, pasteAt, toast]);
 
-  const layout = useCallback(() => {
-    const positions = layoutPositions(docRef.current, (id) => {
+  const layout = useCallback(async () => {
+    const laid = await layoutGraph(docRef.current, catalogue.specOf, (id) => {
       const internal = flow.getInternalNode(id);
       return internal && internal.measured;
     });
-    edit((d) => moveNodes(d, positions));
+    edit((d) => applyLayout(d, laid));
     setTimeout(() => flow.fitView({ ...FIT_VIEW, duration: 300 }), 60);
-  }, [edit, flow]);
+  }, [edit, flow, catalogue]);
 
   const startRun = useCallback(async (body, label) => {
     if (!(await graph.flush())) {
@@ -191,11 +194,12 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
   });
 
   const runNodes = run ? run.nodes : null;
+  const pickerColumns = useMemo(() => mergeColumns(schemaColumns, columns), [schemaColumns, columns]);
   const editGuarded = useMemo(() => (conflict ? () => {} : edit), [conflict, edit]);
   const viewerPorts = viewer && runNodes && runNodes[viewer.nodeId] ? Object.keys(runNodes[viewer.nodeId].outputs || {}) : [];
   const selectedNodeId = selection.nodes.length === 1 ? selection.nodes[0] : null;
   const addToCentre = (componentId) => {
-    const box = document.querySelector('.canvas').getBoundingClientRect();
+    const box = canvasRef.current.getBoundingClientRect();
     const spec = catalogue.specOf(componentId);
     const at = flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
     const id = freshNodeId(docRef.current, componentId);
@@ -217,11 +221,11 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
         <Palette catalogue={catalogue} onAdd={conflict ? () => {} : addToCentre} />
         <div className="canvas-column">
           <Canvas doc={doc} catalogue={catalogue} readOnly={conflict} edit={editGuarded} selection={selection} setSelection={setSelection}
-            runNodes={runNodes} errorsByNode={validation.byNode} onOpenOutput={openOutput} nodeActions={nodeActions} pointer={pointer} />
+            runNodes={runNodes} errorsByNode={validation.byNode} onOpenOutput={openOutput} nodeActions={nodeActions} pointer={pointer} canvasRef={canvasRef} />
           <RunPanel runState={runState} selectedNodeId={selectedNodeId} doc={doc} graphId={graphId} onCancel={cancelRun}
             onSelectNode={selectOnly} onShowRun={setActiveRunId} historyKey={historyKey} open={panelOpen} setOpen={setPanelOpen} />
         </div>
-        <SidePanel doc={doc} catalogue={catalogue} selection={selection} edit={editGuarded} readOnly={conflict} columns={columns}
+        <SidePanel doc={doc} catalogue={catalogue} selection={selection} edit={editGuarded} readOnly={conflict} columns={pickerColumns}
           errorsByNode={validation.byNode} computeTargets={computeTargets} runId={run ? run.run_id : null} runNodes={runNodes}
           onOpenOutput={openOutput} />
       </div>
