@@ -6,13 +6,24 @@ import { PipelineNode } from './PipelineNode.jsx';
 import { RoutedEdge } from './RoutedEdge.jsx';
 import { QuickAdd } from './QuickAdd.jsx';
 import { NodeMenu } from './NodeMenu.jsx';
+import { CollapsedGroup, GroupFrame, groupStatus } from './GroupNodes.jsx';
+import { NoteCard } from './NoteCard.jsx';
 import { addNode, connect, connectionProblem, edgeKey, freshNodeId, moveNodes } from '../model/document.js';
+import { nodeGeometry } from '../model/layout.js';
+import {
+  collapseGroup, collapsedView, componentPorts, expandGroup, groupNodeId, insertComponent, isGroupNodeId, isNoteNodeId, moveGroup,
+  noteNodeId, plainId, updateGroup, updateNote,
+} from '../model/organise.js';
 
-const nodeTypes = { pipeline: PipelineNode };
+const nodeTypes = { pipeline: PipelineNode, frame: GroupFrame, collapsed: CollapsedGroup, note: NoteCard };
+// A frame's margin around its nodes, with room for its title above them.
+const FRAME_PAD = 16;
+const FRAME_TITLE = 30;
 const edgeTypes = { routed: RoutedEdge };
 const DEFAULT_EDGE = { type: 'routed' };
 const MULTI_SELECT_KEYS = ['Control', 'Meta'];
 export const DRAG_MIME = 'application/x-designer-component';
+export const SUBGRAPH_DRAG_PREFIX = 'subgraph:';
 // Extra room at the bottom keeps fitted nodes clear of the zoom controls and the minimap.
 export const FIT_VIEW = { padding: { top: '40px', left: '56px', right: '40px', bottom: '136px' }, maxZoom: 1 };
 // Below this zoom node titles and port names are too small to read: a pipeline opened at a
@@ -86,7 +97,40 @@ export function Canvas({
   // one node hands React Flow one changed object, not 300 (it re-renders only what changed).
   const dataCache = useRef(new Map());
   const flowNodeCache = useRef(new Map());
-  const nodes = useMemo(() => doc.nodes.map((node) => {
+  const view = useMemo(() => collapsedView(doc), [doc]);
+  const groups = useMemo(() => (Array.isArray(doc.groups) ? doc.groups : []), [doc.groups]);
+  const notes = useMemo(() => (Array.isArray(doc.notes) ? doc.notes : []), [doc.notes]);
+  const nodeById = useMemo(() => new Map(doc.nodes.map((n) => [n.id, n])), [doc.nodes]);
+  // Where each group's frame (or collapsed node) sits before any drag, from its nodes' places and sizes.
+  const frames = useMemo(() => {
+    const out = new Map();
+    groups.forEach((g) => {
+      const members = g.nodes.map((id) => nodeById.get(id)).filter(Boolean);
+      if (!members.length) return;
+      let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+      members.forEach((n) => {
+        const size = measured[n.id] || nodeGeometry(n, specOf(n.component));
+        x0 = Math.min(x0, n.position.x);
+        y0 = Math.min(y0, n.position.y);
+        x1 = Math.max(x1, n.position.x + size.width);
+        y1 = Math.max(y1, n.position.y + size.height);
+      });
+      out.set(g.id, g.collapsed ? { x: x0, y: y0 }
+        : { x: x0 - FRAME_PAD, y: y0 - FRAME_PAD - FRAME_TITLE, width: x1 - x0 + 2 * FRAME_PAD, height: y1 - y0 + 2 * FRAME_PAD + FRAME_TITLE });
+    });
+    return out;
+  }, [groups, nodeById, measured, specOf]);
+  // While a frame is dragged its nodes follow it.
+  const groupShift = useMemo(() => {
+    const shift = new Map();
+    groups.forEach((g) => {
+      const moved = dragging[groupNodeId(g.id)];
+      const frame = frames.get(g.id);
+      if (moved && frame) g.nodes.forEach((id) => shift.set(id, { x: moved.x - frame.x, y: moved.y - frame.y }));
+    });
+    return shift;
+  }, [groups, dragging, frames]);
+  const pipelineNodes = useMemo(() => doc.nodes.map((node) => {
     const state = runNodes ? runNodes[node.id] : null;
     const errors = errorsByNode ? errorsByNode[node.id] : null;
     const spec = specOf(node.component);
@@ -97,20 +141,64 @@ export function Canvas({
       ? previous
       : { node, spec, state, errors, colourOf, onOpenOutput, readOnly };
     dataCache.current.set(node.id, data);
-    const position = dragging[node.id] || node.position;
+    const shift = groupShift.get(node.id);
+    const position = dragging[node.id]
+      || (shift ? { x: node.position.x + shift.x, y: node.position.y + shift.y } : node.position);
     const selected = selectedNodes.has(node.id);
     const size = measured[node.id];
+    const hidden = view.hiddenNodes.has(node.id);
     const previousNode = flowNodeCache.current.get(node.id);
     if (previousNode && previousNode.data === data && previousNode.position === position
-      && previousNode.selected === selected && previousNode.measured === size) return previousNode;
-    const flowNode = { id: node.id, type: 'pipeline', position, selected, measured: size, deletable: false, data };
+      && previousNode.selected === selected && previousNode.measured === size && previousNode.hidden === hidden) return previousNode;
+    const flowNode = { id: node.id, type: 'pipeline', position, selected, measured: size, deletable: false, data, hidden };
     flowNodeCache.current.set(node.id, flowNode);
     return flowNode;
-  }), [doc.nodes, dragging, selectedNodes, measured, specOf, runNodes, errorsByNode, colourOf, onOpenOutput, readOnly]);
+  }), [doc.nodes, dragging, groupShift, view, selectedNodes, measured, specOf, runNodes, errorsByNode, colourOf, onOpenOutput, readOnly]);
+
+  const organise = useMemo(() => ({
+    onRename: (id, title) => edit((d) => updateGroup(d, id, { title: title.trim() || 'Group' })),
+    onCollapse: (id) => edit((d) => collapseGroup(d, id)),
+    onExpand: (id) => edit((d) => expandGroup(d, id)),
+    onText: (id, text) => edit((d) => updateNote(d, id, { text }), `note:${id}`, text),
+  }), [edit]);
+
+  const groupNodes = useMemo(() => groups.filter((g) => frames.has(g.id)).map((g) => {
+    const id = groupNodeId(g.id);
+    const frame = frames.get(g.id);
+    const position = dragging[id] || { x: frame.x, y: frame.y };
+    const selected = selectedNodes.has(id);
+    if (g.collapsed) {
+      return {
+        id, type: 'collapsed', position, selected, deletable: false, measured: measured[id],
+        data: { group: g, ports: componentPorts(doc, g.nodes, specOf), colourOf, status: groupStatus(g, runNodes), readOnly, ...organise },
+      };
+    }
+    return {
+      id, type: 'frame', position, selected, deletable: false, zIndex: -1, width: frame.width, height: frame.height,
+      data: { group: g, readOnly, ...organise },
+    };
+  }), [groups, frames, dragging, selectedNodes, measured, doc, specOf, colourOf, runNodes, readOnly, organise]);
+
+  const noteNodes = useMemo(() => notes.map((note) => {
+    const id = noteNodeId(note.id);
+    return { id, type: 'note', position: dragging[id] || note.position || { x: 0, y: 0 }, selected: selectedNodes.has(id),
+      deletable: false, measured: measured[id], data: { note, readOnly, onText: organise.onText } };
+  }), [notes, dragging, selectedNodes, measured, readOnly, organise]);
+
+  const nodes = useMemo(() => (groupNodes.length || noteNodes.length
+    ? [...groupNodes.filter((n) => n.type === 'frame'), ...pipelineNodes, ...groupNodes.filter((n) => n.type !== 'frame'), ...noteNodes]
+    : pipelineNodes), [groupNodes, pipelineNodes, noteNodes]);
 
   const componentOf = useMemo(() => new Map(doc.nodes.map((n) => [n.id, n.component])), [doc.nodes]);
   const edgeCache = useRef(new Map());
-  const edges = useMemo(() => doc.edges.map((e) => {
+  const edges = useMemo(() => doc.edges.filter((e) => !view.hiddenEdges.has(edgeKey(e))).map((e) => {
+    const rerouted = view.rerouted.get(edgeKey(e));
+    if (rerouted) {
+      const source = specOf(componentOf.get(e.source));
+      const type = source ? (source.outputs.find((o) => o.name === e.source_port) || {}).type : null;
+      return { id: edgeKey(e), type: 'default', ...rerouted, selected: selectedEdges.has(edgeKey(e)), deletable: false,
+        style: { stroke: type ? colourOf(type) : '#94a3b8' }, className: 'pipeline-edge' };
+    }
     const source = specOf(componentOf.get(e.source));
     const type = source ? (source.outputs.find((o) => o.name === e.source_port) || {}).type : null;
     const id = edgeKey(e);
@@ -137,7 +225,7 @@ export function Canvas({
     };
     edgeCache.current.set(id, flowEdge);
     return flowEdge;
-  }), [doc.edges, componentOf, specOf, colourOf, selectedEdges, runNodes]);
+  }), [doc.edges, view, componentOf, specOf, colourOf, selectedEdges, runNodes]);
 
   const onNodesChange = useCallback((changes) => {
     const sizes = {};
@@ -171,14 +259,32 @@ export function Canvas({
 
   const onNodeDragStop = useCallback((_event, _node, dragged) => {
     const positions = {};
+    const groupMoves = [];
+    const noteMoves = {};
     (dragged || []).forEach((n) => {
-      const before = doc.nodes.find((d) => d.id === n.id);
+      if (isGroupNodeId(n.id)) {
+        const frame = frames.get(plainId(n.id));
+        if (frame) groupMoves.push([plainId(n.id), Math.round(n.position.x - frame.x), Math.round(n.position.y - frame.y)]);
+        return;
+      }
+      if (isNoteNodeId(n.id)) {
+        noteMoves[plainId(n.id)] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+        return;
+      }
+      const before = nodeById.get(n.id);
       if (before && (Math.round(before.position.x) !== Math.round(n.position.x)
         || Math.round(before.position.y) !== Math.round(n.position.y))) positions[n.id] = n.position;
     });
-    if (Object.keys(positions).length) edit((d) => moveNodes(d, positions));
+    if (Object.keys(positions).length || groupMoves.length || Object.keys(noteMoves).length) {
+      edit((d) => {
+        let next = Object.keys(positions).length ? moveNodes(d, positions) : d;
+        groupMoves.forEach(([id, dx, dy]) => { next = moveGroup(next, id, dx, dy); });
+        Object.entries(noteMoves).forEach(([id, position]) => { next = updateNote(next, id, { position }); });
+        return next;
+      });
+    }
     setDragging({});
-  }, [doc.nodes, edit]);
+  }, [nodeById, frames, edit]);
 
   const refuse = useCallback((message) => {
     setRefusal(message);
@@ -186,9 +292,7 @@ export function Canvas({
     refusalTimer.current = setTimeout(() => setRefusal(null), 4500);
   }, []);
 
-  const problemOf = useCallback((c) => connectionProblem(doc, specOf, {
-    source: c.source, sourcePort: c.sourceHandle, target: c.target, targetPort: c.targetHandle,
-  }), [doc, specOf]);
+  const problemOf = useCallback((c) => connectionProblem(doc, specOf, innerEnds(c)), [doc, specOf]);
 
   const isValidConnection = useCallback((c) => {
     const problem = problemOf(c);
@@ -202,7 +306,8 @@ export function Canvas({
       refuse(problem);
       return;
     }
-    edit((d) => connect(d, { source: c.source, source_port: c.sourceHandle, target: c.target, target_port: c.targetHandle }));
+    const ends = innerEnds(c);
+    edit((d) => connect(d, { source: ends.source, source_port: ends.sourcePort, target: ends.target, target_port: ends.targetPort }));
   }, [problemOf, refuse, edit]);
 
   const onConnectEnd = useCallback((_event, state) => {
@@ -233,8 +338,12 @@ export function Canvas({
   const onDrop = useCallback((event) => {
     event.preventDefault();
     const componentId = event.dataTransfer.getData(DRAG_MIME) || event.dataTransfer.getData('text/plain');
-    if (componentId) addComponentAt(componentId, { x: event.clientX, y: event.clientY });
-  }, [addComponentAt]);
+    if (componentId && componentId.startsWith(SUBGRAPH_DRAG_PREFIX)) {
+      if (readOnly) return;
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      edit((d) => insertComponent(d, componentId.slice(SUBGRAPH_DRAG_PREFIX.length), at)[0]);
+    } else if (componentId) addComponentAt(componentId, { x: event.clientX, y: event.clientY });
+  }, [addComponentAt, readOnly, flow, edit]);
 
   const onDoubleClick = useCallback((event) => {
     if (readOnly || !event.target.classList || !event.target.classList.contains('react-flow__pane')) return;
@@ -245,7 +354,7 @@ export function Canvas({
 
   const onNodeContextMenu = useCallback((event, node) => {
     event.preventDefault();
-    if (readOnly) return;
+    if (readOnly || isGroupNodeId(node.id) || isNoteNodeId(node.id)) return;
     const box = wrapper.current.getBoundingClientRect();
     if (!selectedNodes.has(node.id)) setSelection({ nodes: [node.id], edges: [] });
     setMenu({ nodeId: node.id, ...clampInto(box, event.clientX - box.left, event.clientY - box.top, 210, 170) });
@@ -266,6 +375,7 @@ export function Canvas({
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
+        elevateNodesOnSelect={false}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={readOnly ? undefined : onNodeDragStop}
@@ -317,6 +427,15 @@ export function Canvas({
       )}
     </div>
   );
+}
+
+/** A connection's ends as node and port; a collapsed component's handle names its inner node and port. */
+function innerEnds(c) {
+  const split = (nodeId, handle) => (isGroupNodeId(nodeId || '') && handle && handle.includes('::')
+    ? handle.split('::') : [nodeId, handle]);
+  const [source, sourcePort] = split(c.source, c.sourceHandle);
+  const [target, targetPort] = split(c.target, c.targetHandle);
+  return { source, sourcePort, target, targetPort };
 }
 
 function wasAllInView(flow, box) {

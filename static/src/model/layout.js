@@ -14,8 +14,8 @@ const PORT_ROW = 22;
 const PORTS_BOTTOM = 8;
 const COMMENT = 44;
 
-// The editor's canvas is about this much wider than tall with the palette and the side panel open.
-const DEFAULT_ASPECT = 1.2;
+// Unconnected parts are placed in rows about this much wider than tall (the editor canvas's shape).
+const DEFAULT_ASPECT = 1.6;
 
 let elkInstance = null;
 async function elk() {
@@ -53,13 +53,42 @@ export function nodeGeometry(node, spec) {
 
 const portId = (nodeId, side, port) => `${nodeId}\u0000${side}\u0000${port}`;
 
-/**
- * Lay out `doc`: {positions: {nodeId: {x, y}}, routes: {edgeKey: [{x, y}, ...]}} where a route is the
- * bend points of the edge between its ports. `sizeOf(id)` may give a measured {width, height}.
- */
-export async function layoutGraph(doc, specOf, sizeOf = () => null, { aspectRatio = DEFAULT_ASPECT, wrapping = 'OFF' } = {}) {
-  const nodes = doc.nodes || [];
-  const ids = new Set(nodes.map((n) => n.id));
+/** Groups of node ids joined by edges, in document order. */
+function connectedParts(nodes, edges) {
+  const parent = new Map(nodes.map((n) => [n.id, n.id]));
+  const find = (id) => {
+    while (parent.get(id) !== id) id = parent.get(id);
+    return id;
+  };
+  edges.forEach((e) => {
+    if (parent.has(e.source) && parent.has(e.target)) parent.set(find(e.source), find(e.target));
+  });
+  const parts = new Map();
+  nodes.forEach((n) => {
+    const root = find(n.id);
+    if (!parts.has(root)) parts.set(root, []);
+    parts.get(root).push(n);
+  });
+  return [...parts.values()];
+}
+
+const LAYOUT_OPTIONS = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'RIGHT',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '56',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '28',
+  'elk.spacing.nodeNode': '36',
+  'elk.spacing.edgeNode': '24',
+  'elk.spacing.edgeEdge': '14',
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+  'elk.padding': '[top=0,left=0,bottom=0,right=0]',
+};
+const MARGIN = 40;
+const PART_GAP = 48;
+
+async function layoutPart(engine, nodes, edges, specOf, sizeOf) {
   const children = nodes.map((node) => {
     const spec = specOf(node.component);
     const geometry = nodeGeometry(node, spec);
@@ -80,41 +109,50 @@ export async function layoutGraph(doc, specOf, sizeOf = () => null, { aspectRati
     };
   });
   const ports = new Set(children.flatMap((c) => c.ports.map((p) => p.id)));
-  const edges = (doc.edges || [])
-    .filter((e) => ids.has(e.source) && ids.has(e.target))
+  const elkEdges = edges
     .map((e) => ({ id: edgeKey(e), sources: [portId(e.source, 'out', e.source_port)], targets: [portId(e.target, 'in', e.target_port)] }))
     .filter((e) => ports.has(e.sources[0]) && ports.has(e.targets[0]));
-  const graph = {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
-      'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '56',
-      'elk.layered.spacing.edgeNodeBetweenLayers': '28',
-      'elk.spacing.nodeNode': '36',
-      'elk.spacing.edgeNode': '24',
-      'elk.spacing.edgeEdge': '14',
-      'elk.spacing.componentComponent': '48',
-      'elk.separateConnectedComponents': 'true',
-      // Unconnected parts are packed to about the canvas's shape; a caller may wrap long chains into rows.
-      'elk.aspectRatio': String(aspectRatio),
-      'elk.layered.wrapping.strategy': wrapping,
-      'elk.layered.wrapping.additionalEdgeSpacing': '24',
-      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
-      'elk.padding': '[top=40,left=40,bottom=40,right=40]',
-    },
-    children,
-    edges,
+  const laid = await engine.layout({ id: 'root', layoutOptions: LAYOUT_OPTIONS, children, edges: elkEdges });
+  const boxes = laid.children || [];
+  return {
+    width: Math.max(0, ...boxes.map((c) => c.x + c.width)),
+    height: Math.max(0, ...boxes.map((c) => c.y + c.height)),
+    children: boxes,
+    edges: laid.edges || [],
   };
-  const laid = await (await elk()).layout(graph);
+}
+
+/**
+ * Lay out `doc`: {positions: {nodeId: {x, y}}, routes: {edgeKey: [{x, y}, ...]}} where a route is the
+ * bend points of the edge between its ports. Each connected part is laid out left to right by ELK;
+ * the parts are then placed in rows (a grid, not one tall column) about `aspectRatio` wide.
+ * `sizeOf(id)` may give a measured {width, height}.
+ */
+export async function layoutGraph(doc, specOf, sizeOf = () => null, { aspectRatio = DEFAULT_ASPECT } = {}) {
+  const nodes = doc.nodes || [];
+  const ids = new Set(nodes.map((n) => n.id));
+  const edges = (doc.edges || []).filter((e) => ids.has(e.source) && ids.has(e.target));
+  const engine = await elk();
+  const parts = await Promise.all(connectedParts(nodes, edges).map((part) => {
+    const inside = new Set(part.map((n) => n.id));
+    return layoutPart(engine, part, edges.filter((e) => inside.has(e.source)), specOf, sizeOf);
+  }));
+  const area = parts.reduce((sum, p) => sum + (p.width + PART_GAP) * (p.height + PART_GAP), 0);
+  const rowWidth = Math.max(...parts.map((p) => p.width), Math.sqrt(area * aspectRatio));
   const positions = {};
-  (laid.children || []).forEach((c) => { positions[c.id] = { x: Math.round(c.x), y: Math.round(c.y) }; });
   const routes = {};
-  (laid.edges || []).forEach((e) => {
-    const section = (e.sections || [])[0];
-    if (section) routes[e.id] = (section.bendPoints || []).map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) }));
+  let [x, y, rowHeight] = [MARGIN, MARGIN, 0];
+  parts.forEach((part) => {
+    if (x > MARGIN && x + part.width > MARGIN + rowWidth) {
+      [x, y, rowHeight] = [MARGIN, y + rowHeight + PART_GAP, 0];
+    }
+    part.children.forEach((c) => { positions[c.id] = { x: Math.round(x + c.x), y: Math.round(y + c.y) }; });
+    part.edges.forEach((e) => {
+      const section = (e.sections || [])[0];
+      if (section) routes[e.id] = (section.bendPoints || []).map((p) => ({ x: Math.round(x + p.x), y: Math.round(y + p.y) }));
+    });
+    x += part.width + PART_GAP;
+    rowHeight = Math.max(rowHeight, part.height);
   });
   return { positions, routes };
 }
