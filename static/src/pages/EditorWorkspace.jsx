@@ -2,9 +2,10 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { api, describeError } from '../api/client.js';
-import { useComputeTargets } from '../model/catalogue.js';
-import { useValidation } from '../model/useValidation.js';
-import { mergeColumns, useSchema } from '../model/useSchema.js';
+import { useComputeTargets } from '../hooks/useCatalogue.js';
+import { useValidation } from '../hooks/useValidation.js';
+import { useSchema } from '../hooks/useSchema.js';
+import { mergeColumns } from '../model/schema.js';
 import { addNode, emptyDocument, fragmentOf, freshNodeId, pasteFragment, removeElements } from '../model/document.js';
 import { Canvas, FIT_VIEW } from '../canvas/Canvas.jsx';
 import { applyLayout, layoutGraph } from '../model/layout.js';

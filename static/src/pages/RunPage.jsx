@@ -4,7 +4,7 @@ import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { api, describeError } from '../api/client.js';
-import { useCatalogue } from '../model/catalogue.js';
+import { useCatalogue } from '../hooks/useCatalogue.js';
 import { normaliseDocument } from '../model/document.js';
 import { placeUnpositioned } from '../model/layout.js';
 import { Canvas } from '../canvas/Canvas.jsx';

@@ -2,10 +2,10 @@
 // with the revision for optimistic concurrency; a 409 stops saving and reports a conflict).
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { api, describeError } from '../api/client.js';
-import { historyReducer, initialHistory } from './history.js';
-import { normaliseDocument } from './document.js';
-import { loadCatalogue } from './catalogue.js';
-import { placeUnpositioned } from './layout.js';
+import { historyReducer, initialHistory } from '../model/history.js';
+import { normaliseDocument } from '../model/document.js';
+import { loadCatalogue } from '../model/catalogue.js';
+import { placeUnpositioned } from '../model/layout.js';
 
 const SAVE_DELAY_MS = 600;
 const RETRY_DELAY_MS = 3000;
