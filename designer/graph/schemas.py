@@ -24,9 +24,10 @@ class NodeSchemas:
     inputs: dict[str, PortSchema | None] = field(default_factory=dict)
     outputs: dict[str, PortSchema | None] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
-        return {"inputs": {p: _json(s) for p, s in self.inputs.items()},
-                "outputs": {p: _json(s) for p, s in self.outputs.items()}}
+    def to_json(self, seen: dict | None = None) -> dict:
+        seen = {} if seen is None else seen
+        return {"inputs": {p: _json(s, seen) for p, s in self.inputs.items()},
+                "outputs": {p: _json(s, seen) for p, s in self.outputs.items()}}
 
 
 @dataclass
@@ -35,12 +36,18 @@ class GraphSchemas:
     problems: list[Problem]
 
     def to_json(self) -> dict:
-        return {"nodes": {n: s.to_json() for n, s in self.nodes.items()},
+        seen: dict = {}  # a table passed on unchanged (split, dedup, ...) is one object: convert it once
+        return {"nodes": {n: s.to_json(seen) for n, s in self.nodes.items()},
                 "errors": [p.to_json() for p in self.problems]}
 
 
-def _json(schema: PortSchema | None) -> dict | None:
-    return None if schema is None else schema.to_json()
+def _json(schema: PortSchema | None, seen: dict) -> dict | None:
+    if schema is None:
+        return None
+    key = id(schema)
+    if key not in seen:
+        seen[key] = (schema, schema.to_json())  # keep the object alive so its id is not reused
+    return seen[key][1]
 
 
 def propagate(document: Mapping[str, Any], catalogue: Mapping[str, ComponentSpec],
