@@ -40,7 +40,10 @@ export function useFlowElements({
         x1 = Math.max(x1, n.position.x + size.width);
         y1 = Math.max(y1, n.position.y + size.height);
       });
-      out.set(g.id, g.collapsed ? { x: x0, y: y0 }
+      // A collapsed component sits where its leftmost node was (clear of the nodes around it).
+      const first = members.reduce((a, b) => (b.position.x < a.position.x
+        || (b.position.x === a.position.x && b.position.y < a.position.y) ? b : a));
+      out.set(g.id, g.collapsed ? { x: first.position.x, y: first.position.y }
         : { x: x0 - FRAME_PAD, y: y0 - FRAME_PAD - FRAME_TITLE, width: x1 - x0 + 2 * FRAME_PAD, height: y1 - y0 + 2 * FRAME_PAD + FRAME_TITLE });
     });
     return out;
