@@ -184,6 +184,7 @@ def measure(loads: int, steps: int, dist: str | None = None, profile: str | None
             graph_id = server.client.post("/api/graphs", json=document).get_json()["id"]
             n_nodes, n_edges = len(document["nodes"]), len(document["edges"])
             print(f"graph: {n_nodes} nodes, {n_edges} edges, valid ({server.url}/#/graphs/{graph_id})")
+            schema = schema_round_trips(server.url, document)
 
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -221,7 +222,31 @@ def measure(loads: int, steps: int, dist: str | None = None, profile: str | None
           f"({drag['frames']} animation frames in {drag['seconds']:.2f} s, longest gap {drag['longestGap']:.0f} ms); "
           f"{drag['updates']:.1f} frames/s showed the node at a new place ({drag['moved']} of {steps} moves); "
           f"main thread busy {drag['busy'] * 1000 / steps:.1f} ms per move; the node moved {drag['distance']:.0f} px")
+    print(f"schema propagation after an edit (POST /api/graphs/schema, one HTTP round trip, {schema['rounds']} edits): "
+          f"p50 {schema['p50']:.1f} ms, p95 {schema['p95']:.1f} ms  [goal <= 50 ms p50: "
+          f"{'met' if schema['p50'] <= 50 else 'NOT met'}]")
     assert drag["distance"] > steps, "the dragged node did not follow the mouse"
+
+
+def schema_round_trips(url: str, document: dict, rounds: int = 40) -> dict:
+    """Time the canvas's schema request over real HTTP, each round after an edit (a changed column list)."""
+    import time
+    import urllib.request
+
+    times = []
+    for i in range(rounds):
+        edited = json.loads(json.dumps(document))
+        edited["nodes"][2]["params"]["columns"] = "petal length (cm),species" if i % 2 else "petal width (cm),species"
+        body = json.dumps(edited).encode()
+        request = urllib.request.Request(f"{url}/api/graphs/schema", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read())
+        times.append((time.perf_counter() - started) * 1000)
+        assert len(answer["nodes"]) == len(document["nodes"]) and not answer["errors"], answer["errors"][:3]
+    times.sort()
+    return {"rounds": rounds, "p50": statistics.median(times), "p95": times[int(0.95 * (rounds - 1))]}
 
 
 def drag_fps(page, steps: int, profile: str | None = None) -> dict:

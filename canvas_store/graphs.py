@@ -24,6 +24,19 @@ def document_name(document: dict, fallback: str = "Untitled graph") -> str:
     return (name or fallback)[:NAME_LENGTH]
 
 
+def document_kind(document) -> str:
+    """What a graph is for, as the pipelines list shows it: "training", "realtime" or "batch"."""
+    metadata = document.get("metadata") if isinstance(document, dict) else None
+    inference = metadata.get("inference") if isinstance(metadata, dict) else None
+    kind = inference.get("kind") if isinstance(inference, dict) else None
+    if kind in ("realtime", "batch"):
+        return kind
+    nodes = document.get("nodes") if isinstance(document, dict) else None
+    if any(isinstance(n, dict) and n.get("component") == "web-service-input" for n in nodes or ()):
+        return "realtime"
+    return "training"
+
+
 def document_description(document: dict) -> str:
     description = document.get("description")
     return description if isinstance(description, str) else ""
@@ -82,7 +95,10 @@ class GraphRecords:
     def list_graphs(self) -> list[dict]:
         with self._db.read() as session:
             graphs = session.execute(
-                select(Graph.id, Graph.name, Graph.description, Graph.revision, Graph.updated_at)
+                select(Graph.id, Graph.name, Graph.description, Graph.revision, Graph.updated_at,
+                       Graph.created_at, GraphRevision.document)
+                .join(GraphRevision, (GraphRevision.graph_id == Graph.id)
+                      & (GraphRevision.revision == Graph.revision))
                 .where(Graph.deleted_at.is_(None))
                 .order_by(Graph.updated_at.desc(), Graph.id)
             ).all()
@@ -101,7 +117,8 @@ class GraphRecords:
             }
         return [
             {"id": g.id, "name": g.name, "description": g.description, "revision": g.revision,
-             "updated_at": iso(g.updated_at), "last_run": last_runs.get(g.id)}
+             "updated_at": iso(g.updated_at), "created_at": iso(g.created_at), "last_run": last_runs.get(g.id),
+             "kind": document_kind(g.document), "nodes": len((g.document or {}).get("nodes") or [])}
             for g in graphs
         ]
 

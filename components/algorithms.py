@@ -7,6 +7,7 @@ import neither scikit-learn nor torch.
 from components.models import Learner
 from components.ports import UntrainedModel
 from components.spec import ComponentError, Param, component
+from components.table_schema import learner
 
 CATEGORY = "Machine Learning Algorithms"
 TASK = Param(str, "classification", choices=("classification", "regression"),
@@ -15,7 +16,8 @@ SEED = Param(int, 0, min=0, description="Random seed; the same seed gives the sa
 MAX_DEPTH_HELP = "Deepest a tree may grow; 0 means no limit."
 
 
-@component(id="logistic-regression", category=CATEGORY, outputs={"model": UntrainedModel})
+@component(id="logistic-regression", category=CATEGORY, outputs={"model": UntrainedModel},
+           schema=learner("classification"))
 def logistic_regression(*, C: Param(float, 1.0, min=1e-6, description="Inverse regularisation strength: "
                                     "smaller values regularise more."),
                         l1_ratio: Param(float, 0.0, min=0.0, max=1.0,
@@ -42,7 +44,8 @@ def logistic_regression(*, C: Param(float, 1.0, min=1e-6, description="Inverse r
                     "fit_intercept": fit_intercept, "seed": seed})
 
 
-@component(id="linear-regression", category=CATEGORY, outputs={"model": UntrainedModel})
+@component(id="linear-regression", category=CATEGORY, outputs={"model": UntrainedModel},
+           schema=learner("regression"))
 def linear_regression(*, alpha: Param(float, 0.0, min=0.0,
                                       description="L2 regularisation strength: 0 is ordinary least squares, "
                                                   "above 0 is ridge regression."),
@@ -54,7 +57,8 @@ def linear_regression(*, alpha: Param(float, 0.0, min=0.0,
     return Learner("linear-regression", "regression", {"alpha": alpha, "fit_intercept": fit_intercept})
 
 
-@component(id="decision-forest", category=CATEGORY, outputs={"model": UntrainedModel})
+@component(id="decision-forest", category=CATEGORY, outputs={"model": UntrainedModel},
+           schema=learner())
 def decision_forest(*, task: TASK,
                     n_estimators: Param(int, 100, min=1, max=10_000, description="Number of trees."),
                     max_depth: Param(int, 0, min=0, max=1000, description=MAX_DEPTH_HELP),
@@ -68,7 +72,8 @@ def decision_forest(*, task: TASK,
                                              "min_samples_leaf": min_samples_leaf, "seed": seed})
 
 
-@component(id="boosted-decision-tree", category=CATEGORY, outputs={"model": UntrainedModel})
+@component(id="boosted-decision-tree", category=CATEGORY, outputs={"model": UntrainedModel},
+           schema=learner())
 def boosted_decision_tree(*, task: TASK,
                           learning_rate: Param(float, 0.1, min=1e-6, max=1.0,
                                                description="How much each new tree corrects the previous ones."),
@@ -102,7 +107,8 @@ def parse_hidden_layers(text: str) -> list[int]:
     return sizes
 
 
-@component(id="neural-network", category=CATEGORY, outputs={"model": UntrainedModel})
+@component(id="neural-network", category=CATEGORY, outputs={"model": UntrainedModel},
+           schema=learner())
 def neural_network(*, task: TASK,
                    hidden_layers: Param(str, "64", description="Sizes of the hidden layers, comma separated, "
                                                                 "e.g. \"64,32\"."),
@@ -130,7 +136,8 @@ def neural_network(*, task: TASK,
                     "validation_fraction": validation_fraction, "patience": patience, "seed": seed})
 
 
-@component(id="k-means", category=CATEGORY, outputs={"model": UntrainedModel})
+@component(id="k-means", category=CATEGORY, outputs={"model": UntrainedModel},
+           schema=learner("clustering"))
 def k_means(*, n_clusters: Param(int, 3, min=2, max=10_000, description="Number of clusters."),
             init: Param(str, "k-means++", choices=("k-means++", "random"), description="How centres start."),
             n_init: Param(int, 10, min=1, max=1000, description="Restarts; the best is kept."),

@@ -7,6 +7,7 @@ import pandas as pd
 from components.ports import DataFrame, with_roles
 from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
+from components.table_schema import SchemaInputs, table_of_frame
 from components.table_formats import delimiter_char, format_for, read_table_file, read_table_text
 
 CATEGORY = "Data Input and Output"
@@ -21,7 +22,20 @@ SAMPLE_DATASETS = {
 }
 
 
-@component(id="sample-dataset", category=CATEGORY, outputs={"dataset": DataFrame})
+def _sample_schema(s: SchemaInputs) -> dict:
+    name = s.params.get("name")
+    return {"dataset": sample_schema(name) if name in SAMPLE_DATASETS else None}
+
+
+@lru_cache(maxsize=None)
+def sample_schema(name: str):
+    """A sample dataset's columns, label and class values, read once from scikit-learn's bundled copy."""
+    _, label, is_class = SAMPLE_DATASETS[name]
+    frame = _load_sample(name)
+    return table_of_frame(frame, label=label, categorical=[label] if is_class else [])
+
+
+@component(id="sample-dataset", category=CATEGORY, outputs={"dataset": DataFrame}, schema=_sample_schema)
 def sample_dataset(*, name: Param(str, "iris", choices=tuple(SAMPLE_DATASETS),
                                   description="Which of scikit-learn's bundled datasets to load.")):
     """A classic small dataset bundled with scikit-learn (no download).
@@ -93,7 +107,17 @@ def import_data(*, path: Param(str, "", kind=Kind.READ_PATH,
     return frame
 
 
-@component(id="enter-data-manually", category=CATEGORY, outputs={"dataset": DataFrame})
+def _typed_in_schema(s: SchemaInputs) -> dict:
+    # The typed-in table is in the parameter itself, so its columns are known before a run.
+    try:
+        frame = read_table_text(s.params.get("data") or "", s.params.get("format") or "csv",
+                                source="the entered data", has_header=bool(s.params.get("has_header", True)))
+    except Exception:
+        return {}
+    return {"dataset": table_of_frame(frame, category_values=False)}
+
+
+@component(id="enter-data-manually", category=CATEGORY, outputs={"dataset": DataFrame}, schema=_typed_in_schema)
 def enter_data_manually(*, data: Param(str, "", widget="text", required=True,
                                        description="The table, typed or pasted as CSV or JSON."),
                         format: Param(str, "csv", choices=("csv", "json")),

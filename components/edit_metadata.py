@@ -5,13 +5,50 @@ from components.columns import chosen_columns, keep_roles, quoted
 from components.ports import DataFrame, column_roles
 from components.roles import Role
 from components.spec import ComponentError, Param, component
+from components.table_schema import Column, SchemaInputs
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0"}
 
 
+#: edit-metadata's data_type choice -> the column type it gives.
+_SCHEMA_TYPES = {"string": "text", "integer": "integer", "float": "number", "boolean": "boolean",
+                 "datetime": "datetime"}
+
+
+def _edited_schema(s: SchemaInputs) -> dict:
+    chosen = s.columns("columns")
+    table = s.table()
+    if table is None or not chosen or any(table.column(c) is None for c in chosen):
+        return {}
+    params = s.params
+    try:
+        roles = _edited_roles({"label": table.label, "categorical": list(table.categorical),
+                               "features": None if table.features is None else list(table.features)},
+                              table.names, chosen, params.get("role", "unchanged"),
+                              params.get("categorical", "unchanged"))
+        names = [p.strip() for p in str(params.get("new_names") or "").split(",")] \
+            if str(params.get("new_names") or "").strip() else []
+        renames = dict(zip(chosen, names)) if len(names) == len(chosen) and all(names) else {}
+    except ComponentError:
+        return {}
+    new_type = _SCHEMA_TYPES.get(params.get("data_type"))
+    columns = []
+    for column in table.columns:
+        if column.name in chosen:
+            column = Column(renames.get(column.name, column.name), new_type or column.type,
+                            None if new_type else column.values)
+        columns.append(column)
+    if renames:
+        roles = _renamed_roles(roles, renames)
+    return {"results_dataset": table.with_columns(
+        columns, label=roles["label"], categorical=tuple(roles["categorical"]),
+        features=None if roles["features"] is None else tuple(roles["features"]))}
+
+
 @component(id="edit-metadata", category="Data Transformation", inputs={"dataset": DataFrame},
-           outputs={"results_dataset": DataFrame}, roles={Role.PICKS_COLUMNS})
+           outputs={"results_dataset": DataFrame}, roles={Role.PICKS_COLUMNS},
+           schema=_edited_schema)
 def edit_metadata(dataset, *,
                   columns: Param(str, "", widget="columns", required=True,
                                  description="Columns to change, comma separated."),

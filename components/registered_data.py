@@ -50,7 +50,12 @@ def _load_pinned(reference: str, ctx: RunContext):
 _DATASET_HELP = "A registered dataset: NAME for its newest version, or NAME:VERSION."
 
 
-@component(id="registered-dataset", category=CATEGORY, outputs={"dataset": DataFrame})
+def _registered_schema(s) -> dict:
+    """The registered version's columns, through the designer's lookup (unknown without one)."""
+    return {"dataset": s.external("dataset", str(s.params.get("dataset") or ""))}
+
+
+@component(id="registered-dataset", category=CATEGORY, outputs={"dataset": DataFrame}, schema=_registered_schema)
 def registered_dataset(*, dataset: Param(str, "", kind=Kind.DATASET, required=True, description=_DATASET_HELP),
                        ctx: RunContext = None):
     """A registered tabular dataset (CSV, Parquet or JSON lines registered on the Data page).

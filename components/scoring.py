@@ -4,14 +4,35 @@ import pandas as pd
 
 from components import ports
 from components.context import RunContext
-from components.models import TrainedModel
+from components.models import ASSIGNMENTS, SCORED_LABELS, TrainedModel, is_scored_column, probability_column
 from components.roles import Role
 from components.spec import ComponentError, Param, component
+from components.table_schema import Column, SchemaInputs
+
+
+def _scored_schema(s: SchemaInputs) -> dict:
+    table, model = s.table(), s.model("trained_model")
+    if table is None or model is None or model.task is None:
+        return {}
+    if model.task == "clustering":
+        added = [Column(ASSIGNMENTS, "integer")]
+    elif model.task == "regression":
+        added = [Column(SCORED_LABELS, "number")]
+    elif model.classes is None:
+        return {}  # the probability columns are named after classes only the data knows
+    else:
+        added = [Column(SCORED_LABELS, model.label_type, model.classes)]
+        added += [Column(probability_column(c), "number") for c in model.classes]
+    kept = [c for c in table.columns if not is_scored_column(c.name)]
+    if not s.params.get("append_score_columns", True):
+        kept = [c for c in kept if c.name == model.label]
+    label = model.label if any(c.name == model.label for c in kept) else table.label
+    return {"scored_dataset": table.with_columns(kept + added, label=label)}
 
 
 @component(id="score-model", category="Model Scoring and Evaluation",
            inputs={"dataset": ports.DataFrame, "trained_model": ports.TrainedModel},
-           outputs={"scored_dataset": ports.DataFrame}, roles={Role.SCORER})
+           outputs={"scored_dataset": ports.DataFrame}, roles={Role.SCORER}, schema=_scored_schema)
 def score_model(dataset, trained_model, *,
                 append_score_columns: Param(bool, True, description=(
                     "Keep every input column next to the scores. Off: only the label column "

@@ -209,6 +209,8 @@ class ComponentSpec:
     inference_params: Mapping[str, Any] = field(default_factory=dict)
     #: Free-form words the palette search also matches.
     tags: tuple = ()
+    #: How the outputs' schemas follow from the inputs' and the params (see components.table_schema).
+    schema: Callable | None = field(default=None, compare=False, repr=False)
 
     @property
     def training_only(self) -> bool:
@@ -241,8 +243,11 @@ _REGISTRY: dict[str, ComponentSpec] = {}
 def component(*, id: str, category: str, inputs: Mapping[str, Any] | None = None,
               outputs: Mapping[str, Any] | None = None, version: str = "1",
               name: str | None = None, roles: Iterable[str] = (), inference_params: Mapping[str, Any] | None = None,
-              training_only: bool = False, tags: tuple = ()):
-    """Declare a component (see the module docstring). `training_only=True` is short for that role."""
+              training_only: bool = False, tags: tuple = (), schema: Callable | None = None):
+    """Declare a component (see the module docstring). `training_only=True` is short for that role.
+
+    `schema` is the rule that tells its outputs' columns before a run (components.table_schema).
+    """
 
     def decorate(function: Callable) -> Callable:
         # Modules with `from __future__ import annotations` hand us strings: evaluate them.
@@ -266,7 +271,7 @@ def component(*, id: str, category: str, inputs: Mapping[str, Any] | None = None
             description=doc, inputs=input_ports, outputs=output_ports, params=params,
             function=function, wants_context="ctx" in signature.parameters,
             roles=checked_roles(roles, training_only=training_only),
-            inference_params=dict(inference_params or {}), tags=tuple(tags),
+            inference_params=dict(inference_params or {}), tags=tuple(tags), schema=schema,
         )
         if id in _REGISTRY and _REGISTRY[id].function is not function:
             existing = _REGISTRY[id].function

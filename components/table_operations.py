@@ -1,4 +1,6 @@
 """Data Transformation components that reshape tables: pick columns, drop repeats, join, split rows."""
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -6,12 +8,24 @@ from components.columns import chosen_columns, is_numeric, keep_roles, parse_col
 from components.ports import DataFrame
 from components.roles import Role
 from components.spec import ComponentError, Param, component
+from components.table_schema import SchemaInputs
 
 CATEGORY = "Data Transformation"
 
 
+def _selected_schema(s: SchemaInputs) -> dict:
+    names = s.columns("columns")
+    table = s.table()
+    if table is None:
+        return {}
+    if s.params.get("mode") == "exclude":
+        return {"results_dataset": table.keeping([n for n in table.names if n not in names])}
+    return {"results_dataset": table.keeping(names)}
+
+
 @component(id="select-columns", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"results_dataset": DataFrame}, roles={Role.PICKS_COLUMNS})
+           outputs={"results_dataset": DataFrame}, roles={Role.PICKS_COLUMNS},
+           schema=_selected_schema)
 def select_columns(dataset, *,
                    columns: Param(str, "", widget="columns", required=True,
                                   description="Column names, comma separated."),
@@ -29,8 +43,13 @@ def select_columns(dataset, *,
     return keep_roles(dataset[kept].copy(), dataset)
 
 
+def _deduplicated_schema(s: SchemaInputs) -> dict:
+    s.columns("columns")
+    return {"results_dataset": s.table()}
+
+
 @component(id="remove-duplicate-rows", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"results_dataset": DataFrame})
+           outputs={"results_dataset": DataFrame}, schema=_deduplicated_schema)
 def remove_duplicate_rows(dataset, *,
                           columns: Param(str, "", widget="columns",
                                          description="Rows are duplicates when these columns match; "
@@ -49,8 +68,31 @@ def remove_duplicate_rows(dataset, *,
     return keep_roles(result, dataset)
 
 
+def _joined_schema(s: SchemaInputs) -> dict:
+    lkeys = s.columns("left_keys", "left")
+    rkeys = s.columns("right_keys", "right") or lkeys
+    if not s.params.get("right_keys"):
+        s.columns("left_keys", "right")
+    left, right = s.table("left"), s.table("right")
+    if left is None or (right is None and s.params.get("join_type") != "left-semi"):
+        return {}
+    if s.params.get("join_type") == "left-semi":
+        return {"results_dataset": left}
+    columns = list(left.columns)
+    taken = set(left.names)
+    # pandas merges a key pair with the same name into one column; other clashes get "_right".
+    shared_keys = {r for l, r in zip(lkeys, rkeys) if l == r}
+    dropped = set() if s.params.get("keep_right_keys", True) else {r for l, r in zip(lkeys, rkeys) if l != r}
+    for column in right.columns:
+        if column.name in shared_keys or column.name in dropped:
+            continue
+        name = f"{column.name}_right" if column.name in taken else column.name
+        columns.append(replace(column, name=name))
+    return {"results_dataset": left.with_columns(columns)}
+
+
 @component(id="join-data", category=CATEGORY, inputs={"left": DataFrame, "right": DataFrame},
-           outputs={"results_dataset": DataFrame})
+           outputs={"results_dataset": DataFrame}, schema=_joined_schema)
 def join_data(left, right, *,
               left_keys: Param(str, "", widget="columns", required=True,
                                description="Key columns of the left table, comma separated."),
@@ -93,8 +135,13 @@ def join_data(left, right, *,
     return keep_roles(result, left)
 
 
+def _split_schema(s: SchemaInputs) -> dict:
+    s.column("stratify_column")
+    return {"train": s.table(), "test": s.table()}
+
+
 @component(id="split-data", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"train": DataFrame, "test": DataFrame}, roles={Role.ROW_PICKER})
+           outputs={"train": DataFrame, "test": DataFrame}, roles={Role.ROW_PICKER}, schema=_split_schema)
 def split_data(dataset, *,
                test_fraction: Param(float, 0.3, min=0.0, max=1.0,
                                     description="Share of rows sent to the test output."),

@@ -5,9 +5,10 @@ import pandas as pd
 from components import ports
 from components.context import RunContext
 from components._features import is_text_column, missing_value_columns, prepared_features
-from components.models import Learner, TrainedModel
+from components.models import Learner, TrainedModel, sorted_classes
 from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
+from components.table_schema import ModelSchema, SchemaInputs
 
 #: A float label with more distinct fractional values than this is taken as a quantity, not classes.
 CONTINUOUS_CLASSES = 20
@@ -62,9 +63,28 @@ def check_label(dataset: pd.DataFrame, label: str, learner: Learner) -> None:
                                  "pick a numeric label or a classification algorithm.")
 
 
+def _trained_schema(s: SchemaInputs) -> dict:
+    named = s.column("label_column")
+    table, learner = s.table(), s.model("untrained_model")
+    task = learner.task if learner is not None else None
+    if table is None:
+        return {"trained_model": ModelSchema(task=task, label=named or None)}
+    label = named or table.label
+    if task == "clustering" and not named:
+        label = None
+    column = table.column(label) if label else None
+    classes = None
+    if task == "classification" and column is not None and column.values is not None:
+        classes = tuple(sorted_classes(pd.Series(list(column.values), dtype=object)))
+    candidates = table.features if table.features else table.names
+    features = tuple(c for c in candidates if c != label and table.column(c) is not None)
+    return {"trained_model": ModelSchema(task=task, label=label, classes=classes, features=features,
+                                         label_type=column.type if column is not None else "unknown")}
+
+
 @component(id="train-model", category="Model Training",
            inputs={"dataset": ports.DataFrame, "untrained_model": ports.UntrainedModel},
-           outputs={"trained_model": ports.TrainedModel}, roles={Role.TRAINING_ONLY})
+           outputs={"trained_model": ports.TrainedModel}, roles={Role.TRAINING_ONLY}, schema=_trained_schema)
 def train_model(dataset, untrained_model, *,
                 label_column: Param(str, "", kind=Kind.LABEL,
                                     description="The column to predict; leave empty for k-means "

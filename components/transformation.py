@@ -8,18 +8,32 @@ data go through the same code.
 import pandas as pd
 
 from components.columns import chosen_columns, keep_roles, numeric_feature_columns, quoted
-from components.fitted import IndicatorEncoder, MissingValueCleaner, Normalizer
+from components.fitted import IndicatorEncoder, MissingValueCleaner, Normalizer, _sorted_categories
 from components.ports import DataFrame, Transformation, column_roles
 from components.roles import Role
 from components.spec import ComponentError, Param, component
+from components.table_schema import Column, SchemaInputs, TableSchema, TransformSchema
 
 CATEGORY = "Data Transformation"
 #: More distinct values than this in one column usually means it is an id or free text, not a category.
 _MANY_CATEGORIES = 100
 
 
+def _cleaned_schema(s: SchemaInputs) -> dict:
+    s.columns("columns")
+    # Which columns have gaps is known only from the data: then the columns that come out are too.
+    if s.params.get("add_indicator") or s.params.get("strategy") == "remove-column":
+        return {}
+    return {"cleaned_dataset": s.table(), "cleaning_transformation": TransformSchema("clean-missing", _unchanged)}
+
+
+def _unchanged(table: TableSchema) -> TableSchema:
+    return table
+
+
 @component(id="clean-missing-data", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"cleaned_dataset": DataFrame, "cleaning_transformation": Transformation})
+           outputs={"cleaned_dataset": DataFrame, "cleaning_transformation": Transformation},
+           schema=_cleaned_schema)
 def clean_missing_data(dataset, *,
                        columns: Param(str, "", widget="columns",
                                       description="Columns to clean, comma separated; empty means all."),
@@ -48,8 +62,23 @@ def clean_missing_data(dataset, *,
     return cleaned, cleaner
 
 
+def _normalized_schema(s: SchemaInputs) -> dict:
+    named = s.columns("columns")
+    table = s.table()
+    if table is None:
+        return {"transformation": TransformSchema("normalize", _unchanged)}
+    scaled = set(named or [c.name for c in table.columns
+                           if c.type in ("number", "integer") and c.name != table.label])
+
+    def apply(source: TableSchema) -> TableSchema:
+        return source.with_columns(Column(c.name, "number") if c.name in scaled else c for c in source.columns)
+
+    return {"transformed_dataset": apply(table), "transformation": TransformSchema("normalize", apply)}
+
+
 @component(id="normalize-data", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"transformed_dataset": DataFrame, "transformation": Transformation})
+           outputs={"transformed_dataset": DataFrame, "transformation": Transformation},
+           schema=_normalized_schema)
 def normalize_data(dataset, *,
                    method: Param(str, "zscore", choices=tuple(Normalizer.METHODS),
                                  description="zscore: (x - mean) / standard deviation; minmax: rescale to 0..1."),
@@ -67,8 +96,40 @@ def normalize_data(dataset, *,
     return normalizer.apply(dataset), normalizer
 
 
+def _indicator_schema(s: SchemaInputs) -> dict:
+    named = s.columns("columns")
+    table = s.table()
+    if table is None:
+        return {}
+    chosen = named or [c for c in table.categorical if c != table.label and table.column(c) is not None]
+    categories = {}
+    for name in chosen:
+        column = table.column(name)
+        if column is None or column.values is None:
+            return {}  # the categories are learned from the data
+        categories[name] = _sorted_categories(pd.Series(list(column.values), dtype=object))
+    encoder = IndicatorEncoder(categories, bool(s.params.get("overwrite")))
+
+    def apply(source: TableSchema) -> TableSchema:
+        columns = []
+        for column in source.columns:
+            if column.name not in categories or not encoder.overwrite:
+                columns.append(column)
+            columns += [Column(n, "integer") for n in encoder.new_columns().get(column.name, [])]
+        gone = set(categories) if encoder.overwrite else set()
+        features = None
+        if source.features is not None:
+            features = tuple(n for f in source.features
+                             for n in ([] if f in gone else [f]) + encoder.new_columns().get(f, []))
+        return source.with_columns(columns, features=features,
+                                   categorical=tuple(c for c in source.categorical if c not in gone))
+
+    return {"results_dataset": apply(table), "indicator_transformation": TransformSchema("indicators", apply)}
+
+
 @component(id="convert-to-indicator-values", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"results_dataset": DataFrame, "indicator_transformation": Transformation})
+           outputs={"results_dataset": DataFrame, "indicator_transformation": Transformation},
+           schema=_indicator_schema)
 def convert_to_indicator_values(dataset, *,
                                 columns: Param(str, "", widget="columns",
                                                description="Categorical columns to convert; empty means the "
@@ -97,9 +158,15 @@ def convert_to_indicator_values(dataset, *,
     return encoder.apply(dataset), encoder
 
 
+def _applied_schema(s: SchemaInputs) -> TableSchema | None:
+    step, table = s.transformation(), s.table()
+    return step.apply(table) if step is not None and table is not None else None
+
+
 @component(id="apply-transformation", category=CATEGORY,
            inputs={"transformation": Transformation, "dataset": DataFrame},
-           outputs={"transformed_dataset": DataFrame}, roles={Role.APPLIES_TRANSFORMATION})
+           outputs={"transformed_dataset": DataFrame}, roles={Role.APPLIES_TRANSFORMATION},
+           schema=lambda s: {"transformed_dataset": _applied_schema(s)})
 def apply_transformation(transformation, dataset):
     """Re-apply a transformation learned earlier (cleaning, normalization, indicators) to new data.
 

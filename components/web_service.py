@@ -19,6 +19,7 @@ import pandas as pd
 from components.ports import DataFrame
 from components.roles import Role
 from components.spec import ComponentError, Param, component, json_kind
+from components import table_schema
 
 CATEGORY = "Web Service"
 
@@ -202,7 +203,18 @@ def _typed(values: list, column: Column):
 
 # ---------------------------------------------------------------- components
 
-@component(id="web-service-input", category=CATEGORY, outputs={"dataset": DataFrame},
+def _request_schema(s: table_schema.SchemaInputs) -> dict:
+    try:
+        columns = parse_schema(s.params.get("schema") or "")
+    except ComponentError:
+        return {}
+    if not columns:
+        return {}
+    return {"dataset": table_schema.TableSchema(tuple(
+        table_schema.Column(c.name, c.kind) for c in columns))}
+
+
+@component(id="web-service-input", category=CATEGORY, outputs={"dataset": DataFrame}, schema=_request_schema,
            roles={Role.WEB_SERVICE_INPUT})
 def web_service_input(*, schema: Param(str, "", widget="text",
                                        description='Columns a request must send: {"columns": [{"name", '
@@ -244,7 +256,8 @@ def _empty_dtype(column: Column):
 
 
 @component(id="web-service-output", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"dataset": DataFrame}, roles={Role.WEB_SERVICE_OUTPUT})
+           outputs={"dataset": DataFrame}, roles={Role.WEB_SERVICE_OUTPUT},
+           schema=table_schema.same_table("dataset", "dataset"))
 def web_service_output(dataset, *, name: Param(str, "WebServiceOutput0",
                                                description="The output's name in Azure-style answers "
                                                            '({"Results": {NAME: [rows]}}).')):

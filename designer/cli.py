@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from designer import cli_compute, cli_data, cli_schedules
+from designer import cli_compute, cli_data, cli_export, cli_schedules
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_compute.add_commands(sub, state_options)
     cli_schedules.add_commands(sub, state_options)
     cli_data.add_commands(sub, state_options)
+    cli_export.add_commands(sub, state_options)
     return parser
 
 

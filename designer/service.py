@@ -21,6 +21,16 @@ from designer.home import Home
 Listener = Callable[[dict], None]
 
 
+def _dtype(name):
+    """A dtype from its recorded name ("float64", "object"), or the name itself when numpy does not know it."""
+    import numpy
+
+    try:
+        return numpy.dtype(name)
+    except TypeError:
+        return name
+
+
 class GraphInvalid(Exception):
     """The graph or the run's parameters are not acceptable; `problems` name node and port."""
 
@@ -43,6 +53,21 @@ class Designer:
         self._threads: dict[str, threading.Thread] = {}
         self._results: dict[str, RunResult] = {}
         self._lock = threading.Lock()
+        #: (kind, key) -> schema for things outside the graph: a registered dataset's columns.
+        self.schema_lookup = self.registered_schema
+
+    def registered_schema(self, kind: str, key: str):
+        """The columns a registered dataset version was registered with, for column pickers before a run."""
+        from components.table_schema import Column, TableSchema, column_type_of
+        from designer.graph.dataset_checks import choose_version
+
+        if kind != "dataset":
+            return None
+        record, _ = choose_version(key, self.dataset_versions, "tabular")
+        if record is None or not isinstance(record.get("schema"), list):
+            return None
+        return TableSchema(tuple(Column(str(c["name"]), column_type_of(_dtype(c.get("dtype"))))
+                                 for c in record["schema"]))
 
     def datastore_settings(self) -> dict:
         """The named datastores besides the workspace, as running components reach them."""
@@ -63,13 +88,16 @@ class Designer:
         return {r["name"]: (r["kind"], r.get("settings") or {}) for r in self.store.list_compute_targets()}
 
     # ------------------------------------------------------------ graphs
-    def validate(self, document: Any) -> list[Problem]:
+    def validate(self, document: Any, *, check_columns: bool = True) -> list[Problem]:
+        """Every problem, unknown-column ones included (the canvas and `designer validate` show them)."""
         return validate(document, components.catalogue(), known_computes=self.targets.names(),
-                        datasets=self.dataset_versions)
+                        datasets=self.dataset_versions, schema_lookup=self.schema_lookup,
+                        check_columns=check_columns)
 
     def plan(self, document: dict, *, compute: str | None = None, parameters: dict | None = None,
-             to: str | None = None, rerun: Iterable[str] = ()) -> RunPlan:
-        problems = self.validate(document)
+             to: str | list[str] | None = None, rerun: Iterable[str] = ()) -> RunPlan:
+        # A column the schema says is missing fails its node when the run gets there, as before.
+        problems = self.validate(document, check_columns=False)
         if compute is not None and compute not in self.targets.names():
             problems.append(Problem(None, None, "unknown-compute", f"compute target '{compute}' does not exist "
                                     f"(known: {', '.join(self.targets.names())})"))
@@ -87,7 +115,7 @@ class Designer:
 
     # ------------------------------------------------------------ runs
     def start_run(self, document: dict, *, graph_id: str | None = None, revision: int | None = None,
-                  compute: str | None = None, parameters: dict | None = None, to: str | None = None,
+                  compute: str | None = None, parameters: dict | None = None, to: str | list[str] | None = None,
                   rerun: Iterable[str] = (), listeners: Iterable[Listener] = (), kind: str = "manual",
                   pipeline_id: str | None = None, pipeline_version: int | None = None,
                   trigger: str | None = None, experiment: str | None = None, display_name: str | None = None,

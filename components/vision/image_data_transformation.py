@@ -40,10 +40,15 @@ def white_value_of_training_table(params, table) -> float | None:
         return None
     largest = max(values)
     return next((float(white) for white in (1, 16, 255) if largest <= white), None)
+def _checked_pixel_columns(s) -> dict:
+    s.column("label_column")
+    s.columns("pixel_columns")
+    return {}
 
 
 @component(id="convert-to-image-directory", category=CATEGORY,
-           inputs={"dataset": DataFrame}, outputs={"image_directory": ImageDirectoryPort})
+           inputs={"dataset": DataFrame}, outputs={"image_directory": ImageDirectoryPort},
+           schema=_checked_pixel_columns)
 def convert_to_image_directory(
         dataset, *,
         label_column: Param(str, "", widget="column",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
@@ -33,15 +33,22 @@ class RunPlan:
 
 
 def make_plan(graph: Graph, catalogue: Mapping[str, ComponentSpec], *, parameters: Mapping[str, Any] | None = None,
-              compute: str | None = None, to: str | None = None, rerun=()) -> RunPlan:
-    """Plan a run of a validated graph. `to` limits it to what that node needs; `rerun` ignores those nodes' cache."""
+              compute: str | None = None, to: str | Iterable[str] | None = None, rerun=()) -> RunPlan:
+    """Plan a run of a validated graph.
+
+    `to` (one node id or several) limits it to those nodes and what they need; `rerun`
+    ignores those nodes' cache.
+    """
     values = pipeline_values(graph, parameters)
     digraph = dependency_graph(graph)
     wanted = set(graph.node_ids)
     if to is not None:
-        if to not in wanted:
-            raise ParameterError([Problem(to, None, "unknown-node", f"there is no node '{to}' to run to")])
-        wanted = nx.ancestors(digraph, to) | {to}
+        targets = [to] if isinstance(to, str) else list(dict.fromkeys(to))
+        unknown = [t for t in targets if t not in wanted]
+        if unknown or not targets:
+            raise ParameterError([Problem(t, None, "unknown-node", f"there is no node '{t}' to run to")
+                                  for t in unknown] or [Problem(None, None, "unknown-node", "no node to run to")])
+        wanted = set().union(*(nx.ancestors(digraph, t) | {t} for t in targets))
     unknown = [n for n in rerun if n not in set(graph.node_ids)]
     if unknown:
         raise ParameterError([Problem(n, None, "unknown-node", f"there is no node '{n}' to re-run") for n in unknown])

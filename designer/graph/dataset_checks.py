@@ -1,4 +1,4 @@
-"""Graph checks that need the dataset registry: named datasets exist, and picked columns are in their schema.
+"""Graph checks that need the dataset registry: named datasets and versions exist and are of the right kind.
 
 Pure functions: the registry is passed in as `versions(name) -> [version records] | None`,
 the way validation is handed the component catalogue.
@@ -60,7 +60,7 @@ def dataset_columns(record: Mapping | None) -> list[str] | None:
 
 
 def dataset_problems(graph: Graph, catalogue: Mapping[str, ComponentSpec], versions: Lookup) -> Iterable:
-    """Unknown datasets or versions, and column parameters naming a column the dataset feeding them lacks."""
+    """Unknown datasets or versions, and datasets of the wrong kind."""
     from designer.graph.validation import Problem
 
     found: dict[str, Any] = {}  # node id -> the version record its dataset parameter names
@@ -82,23 +82,8 @@ def dataset_problems(graph: Graph, catalogue: Mapping[str, ComponentSpec], versi
                 yield Problem(node.id, None, "unknown-dataset", f"parameter '{name}': {problem}")
             else:
                 found[node.id] = record
-    for node in graph.nodes:
-        spec = catalogue.get(node.component)
-        if spec is None:
-            continue
-        for name, param in spec.params.items():
-            value = _literal(graph, node.params.get(name))
-            if param.kind not in (Kind.COLUMN, Kind.LABEL) or not isinstance(value, str) or not value.strip():
-                continue
-            for port, edge in graph.incoming(node.id).items():
-                columns = dataset_columns(found.get(edge.source))
-                if columns is not None and spec.inputs.get(port) and spec.inputs[port].type.name == "DataFrame" \
-                        and value.strip() not in columns:
-                    record = found[edge.source]
-                    yield Problem(node.id, None, "unknown-column",
-                                  f"parameter '{name}': column '{value.strip()}' is not in dataset "
-                                  f"'{record['name']}' version {record['version']} "
-                                  f"(columns: {', '.join(columns)})")
+    # Column parameters downstream are checked against the registered schema by the general
+    # column check (designer.graph.schemas), which follows the columns through every node.
 
 
 def _literal(graph: Graph, value: Any) -> Any:

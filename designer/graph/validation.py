@@ -22,9 +22,14 @@ class Problem:
     port: str | None
     code: str
     message: str
+    #: The parameter at fault, when one is (an unknown column).
+    param: str | None = None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if self.param is None:
+            out.pop("param")
+        return out
 
     def __str__(self) -> str:
         where = ""
@@ -36,9 +41,15 @@ class Problem:
 
 
 def validate(document: Any, catalogue: Mapping[str, ComponentSpec],
-             known_computes: Iterable[str] | None = None, datasets: Lookup | None = None) -> list[Problem]:
-    """All problems of `document` against the component catalogue (and, given `datasets(name)` giving a
-    dataset's versions, against the dataset registry); an empty list means valid."""
+             known_computes: Iterable[str] | None = None, datasets: Lookup | None = None,
+             schema_lookup=None, check_columns: bool = True) -> list[Problem]:
+    """All problems of `document` against the component catalogue; an empty list means valid.
+
+    Given `datasets(name)` giving a dataset's versions, registered-dataset nodes are checked against
+    the dataset registry. Column parameters are checked against the columns their inputs will have
+    once the rest is sound (`schema_lookup` answers for registered datasets' schemas); a run does not
+    wait for that check (`check_columns=False`): a column missing at run time fails its node.
+    """
     if not isinstance(document, dict):
         return [Problem(None, None, "invalid-document", "a graph document must be a JSON object")]
     problems = list(_schema_problems(document))
@@ -47,6 +58,10 @@ def validate(document: Any, catalogue: Mapping[str, ComponentSpec],
     problems += _edge_problems(graph, catalogue)
     problems += _cycle_problems(graph)
     problems += _parameter_problems(graph, catalogue)
+    if check_columns and not problems:
+        from designer.graph.schemas import column_problems  # schema rules need a structurally sound graph
+
+        problems += column_problems(document, catalogue, schema_lookup)
     if known_computes is not None:
         problems += _compute_problems(graph, set(known_computes))
     if datasets is not None:

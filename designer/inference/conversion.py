@@ -31,7 +31,6 @@ from typing import Any, Mapping
 from components.roles import Kind, Role
 from components.spec import ComponentSpec
 from designer.graph.document import FORMAT
-from designer.graph.layout import layered
 from designer.inference import realtime
 from designer.inference.draft import Describe, Draft
 from designer.inference.errors import InferenceConversionError
@@ -167,7 +166,8 @@ class _Converter:
         }
         if self.document.get("default_compute"):
             document["default_compute"] = self.document["default_compute"]
-        return layered(document)
+        # No positions: the canvas lays a graph without them out on open (its one layout, elkjs).
+        return document
 
     def _nodes_in_order(self) -> list[dict]:
         """Sources first, each node after what feeds it; ties keep the training document's order."""

@@ -11,8 +11,7 @@ from flask_socketio import SocketIO
 from designer.home import Home
 from designer.server import compute_api, components_api, graphs_api, runs_api, site
 from designer.server import endpoints_api, inference_api, monitoring_api, pipelines_api, schedules_api
-from designer.server import endpoints_api, inference_api, pipelines_api
-from designer.server import datasets_api, datastores_api
+from designer.server import datasets_api, datastores_api, schemas_api
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, register_error_handlers
 from designer.server.events import RunEventForwarder, register_socket_handlers
@@ -40,7 +39,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
               inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
               schedules_api.blueprint, monitoring_api.blueprint, datastores_api.blueprint,
-              datasets_api.blueprint, site.blueprint)
+              datasets_api.blueprint, schemas_api.blueprint, site.blueprint)
 _EVENTS = "designer_events"
 _OWNED = "designer_owned"
 

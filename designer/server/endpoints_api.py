@@ -16,7 +16,7 @@ from designer.server.errors import ApiError, error_response
 from designer.server.operations import note_scored_inputs
 from designer.server.payloads import field, json_body, json_object
 from designer.serving.deployment import deploy_endpoint
-from designer.serving.endpoint import DeploymentError
+from designer.serving.endpoint import MAX_ROWS, DeploymentError
 from designer.serving.openapi import openapi_document
 from designer.serving.payloads import answer, parse_request
 from designer.serving.runtimes import EndpointRuntimes
@@ -102,7 +102,7 @@ def list_endpoints():
 def get_endpoint(name: str):
     record = current_designer().store.get_endpoint(name)
     document = record.pop("document", None)
-    return {**record, **_urls(name), "inputs": _inputs_of(document)}
+    return {**record, **_urls(name), "inputs": _inputs_of(document), "max_rows": MAX_ROWS}
 
 
 @blueprint.delete("/api/endpoints/<name>")
@@ -141,6 +141,20 @@ def score(name: str):
     if not pool.check_key(name, key):
         current_designer().store.get_endpoint(name)  # an unknown endpoint is a 404, not a 401
         return unauthorized("endpoint", key is not None)
+    return _scored(name)
+
+
+@blueprint.post("/api/endpoints/<name>/test")
+def test_score(name: str):
+    """Score as the signed-in user (the endpoint page's Test tab), without the endpoint's key.
+
+    An /api route: the server's own sign-in and roles guard it, as every other /api route.
+    """
+    current_designer().store.get_endpoint(name)
+    return _scored(name)
+
+
+def _scored(name: str):
     endpoint = _loaded(name)
     body = json_body()
     try:

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, current_app, url_for
 from werkzeug.utils import secure_filename
 
 import components
+from designer.graph.names import distinct_name
 from designer.server.app_state import current_designer
 from designer.server.documents import checked_document
 from designer.server.errors import ApiError
@@ -45,10 +46,20 @@ def list_graphs():
 
 
 @blueprint.post("/api/graphs")
-@blueprint.post("/api/graphs/import")
 def create_graph():
     document = checked_document(json_body())
     return _created(current_designer().store.create_graph(document))
+
+
+@blueprint.post("/api/graphs/import")
+def import_graph():
+    """Like POST /api/graphs, but a name already in use becomes "Name (2)", so the two can be told apart."""
+    document = checked_document(json_body())
+    store = current_designer().store
+    taken = [g.get("name") or "" for g in store.list_graphs()]
+    if document.get("name"):
+        document = {**document, "name": distinct_name(document["name"], taken, NAME_LIMIT)}
+    return _created(store.create_graph(document))
 
 
 @blueprint.get("/api/graphs/<graph_id>")
@@ -173,7 +184,11 @@ def submit_run(graph_id: str):
                        f"(known: {', '.join(RUN_OPTIONS)})", {"fields": unknown})
     compute = field(body, "compute", str, default=None, nullable=True)
     parameters = field(body, "parameters", dict, default=None, nullable=True)
-    to = field(body, "to", str, default=None, nullable=True)
+    to = body.get("to")
+    if to is not None and not (isinstance(to, str) or (isinstance(to, list) and to
+                                                       and all(isinstance(n, str) for n in to))):
+        raise ApiError(400, "invalid-field", "'to' must be a node id or a non-empty array of node ids "
+                       "(run those nodes and what they need)", {"field": "to"})
     rerun = field(body, "rerun", list, default=None, nullable=True) or []
     revision = field(body, "revision", int, default=None, nullable=True)
     if not all(isinstance(node_id, str) for node_id in rerun):

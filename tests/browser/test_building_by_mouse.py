@@ -45,7 +45,10 @@ def test_build_iris_by_mouse(page, live_server):
     editor.select(iris)
     expect(page.get_by_test_id("param-name")).to_have_value("iris")
     editor.select(train)
-    page.get_by_test_id("param-label_column").fill("species")
+    # Before any run the label column is picked from the columns the sample dataset will have.
+    label = page.get_by_test_id("param-label_column")
+    expect(label.locator("option", has_text="species")).to_have_count(1)
+    label.select_option("species")
     saved = editor.wait_saved(lambda d: len(d["edges"]) == 6 and _node(d, train)["params"].get("label_column") == "species")
     assert sorted(n["component"] for n in saved["nodes"]) == sorted(
         ["sample-dataset", "split-data", "logistic-regression", "train-model", "score-model", "evaluate-model"])

@@ -32,10 +32,12 @@ def test_importing_an_exported_file_gives_the_same_graph_back(page, live_server,
     expect(rows).to_have_count(2)
 
     (imported_id,) = {g["id"] for g in live_server.api("GET", "/api/graphs")["graphs"]} - {graph_id}
-    expect(page.get_by_test_id(f"graph-row-{imported_id}")).to_contain_text(document["name"])
+    # Imported beside the graph it came from, it gets a name the two can be told apart by.
+    expect(page.get_by_test_id(f"graph-row-{imported_id}")).to_contain_text(f"{document['name']} (2)")
     original = live_server.api("GET", f"/api/graphs/{graph_id}")["document"]
     imported = live_server.api("GET", f"/api/graphs/{imported_id}")["document"]
-    for key in ("nodes", "edges", "parameters", "name", "default_compute"):
+    assert imported["name"] == f"{original['name']} (2)"
+    for key in ("nodes", "edges", "parameters", "default_compute"):
         assert imported[key] == original[key], key
     assert imported["nodes"] == document["nodes"] and imported["edges"] == document["edges"]
     assert page.errors == []

@@ -91,7 +91,8 @@ def test_list_graphs_shows_newest_first_with_last_run(store, make_document):
     assert listed[0]["revision"] == 2
     assert listed[0]["last_run"] == {"run_id": second_run, "status": "queued", "finished_at": None}
     assert listed[1]["last_run"] is None
-    assert set(listed[1]) == {"id", "name", "description", "revision", "updated_at", "last_run"}
+    assert set(listed[1]) == {"id", "name", "description", "revision", "updated_at", "created_at", "last_run",
+                              "kind", "nodes"}
     assert newer["id"] == listed[1]["id"]
 
 

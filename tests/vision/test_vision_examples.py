@@ -17,8 +17,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def test_the_vision_examples_are_valid_graphs(name):
     document = json.loads((EXAMPLES / name).read_text())
     assert validate(document, components.catalogue()) == []
-    xs = {n["id"]: n["position"]["x"] for n in document["nodes"]}
-    assert all(xs[e["source"]] < xs[e["target"]] for e in document["edges"]), "laid out left to right"
+    # The canvas lays examples out on open (tests/browser/test_canvas_readable_and_organised.py).
+    assert all("position" not in n for n in document["nodes"])
 
 
 @pytest.mark.slow

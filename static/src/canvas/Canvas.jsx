@@ -1,21 +1,31 @@
 // The pipeline canvas: React Flow nodes and edges derived from the graph document, and every
 // canvas gesture (drop, connect, move, select, quick-add, context menu) turned into a document edit.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, useNodesInitialized, useReactFlow } from '@xyflow/react';
 import { PipelineNode } from './PipelineNode.jsx';
+import { RoutedEdge } from './RoutedEdge.jsx';
 import { QuickAdd } from './QuickAdd.jsx';
 import { NodeMenu } from './NodeMenu.jsx';
-import { addNode, connect, connectionProblem, edgeKey, freshNodeId, moveNodes } from '../model/document.js';
+import { CollapsedGroup, GroupFrame } from './GroupNodes.jsx';
+import { useFlowElements } from './useFlowElements.js';
+import { NoteCard } from './NoteCard.jsx';
+import { addNode, connect, connectionProblem, freshNodeId, moveNodes } from '../model/document.js';
+import { insertComponent, isGroupNodeId, isNoteNodeId, moveGroup, plainId, updateNote } from '../model/organise.js';
 
-const nodeTypes = { pipeline: PipelineNode };
+const nodeTypes = { pipeline: PipelineNode, frame: GroupFrame, collapsed: CollapsedGroup, note: NoteCard };
+
+const edgeTypes = { routed: RoutedEdge };
+const DEFAULT_EDGE = { type: 'routed' };
+const MULTI_SELECT_KEYS = ['Control', 'Meta'];
 export const DRAG_MIME = 'application/x-designer-component';
 /** Optional JSON parameters the dropped node starts with (the palette's Datasets pin a version). */
 export const DRAG_PARAMS_MIME = 'application/x-designer-params';
+export const SUBGRAPH_DRAG_PREFIX = 'subgraph:';
 // Extra room at the bottom keeps fitted nodes clear of the zoom controls and the minimap.
 export const FIT_VIEW = { padding: { top: '40px', left: '56px', right: '40px', bottom: '136px' }, maxZoom: 1 };
 // Below this zoom node titles and port names are too small to read: a pipeline opened at a
 // smaller fit is shown from its start (its sources) at this zoom instead, the minimap showing the rest.
-const READABLE_ZOOM = 0.6;
+const READABLE_ZOOM = 0.75;
 const OPEN_LEFT_PADDING = 56;
 const STATUS_COLOURS = {
   running: '#3b82f6', queued: '#94a3b8', completed: '#16a34a', cached: '#0d9488', failed: '#dc2626',
@@ -24,10 +34,11 @@ const STATUS_COLOURS = {
 
 export function Canvas({
   doc, catalogue, readOnly = false, edit, selection, setSelection, runNodes, errorsByNode,
-  onOpenOutput, nodeActions, pointer,
+  onOpenOutput, nodeActions, pointer, canvasRef,
 }) {
   const flow = useReactFlow();
-  const wrapper = useRef(null);
+  const ownRef = useRef(null);
+  const wrapper = canvasRef || ownRef;
   const [measured, setMeasured] = useState({});
   const [dragging, setDragging] = useState({});
   const [refusal, setRefusal] = useState(null);
@@ -37,7 +48,7 @@ export function Canvas({
   const [compact, setCompact] = useState(false);
   // Fit only a pipeline that has nodes when opened: on an empty canvas the first drop must not move the view.
   const [fitOnOpen] = useState(doc.nodes.length > 0);
-  const { specOf, colourOf } = catalogue;
+  const { specOf } = catalogue;
   const nodesInitialized = useNodesInitialized();
   const opened = useRef(false);
 
@@ -76,53 +87,9 @@ export function Canvas({
     return () => observer.disconnect();
   }, [flow]);
 
-  const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
-  const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
-
-  // Node data objects are reused while their inputs are unchanged, so dragging one node
-  // does not re-render every other node.
-  const dataCache = useRef(new Map());
-  const nodes = useMemo(() => doc.nodes.map((node) => {
-    const state = runNodes ? runNodes[node.id] : null;
-    const errors = errorsByNode ? errorsByNode[node.id] : null;
-    const spec = specOf(node.component);
-    const previous = dataCache.current.get(node.id);
-    const data = previous && previous.node === node && previous.state === state && previous.errors === errors
-      && previous.spec === spec && previous.readOnly === readOnly && previous.onOpenOutput === onOpenOutput
-      && previous.colourOf === colourOf
-      ? previous
-      : { node, spec, state, errors, colourOf, onOpenOutput, readOnly };
-    dataCache.current.set(node.id, data);
-    return {
-      id: node.id,
-      type: 'pipeline',
-      position: dragging[node.id] || node.position,
-      selected: selectedNodes.has(node.id),
-      measured: measured[node.id],
-      deletable: false,
-      data,
-    };
-  }), [doc.nodes, dragging, selectedNodes, measured, specOf, runNodes, errorsByNode, colourOf, onOpenOutput, readOnly]);
-
-  const edges = useMemo(() => doc.edges.map((e) => {
-    const sourceNode = doc.nodes.find((n) => n.id === e.source);
-    const type = sourceNode && specOf(sourceNode.component)
-      ? (specOf(sourceNode.component).outputs.find((o) => o.name === e.source_port) || {}).type : null;
-    const id = edgeKey(e);
-    const targetState = runNodes && runNodes[e.target];
-    return {
-      id,
-      source: e.source,
-      target: e.target,
-      sourceHandle: e.source_port,
-      targetHandle: e.target_port,
-      selected: selectedEdges.has(id),
-      deletable: false,
-      animated: Boolean(targetState && targetState.status === 'running'),
-      style: { stroke: type ? colourOf(type) : '#94a3b8' },
-      className: 'pipeline-edge',
-    };
-  }), [doc.edges, doc.nodes, specOf, colourOf, selectedEdges, runNodes]);
+  const { nodes, edges, frames, nodeById, selectedNodes } = useFlowElements({
+    doc, catalogue, selection, runNodes, errorsByNode, onOpenOutput, readOnly, edit, dragging, measured,
+  });
 
   const onNodesChange = useCallback((changes) => {
     const sizes = {};
@@ -156,14 +123,32 @@ export function Canvas({
 
   const onNodeDragStop = useCallback((_event, _node, dragged) => {
     const positions = {};
+    const groupMoves = [];
+    const noteMoves = {};
     (dragged || []).forEach((n) => {
-      const before = doc.nodes.find((d) => d.id === n.id);
+      if (isGroupNodeId(n.id)) {
+        const frame = frames.get(plainId(n.id));
+        if (frame) groupMoves.push([plainId(n.id), Math.round(n.position.x - frame.x), Math.round(n.position.y - frame.y)]);
+        return;
+      }
+      if (isNoteNodeId(n.id)) {
+        noteMoves[plainId(n.id)] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+        return;
+      }
+      const before = nodeById.get(n.id);
       if (before && (Math.round(before.position.x) !== Math.round(n.position.x)
         || Math.round(before.position.y) !== Math.round(n.position.y))) positions[n.id] = n.position;
     });
-    if (Object.keys(positions).length) edit((d) => moveNodes(d, positions));
+    if (Object.keys(positions).length || groupMoves.length || Object.keys(noteMoves).length) {
+      edit((d) => {
+        let next = Object.keys(positions).length ? moveNodes(d, positions) : d;
+        groupMoves.forEach(([id, dx, dy]) => { next = moveGroup(next, id, dx, dy); });
+        Object.entries(noteMoves).forEach(([id, position]) => { next = updateNote(next, id, { position }); });
+        return next;
+      });
+    }
     setDragging({});
-  }, [doc.nodes, edit]);
+  }, [nodeById, frames, edit]);
 
   const refuse = useCallback((message) => {
     setRefusal(message);
@@ -171,9 +156,7 @@ export function Canvas({
     refusalTimer.current = setTimeout(() => setRefusal(null), 4500);
   }, []);
 
-  const problemOf = useCallback((c) => connectionProblem(doc, specOf, {
-    source: c.source, sourcePort: c.sourceHandle, target: c.target, targetPort: c.targetHandle,
-  }), [doc, specOf]);
+  const problemOf = useCallback((c) => connectionProblem(doc, specOf, innerEnds(c)), [doc, specOf]);
 
   const isValidConnection = useCallback((c) => {
     const problem = problemOf(c);
@@ -187,7 +170,8 @@ export function Canvas({
       refuse(problem);
       return;
     }
-    edit((d) => connect(d, { source: c.source, source_port: c.sourceHandle, target: c.target, target_port: c.targetHandle }));
+    const ends = innerEnds(c);
+    edit((d) => connect(d, { source: ends.source, source_port: ends.sourcePort, target: ends.target, target_port: ends.targetPort }));
   }, [problemOf, refuse, edit]);
 
   const onConnectEnd = useCallback((_event, state) => {
@@ -220,8 +204,12 @@ export function Canvas({
     const componentId = event.dataTransfer.getData(DRAG_MIME) || event.dataTransfer.getData('text/plain');
     let params;
     try { params = JSON.parse(event.dataTransfer.getData(DRAG_PARAMS_MIME) || 'null') || undefined; } catch { params = undefined; }
-    if (componentId) addComponentAt(componentId, { x: event.clientX, y: event.clientY }, params);
-  }, [addComponentAt]);
+    if (componentId && componentId.startsWith(SUBGRAPH_DRAG_PREFIX)) {
+      if (readOnly) return;
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      edit((d) => insertComponent(d, componentId.slice(SUBGRAPH_DRAG_PREFIX.length), at)[0]);
+    } else if (componentId) addComponentAt(componentId, { x: event.clientX, y: event.clientY }, params);
+  }, [addComponentAt, readOnly, flow, edit]);
 
   const onDoubleClick = useCallback((event) => {
     if (readOnly || !event.target.classList || !event.target.classList.contains('react-flow__pane')) return;
@@ -232,11 +220,14 @@ export function Canvas({
 
   const onNodeContextMenu = useCallback((event, node) => {
     event.preventDefault();
-    if (readOnly) return;
+    if (readOnly || isGroupNodeId(node.id) || isNoteNodeId(node.id)) return;
     const box = wrapper.current.getBoundingClientRect();
     if (!selectedNodes.has(node.id)) setSelection({ nodes: [node.id], edges: [] });
     setMenu({ nodeId: node.id, ...clampInto(box, event.clientX - box.left, event.clientY - box.top, 210, 170) });
   }, [selectedNodes, setSelection, readOnly]);
+
+  const onPaneClick = useCallback(() => { setMenu(null); setQuickAdd(null); }, []);
+  const onPaneContextMenu = useCallback((e) => { e.preventDefault(); setMenu(null); }, []);
 
   const onMouseMove = useCallback((event) => {
     if (pointer) pointer.current = { x: event.clientX, y: event.clientY };
@@ -249,6 +240,8 @@ export function Canvas({
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        elevateNodesOnSelect={false}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={readOnly ? undefined : onNodeDragStop}
@@ -258,21 +251,21 @@ export function Canvas({
         onDragOver={onDragOver}
         onDrop={onDrop}
         onNodeContextMenu={onNodeContextMenu}
-        onPaneClick={() => { setMenu(null); setQuickAdd(null); }}
-        onPaneContextMenu={(e) => { e.preventDefault(); setMenu(null); }}
+        onPaneClick={onPaneClick}
+        onPaneContextMenu={onPaneContextMenu}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         connectOnClick={false}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Control', 'Meta']}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         zoomOnDoubleClick={false}
         fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW}
         minZoom={0.2}
         maxZoom={2}
         attributionPosition="top-right"
-        defaultEdgeOptions={{ type: 'default' }}
+        defaultEdgeOptions={DEFAULT_EDGE}
       >
         <Background gap={20} size={1.2} color="#d5dae3" />
         <Controls showInteractive={false} position="bottom-left" />
@@ -300,6 +293,15 @@ export function Canvas({
       )}
     </div>
   );
+}
+
+/** A connection's ends as node and port; a collapsed component's handle names its inner node and port. */
+function innerEnds(c) {
+  const split = (nodeId, handle) => (isGroupNodeId(nodeId || '') && handle && handle.includes('::')
+    ? handle.split('::') : [nodeId, handle]);
+  const [source, sourcePort] = split(c.source, c.sourceHandle);
+  const [target, targetPort] = split(c.target, c.targetHandle);
+  return { source, sourcePort, target, targetPort };
 }
 
 function wasAllInView(flow, box) {

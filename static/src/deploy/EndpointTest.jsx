@@ -1,7 +1,7 @@
 // An endpoint's Test tab: edit a request (a form for the first row, or the raw JSON), send it to the
 // scoring URL with the key, and see the predictions as a table or the server's error message.
 import { useMemo, useState } from 'react';
-import { api } from '../api/client.js';
+import { endpointTestApi } from '../api/endpointTest.js';
 import { readableJson } from './samples.js';
 import { formatNumber } from '../ui/StatusBadge.jsx';
 import { Icon } from '../ui/icons.jsx';
@@ -146,14 +146,12 @@ function RowForm({ columns, bodyText, onBody }) {
   );
 }
 
-export function EndpointTest({ name, columns, initialBody, sessionKey }) {
+export function EndpointTest({ name, columns, initialBody, maxRows }) {
   const [bodyText, setBodyText] = useState(initialBody);
   const [mode, setMode] = useState('json');
-  const [typedKey, setTypedKey] = useState('');
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState(null);
   const [resets, setResets] = useState(0);
-  const key = sessionKey || typedKey.trim();
   const jsonProblem = useMemo(() => {
     try {
       JSON.parse(bodyText);
@@ -168,14 +166,10 @@ export function EndpointTest({ name, columns, initialBody, sessionKey }) {
       setResult({ error: `The request is not valid JSON: ${jsonProblem}` });
       return;
     }
-    if (!key) {
-      setResult({ error: 'Enter the endpoint key first: it was shown once when the endpoint was deployed or its key last rotated.' });
-      return;
-    }
     setSending(true);
     const started = performance.now();
     try {
-      const data = await api.score(name, key, JSON.parse(bodyText));
+      const data = await endpointTestApi.testScore(name, JSON.parse(bodyText));
       setResult({ data, ms: performance.now() - started });
     } catch (e) {
       setResult({ error: e.message, status: e.status, code: e.code, details: e.details });
@@ -202,7 +196,7 @@ export function EndpointTest({ name, columns, initialBody, sessionKey }) {
               ? <div className="field-hint problem">Not valid JSON: {jsonProblem}</div>
               : (
                 <div className="field-hint row gap-8">
-                  <span>{'{"data": [row, ...]}'}: one object per row, a key per input column. Up to 1000 rows.</span>
+                  <span>{'{"data": [row, ...]}'}: one object per row, a key per input column.{maxRows ? ` Up to ${maxRows.toLocaleString('en')} rows.` : ''}</span>
                   <span className="header-spacer" />
                   <button type="button" className="link-btn" onClick={() => setBodyText(readableJson(JSON.parse(bodyText)))} data-testid="btn-test-format">Format</button>
                 </div>
@@ -210,13 +204,7 @@ export function EndpointTest({ name, columns, initialBody, sessionKey }) {
           </>
         ) : <RowForm key={resets} columns={columns} bodyText={bodyText} onBody={setBodyText} />}
         <div className="test-send-row">
-          {sessionKey ? (
-            <span className="muted small"><Icon name="key" size={13} /> Using the key shown above</span>
-          ) : (
-            <input className="input mono test-key" type="password" autoComplete="off" placeholder="Endpoint key" aria-label="Endpoint key"
-              value={typedKey} onChange={(e) => setTypedKey(e.target.value)} data-testid="test-key-input"
-              onKeyDown={(e) => { if (e.key === 'Enter') send(); }} />
-          )}
+          <span className="muted small" data-testid="test-as-user">Sent as you, without the endpoint key (scripts send the key to the scoring URL).</span>
           <button type="button" className="btn" onClick={() => { setBodyText(initialBody); setResult(null); setResets((n) => n + 1); }} data-testid="btn-test-reset">Reset</button>
           <button type="button" className="btn btn-primary" onClick={send} disabled={sending} data-testid="btn-test-send">
             <Icon name="play" size={13} /> {sending ? 'Sending…' : 'Send'}

@@ -1,5 +1,4 @@
-// The component catalogue and compute targets, fetched once per page load and shared.
-import { useEffect, useState } from 'react';
+// The component catalogue, fetched once per page load and shared (React hooks are in hooks/useCatalogue.js).
 import { api } from '../api/client.js';
 
 let cataloguePromise = null;
@@ -16,7 +15,8 @@ function categoryRank(name) {
   return index === -1 ? CATEGORY_ORDER.length : index;
 }
 
-function loadCatalogue() {
+/** The catalogue, fetched once: {components, categories, specOf, colourOf, ...}. */
+export function loadCatalogue() {
   if (!cataloguePromise) {
     cataloguePromise = api.components().then((data) => {
       const components = data.components || [];
@@ -48,27 +48,4 @@ function loadCatalogue() {
     });
   }
   return cataloguePromise;
-}
-
-export function useCatalogue() {
-  const [state, setState] = useState({ catalogue: null, error: null });
-  useEffect(() => {
-    let live = true;
-    loadCatalogue().then(
-      (catalogue) => live && setState({ catalogue, error: null }),
-      (error) => live && setState({ catalogue: null, error }),
-    );
-    return () => { live = false; };
-  }, []);
-  return state;
-}
-
-export function useComputeTargets() {
-  const [targets, setTargets] = useState([]);
-  useEffect(() => {
-    let live = true;
-    api.compute().then((data) => live && setTargets(data.targets || []), () => live && setTargets([]));
-    return () => { live = false; };
-  }, []);
-  return targets;
 }

@@ -7,19 +7,13 @@ export function emptyDocument(name = 'Untitled pipeline') {
   return { format: FORMAT, name, description: '', parameters: [], default_compute: 'local', nodes: [], edges: [] };
 }
 
-/** Make a fetched or imported document safe to edit: every list present, positions numeric. */
+/** Make a fetched or imported document safe to edit: every list present (layout.js places nodes). */
 export function normaliseDocument(doc) {
   const out = { ...emptyDocument(''), ...doc };
   out.format = FORMAT;
   out.parameters = Array.isArray(doc.parameters) ? doc.parameters : [];
   out.edges = Array.isArray(doc.edges) ? doc.edges : [];
-  out.nodes = (Array.isArray(doc.nodes) ? doc.nodes : []).map((node, index) => ({
-    ...node,
-    params: node.params || {},
-    position: node.position && Number.isFinite(node.position.x) && Number.isFinite(node.position.y)
-      ? node.position
-      : { x: 40 + (index % 4) * 280, y: 40 + Math.floor(index / 4) * 180 },
-  }));
+  out.nodes = (Array.isArray(doc.nodes) ? doc.nodes : []).map((node) => (node.params ? node : { ...node, params: {} }));
   return out;
 }
 
@@ -47,11 +41,21 @@ export function addNode(doc, spec, position, id = freshNodeId(doc, spec.id), par
   return { ...doc, nodes: [...doc.nodes, node] };
 }
 
+/** Move nodes; the edges at a moved node lose their laid-out route (they are drawn as curves). */
 export function moveNodes(doc, positions) {
+  const touches = (e) => positions[e.source] || positions[e.target];
   return {
     ...doc,
     nodes: doc.nodes.map((n) => (positions[n.id] ? { ...n, position: roundPosition(positions[n.id]) } : n)),
+    edges: doc.edges.some((e) => e.route && touches(e))
+      ? doc.edges.map((e) => (e.route && touches(e) ? withoutRoute(e) : e))
+      : doc.edges,
   };
+}
+
+function withoutRoute(edge) {
+  const { route: _route, ...rest } = edge;
+  return rest;
 }
 
 export const edgeKey = (e) => `${e.source}:${e.source_port}->${e.target}:${e.target_port}`;

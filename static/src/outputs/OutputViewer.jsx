@@ -28,7 +28,7 @@ export function OutputViewer({ runId, nodeId, port, ports, onPort, onClose }) {
   const { data } = state;
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal modal-viewer" role="dialog" aria-label={`Output ${nodeId}.${port}`} data-testid="output-viewer">
+      <div className="modal modal-viewer" role="dialog" aria-modal="true" aria-label={`Output ${nodeId}.${port}`} data-testid="output-viewer">
         <div className="modal-header">
           <div className="viewer-title">
             <h2><span className="mono">{nodeId}</span> <span className="muted">›</span> {port}</h2>

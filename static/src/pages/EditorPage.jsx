@@ -1,8 +1,8 @@
 // The pipeline editor route (#/graphs/<id>): loads the catalogue and the graph, then the workspace.
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCatalogue } from '../model/catalogue.js';
-import { useGraphDocument } from '../model/useGraphDocument.js';
+import { useCatalogue } from '../hooks/useCatalogue.js';
+import { useGraphDocument } from '../hooks/useGraphDocument.js';
 import { describeError } from '../api/client.js';
 import { useToast } from '../ui/toast.jsx';
 import { AppHeader } from './AppHeader.jsx';

@@ -2,13 +2,19 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { api, describeError } from '../api/client.js';
-import { useComputeTargets } from '../model/catalogue.js';
-import { useValidation } from '../model/useValidation.js';
-import { useDatasetColumns } from '../data/useDatasetColumns.js';
-import { addNode, emptyDocument, fragmentOf, freshNodeId, moveNodes, pasteFragment, removeElements } from '../model/document.js';
+import { useComputeTargets } from '../hooks/useCatalogue.js';
+import { useValidation } from '../hooks/useValidation.js';
+import { useSchema } from '../hooks/useSchema.js';
+import { mergeColumns } from '../model/schema.js';
+import { addNode, emptyDocument, fragmentOf, freshNodeId, pasteFragment, removeElements } from '../model/document.js';
 import { Canvas, FIT_VIEW } from '../canvas/Canvas.jsx';
-import { layoutPositions } from '../canvas/layout.js';
+import { applyLayout, layoutGraph } from '../model/layout.js';
 import { readClipboard, writeClipboard } from '../canvas/clipboard.js';
+import { SelectionBar } from '../canvas/SelectionBar.jsx';
+import {
+  addNote, collapseGroup, expandGroup, groupNodes, insertComponent, isGroupNodeId, isNoteNodeId, makeComponent,
+  plainId, pruneOrganisation, ungroup,
+} from '../model/organise.js';
 import { Palette } from '../palette/Palette.jsx';
 import { SidePanel } from '../panel/SidePanel.jsx';
 import { RunPanel } from '../run/RunPanel.jsx';
@@ -31,17 +37,18 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
   const { doc, edit } = graph;
   const computeTargets = useComputeTargets();
   const validation = useValidation(doc);
+  const schemaColumns = useSchema(doc);
   const [selection, setSelection] = useState(NO_SELECTION);
   const [activeRunId, setActiveRunId] = useState(null);
   const [latestCompletedRun, setLatestCompletedRun] = useState(null);
   const [columns, setColumns] = useState(null);
-  const datasetColumns = useDatasetColumns(doc, catalogue);
   const [dialog, setDialog] = useState(null); // 'submit' | 'help'
   const [submitting, setSubmitting] = useState(false);
   const [viewer, setViewer] = useState(null);
   const [historyKey, setHistoryKey] = useState(0);
   const [panelOpen, setPanelOpen] = useState(false);
   const pointer = useRef(null);
+  const canvasRef = useRef(null);
   const docRef = useRef(doc);
   docRef.current = doc;
   const runState = useRun(activeRunId);
@@ -64,20 +71,29 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
     if (runStatus && !isActive(runStatus)) setHistoryKey((k) => k + 1);
   }, [graphId, runStatus]);
 
-  // Selection only ever names nodes and edges that still exist (undo may remove them).
+  // Selection only ever names nodes, groups and notes that still exist (undo may remove them).
   useEffect(() => {
     setSelection((s) => {
-      const ids = new Set(doc.nodes.map((n) => n.id));
+      const ids = new Set([...doc.nodes.map((n) => n.id), ...(doc.groups || []).map((g) => `group:${g.id}`),
+        ...(doc.notes || []).map((n) => `note:${n.id}`)]);
       const nodes = s.nodes.filter((id) => ids.has(id));
       return nodes.length === s.nodes.length ? s : { ...s, nodes };
     });
-  }, [doc.nodes]);
+  }, [doc.nodes, doc.groups, doc.notes]);
 
   const selectOnly = useCallback((id) => setSelection({ nodes: [id], edges: [] }), []);
 
-  const deleteNodes = useCallback((nodeIds, edgeIds = []) => {
-    if (!nodeIds.length && !edgeIds.length) return;
-    edit((d) => removeElements(d, nodeIds, edgeIds));
+  const deleteNodes = useCallback((ids, edgeIds = []) => {
+    if (!ids.length && !edgeIds.length) return;
+    const notes = new Set(ids.filter(isNoteNodeId).map(plainId));
+    const groups = ids.filter(isGroupNodeId).map(plainId);
+    const nodeIds = ids.filter((id) => !isNoteNodeId(id) && !isGroupNodeId(id));
+    edit((d) => {
+      // Deleting a frame keeps its nodes; deleting nodes drops them from their groups.
+      let next = pruneOrganisation(removeElements(d, nodeIds, edgeIds));
+      groups.forEach((id) => { next = ungroup(next, id); });
+      return notes.size ? { ...next, notes: (next.notes || []).filter((n) => !notes.has(n.id)) } : next;
+    });
     setSelection(NO_SELECTION);
   }, [edit]);
 
@@ -106,14 +122,14 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
     pasteAt(fragment, offset);
   }, [flow, pasteAt, toast]);
 
-  const layout = useCallback(() => {
-    const positions = layoutPositions(docRef.current, (id) => {
+  const layout = useCallback(async () => {
+    const laid = await layoutGraph(docRef.current, catalogue.specOf, (id) => {
       const internal = flow.getInternalNode(id);
       return internal && internal.measured;
     });
-    edit((d) => moveNodes(d, positions));
+    edit((d) => applyLayout(d, laid));
     setTimeout(() => flow.fitView({ ...FIT_VIEW, duration: 300 }), 60);
-  }, [edit, flow]);
+  }, [edit, flow, catalogue]);
 
   const startRun = useCallback(async (body, label) => {
     if (!(await graph.flush())) {
@@ -170,6 +186,10 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
 
   const nodeActions = useCallback((nodeId) => [
     { key: 'run-to-here', label: 'Run to here', run: () => startRun({ to: nodeId }, `Running up to ${nodeId}`), disabled: conflict },
+    ...(selection.nodes.length > 1 && selection.nodes.includes(nodeId) ? [{
+      key: 'run-selected', label: 'Run selected', disabled: conflict,
+      run: () => startRun({ to: selection.nodes.filter((id) => !isNoteNodeId(id) && !isGroupNodeId(id)) }, 'Running the selected nodes'),
+    }] : []),
     { key: 'regenerate', label: 'Regenerate output', run: () => startRun({ rerun: [nodeId] }, `Re-running ${nodeId}`), disabled: conflict },
     { key: 'sep1', separator: true },
     { key: 'duplicate', label: 'Duplicate', hint: 'Ctrl+D', run: () => duplicate(selection.nodes.includes(nodeId) ? selection.nodes : [nodeId]) },
@@ -193,13 +213,53 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
   });
 
   const runNodes = run ? run.nodes : null;
+  const selectedPipelineNodes = useMemo(() => selection.nodes.filter((id) => !isNoteNodeId(id) && !isGroupNodeId(id)),
+    [selection.nodes]);
+  const selectedGroup = selection.nodes.length === 1 && isGroupNodeId(selection.nodes[0])
+    ? (doc.groups || []).find((g) => g.id === plainId(selection.nodes[0])) : null;
+  const canvasCentre = () => {
+    const box = canvasRef.current.getBoundingClientRect();
+    return flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+  };
+  const selectGroup = (groupId) => groupId && setSelection({ nodes: [`group:${groupId}`], edges: [] });
+  const organise = {
+    onRunSelected: () => startRun({ to: selectedPipelineNodes },
+      `Running ${selectedPipelineNodes.length} selected node${selectedPipelineNodes.length === 1 ? '' : 's'} and what they need`),
+    onGroup: () => {
+      const [next, id] = groupNodes(docRef.current, selectedPipelineNodes, 'Group');
+      edit(() => next);
+      selectGroup(id);
+    },
+    onMakeComponent: () => {
+      const name = window.prompt('Name of the new component', 'My component');
+      if (!name || !name.trim()) return;
+      const [next, id] = makeComponent(docRef.current, selectedPipelineNodes, name.trim(), catalogue.specOf);
+      edit(() => next);
+      selectGroup(id);
+      toast(`“${name.trim()}” is in the palette under My components.`, 'success', 3000);
+    },
+    onUngroup: () => { edit((d) => ungroup(d, selectedGroup.id)); setSelection(NO_SELECTION); },
+    onExpand: () => edit((d) => expandGroup(d, selectedGroup.id)),
+    onCollapse: () => edit((d) => collapseGroup(d, selectedGroup.id)),
+  };
+  const addNoteAtCentre = () => {
+    const at = canvasCentre();
+    const [next, id] = addNote(docRef.current, { x: at.x - 110, y: at.y - 45 });
+    edit(() => next);
+    setSelection({ nodes: [`note:${id}`], edges: [] });
+  };
+  const addComponentCopy = (componentId) => {
+    const [next, id] = insertComponent(docRef.current, componentId, canvasCentre());
+    edit(() => next);
+    selectGroup(id);
+  };
+  const pickerColumns = useMemo(() => mergeColumns(schemaColumns, columns), [schemaColumns, columns]);
   const editGuarded = useMemo(() => (conflict ? () => {} : edit), [conflict, edit]);
   const viewerPorts = viewer && runNodes && runNodes[viewer.nodeId] ? Object.keys(runNodes[viewer.nodeId].outputs || {}) : [];
   const selectedNodeId = selection.nodes.length === 1 ? selection.nodes[0] : null;
   const addToCentre = (componentId, params) => {
-    const box = document.querySelector('.canvas').getBoundingClientRect();
     const spec = catalogue.specOf(componentId);
-    const at = flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+    const at = canvasCentre();
     const id = freshNodeId(docRef.current, componentId);
     edit((d) => addNode(d, spec, { x: at.x - 110, y: at.y - 40 }, id, params));
     setSelection({ nodes: [id], edges: [] });
@@ -213,17 +273,19 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
       </EditorHeader>
       {conflict && <ConflictBanner onReload={graph.reload} onSaveCopy={saveCopy} />}
       <CommandBar graph={graph} disabled={conflict} validation={validation} exportUrl={api.exportUrl(graphId)}
-        onLayout={layout} onFit={() => flow.fitView({ ...FIT_VIEW, duration: 300 })}
+        onLayout={layout} onAddNote={addNoteAtCentre} onFit={() => flow.fitView({ ...FIT_VIEW, duration: 300 })}
         onHelp={() => setDialog('help')} onValidate={validateNow} onSubmit={() => setDialog('submit')} onSelectNode={selectOnly} />
       <div className="editor-main">
-        <Palette catalogue={catalogue} onAdd={conflict ? () => {} : addToCentre} />
+        <Palette catalogue={catalogue} onAdd={conflict ? () => {} : addToCentre} components={doc.subgraphs || []}
+          onAddComponent={conflict ? () => {} : addComponentCopy} />
         <div className="canvas-column">
+          <SelectionBar nodeIds={selectedPipelineNodes} group={selectedGroup} disabled={conflict} {...organise} />
           <Canvas doc={doc} catalogue={catalogue} readOnly={conflict} edit={editGuarded} selection={selection} setSelection={setSelection}
-            runNodes={runNodes} errorsByNode={validation.byNode} onOpenOutput={openOutput} nodeActions={nodeActions} pointer={pointer} />
+            runNodes={runNodes} errorsByNode={validation.byNode} onOpenOutput={openOutput} nodeActions={nodeActions} pointer={pointer} canvasRef={canvasRef} />
           <RunPanel runState={runState} selectedNodeId={selectedNodeId} doc={doc} graphId={graphId} onCancel={cancelRun}
             onSelectNode={selectOnly} onShowRun={setActiveRunId} historyKey={historyKey} open={panelOpen} setOpen={setPanelOpen} />
         </div>
-        <SidePanel doc={doc} catalogue={catalogue} selection={selection} edit={editGuarded} readOnly={conflict} columns={{ ...(columns || {}), ...datasetColumns }}
+        <SidePanel doc={doc} catalogue={catalogue} selection={selection} edit={editGuarded} readOnly={conflict} columns={pickerColumns}
           errorsByNode={validation.byNode} computeTargets={computeTargets} runId={run ? run.run_id : null} runNodes={runNodes}
           onOpenOutput={openOutput} />
       </div>

@@ -183,7 +183,7 @@ export function EndpointPage({ name }) {
           </p>
         </div>
         <div hidden={tab !== 'test'} className="tab-panel">
-          <EndpointTest name={name} columns={columns} initialBody={readableJson(body)} sessionKey={secret} />
+          <EndpointTest name={name} columns={columns} initialBody={readableJson(body)} maxRows={endpoint.max_rows} />
         </div>
         {tab === 'monitor' && <div className="tab-panel"><EndpointMonitor name={name} /></div>}
       </main>

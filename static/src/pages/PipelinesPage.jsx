@@ -1,5 +1,5 @@
 // The pipelines list: open, create, clone, delete, import (picker or drag-drop) and export graphs.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, describeError } from '../api/client.js';
 import { emptyDocument } from '../model/document.js';
 import { useToast } from '../ui/toast.jsx';
@@ -10,6 +10,7 @@ import { graphHref, navigate, runHref } from '../ui/router.js';
 import { ListState } from '../ui/ListState.jsx';
 import { DeleteButton, NameCell, PageTitle } from '../ui/ListTable.jsx';
 import { AppHeader } from './AppHeader.jsx';
+import { KINDS, RUN_FILTERS, SORTS, distinctName, kindLabel, visibleGraphs } from './pipelineList.js';
 
 export function PipelinesPage() {
   const toast = useToast();
@@ -18,6 +19,13 @@ export function PipelinesPage() {
   const [confirm, setConfirm] = useState(null);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef(null);
+  const [search, setSearch] = useState('');
+  const [kinds, setKinds] = useState([]);
+  const [runFilter, setRunFilter] = useState('any');
+  const [sort, setSort] = useState('edited');
+  const shown = useMemo(() => visibleGraphs(graphs, { search, kinds, run: runFilter, sort }),
+    [graphs, search, kinds, runFilter, sort]);
+  const toggleKind = (kind) => setKinds((k) => (k.includes(kind) ? k.filter((x) => x !== kind) : [...k, kind]));
 
   const refresh = useCallback(() => {
     api.listGraphs().then((data) => { setGraphs(data.graphs || []); setError(null); }, setError);
@@ -26,8 +34,7 @@ export function PipelinesPage() {
 
   const createGraph = async () => {
     try {
-      const n = (graphs || []).length + 1;
-      const created = await api.createGraph(emptyDocument(`Untitled pipeline ${n}`));
+      const created = await api.createGraph(emptyDocument(distinctName('New pipeline', (graphs || []).map((g) => g.name))));
       navigate(graphHref(created.id));
     } catch (e) {
       toast(describeError(e), 'error');
@@ -128,15 +135,45 @@ export function PipelinesPage() {
           </div>
         </ListState>
         {graphs && graphs.length > 0 && (
+          <div className="list-filters" data-testid="graph-filters">
+            <input type="search" className="input list-search" placeholder="Search pipelines" aria-label="Search pipelines"
+              value={search} data-testid="graph-search" onChange={(e) => setSearch(e.target.value)} />
+            <div className="row gap-8" role="group" aria-label="Kind">
+              {KINDS.map((k) => (
+                <button key={k.id} type="button" className={`chip kind-chip kind-${k.id}${kinds.includes(k.id) ? ' chip-on' : ''}`}
+                  aria-pressed={kinds.includes(k.id)} data-testid={`filter-kind-${k.id}`} onClick={() => toggleKind(k.id)}>
+                  {k.label} <span className="chip-count">{graphs.filter((g) => (g.kind || 'training') === k.id).length}</span>
+                </button>
+              ))}
+            </div>
+            <select className="input list-select" value={runFilter} aria-label="Last run" data-testid="filter-run"
+              onChange={(e) => setRunFilter(e.target.value)}>
+              {RUN_FILTERS.map((f) => <option key={f.id} value={f.id}>{f.label}</option>)}
+            </select>
+            <label className="row gap-8 muted small">Sort
+              <select className="input list-select" value={sort} data-testid="graph-sort" onChange={(e) => setSort(e.target.value)}>
+                {SORTS.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+              </select>
+            </label>
+          </div>
+        )}
+        {graphs && graphs.length > 0 && shown.length === 0 && (
+          <div className="empty-state small" data-testid="graphs-none-match">
+            <p>No pipeline matches these filters.</p>
+            <button type="button" className="btn" onClick={() => { setSearch(''); setKinds([]); setRunFilter('any'); }}>Clear filters</button>
+          </div>
+        )}
+        {shown.length > 0 && (
           <table className="data-table graph-table">
             <thead>
-              <tr><th>Name</th><th>Last edited</th><th>Last run</th><th className="actions-col" aria-label="Actions" /></tr>
+              <tr><th>Name</th><th>Kind</th><th>Last edited</th><th>Last run</th><th className="actions-col" aria-label="Actions" /></tr>
             </thead>
             <tbody>
-              {graphs.map((graph) => (
+              {shown.map((graph) => (
                 <tr key={graph.id} data-testid={`graph-row-${graph.id}`} className="clickable" onDoubleClick={() => navigate(graphHref(graph.id))}>
                   <NameCell href={graphHref(graph.id)} name={graph.name || 'Untitled pipeline'} detail={graph.description}
                     detailMono={false} />
+                  <td><span className={`kind-badge kind-${graph.kind || 'training'}`} data-testid="kind-badge">{kindLabel(graph.kind)}</span></td>
                   <td className="muted" title={graph.updated_at || ''}>{relativeTime(graph.updated_at)}</td>
                   <td>
                     {graph.last_run

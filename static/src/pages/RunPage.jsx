@@ -1,12 +1,12 @@
 // A past (or running) run, #/runs/<run_id>: the graph exactly as it was submitted, read-only,
 // with each node's status and outputs.
-import { Suspense, lazy, useCallback, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { api, describeError } from '../api/client.js';
-import { useCatalogue } from '../model/catalogue.js';
+import { useCatalogue } from '../hooks/useCatalogue.js';
 import { normaliseDocument } from '../model/document.js';
-import { placeUnpositioned } from '../canvas/layout.js';
+import { placeUnpositioned } from '../model/layout.js';
 import { Canvas } from '../canvas/Canvas.jsx';
 import { SidePanel } from '../panel/SidePanel.jsx';
 import { RunPanel } from '../run/RunPanel.jsx';
@@ -31,7 +31,14 @@ export function RunPage({ runId }) {
   const [selection, setSelection] = useState(NO_SELECTION);
   const [viewer, setViewer] = useState(null);
   const [panelOpen, setPanelOpen] = useState(false);
-  const doc = useMemo(() => (run && run.document ? normaliseDocument(placeUnpositioned(run.document)) : null), [run && run.document]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [doc, setDoc] = useState(null);
+  const runDocument = run && run.document;
+  useEffect(() => {
+    if (!runDocument || !catalogue) return undefined;
+    let live = true;
+    placeUnpositioned(normaliseDocument(runDocument), catalogue.specOf).then((placed) => live && setDoc(placed));
+    return () => { live = false; };
+  }, [runDocument, catalogue]);
   const openOutput = useCallback((nodeId, port) => setViewer({ nodeId, port }), []);
 
   if (catalogueError) return <PageMessage title="Cannot load the component catalogue"><p>{describeError(catalogueError)}</p></PageMessage>;

@@ -16,7 +16,7 @@ export function useEditorShortcuts(handlers) {
       const h = ref.current;
       const mod = event.ctrlKey || event.metaKey;
       const key = event.key.toLowerCase();
-      const dialogOpen = Boolean(document.querySelector('.modal-backdrop'));
+      const dialogOpen = Boolean(document.querySelector('[role="dialog"][aria-modal="true"]'));
       if (mod && key === 'z' && !event.shiftKey) {
         if (dialogOpen) return;
         event.preventDefault();

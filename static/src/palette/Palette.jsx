@@ -1,7 +1,7 @@
 // The component palette: categories from the catalogue, a search box, drag items onto the canvas.
 import { useMemo, useState } from 'react';
 import { Icon } from '../ui/icons.jsx';
-import { DRAG_MIME } from '../canvas/Canvas.jsx';
+import { DRAG_MIME, SUBGRAPH_DRAG_PREFIX } from '../canvas/Canvas.jsx';
 import { matchesQuery } from './search.js';
 import { DatasetsSection } from './DatasetsSection.jsx';
 
@@ -13,7 +13,34 @@ function PortDots({ ports, colourOf }) {
   );
 }
 
-export function Palette({ catalogue, onAdd }) {
+/** The graph's own components ("Make component"): drag or double-click one to add a copy. */
+function MyComponents({ components, onAdd, query }) {
+  const shown = components.filter((c) => !query || (c.name || '').toLowerCase().includes(query.toLowerCase()));
+  if (!shown.length) return null;
+  return (
+    <section className="palette-group" data-testid="palette-my-components">
+      <div className="palette-group-title"><Icon name="layout" size={14} /><span>My components</span><span className="count">{shown.length}</span></div>
+      <ul className="palette-items">
+        {shown.map((c) => (
+          <li key={c.id}>
+            <div className="palette-item" draggable tabIndex={0} data-testid={`palette-subgraph-${c.id}`}
+              title={`${c.nodes.length} nodes. Drag onto the canvas, or double-click to add a copy.`}
+              onDragStart={(e) => {
+                e.dataTransfer.setData(DRAG_MIME, `${SUBGRAPH_DRAG_PREFIX}${c.id}`);
+                e.dataTransfer.effectAllowed = 'copy';
+              }}
+              onDoubleClick={() => onAdd(c.id)} onKeyDown={(e) => { if (e.key === 'Enter') onAdd(c.id); }}>
+              <span className="palette-item-name">{c.name}</span>
+              <span className="muted small">{c.nodes.length} nodes</span>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function Palette({ catalogue, onAdd, components = [], onAddComponent }) {
   const [query, setQuery] = useState('');
   const [collapsed, setCollapsed] = useState({});
   const groups = useMemo(() => catalogue.categories
@@ -37,6 +64,7 @@ export function Palette({ catalogue, onAdd }) {
       </div>
       <div className="palette-scroll">
         <DatasetsSection query={query} onAdd={onAdd} />
+        {onAddComponent && <MyComponents components={components} onAdd={onAddComponent} query={query} />}
         {groups.map((group) => {
           const open = query || !collapsed[group.name];
           return (

@@ -75,7 +75,7 @@ export function ColumnField({ value, onChange, testId, disabled, columns }) {
     return (
       <>
         <input type="text" className="input" value={text} data-testid={testId} disabled={disabled}
-          placeholder="Column name" title={columns && columns.length ? undefined : 'Run the pipeline once to pick from the upstream columns'}
+          placeholder="Column name" title={columns && columns.length ? undefined : 'The upstream columns are known once an input is connected (or after a run, for data read from files)'}
           onChange={(e) => onChange(e.target.value)} />
         {columns && columns.length > 0 && <button type="button" className="link-btn" onClick={() => setTyping(false)}>Pick from list</button>}
       </>

@@ -18,6 +18,25 @@ function LogView({ text }) {
   return <pre className="log-view" ref={box} data-testid="node-log">{text}</pre>;
 }
 
+/** A node's log; a failed node also shows its error and traceback (its log may be empty). */
+function NodeLog({ text, state, nodeId }) {
+  const failed = state && state.status === 'failed' && (state.error || state.traceback);
+  if (!text && !failed) {
+    return <div className="empty-panel">No log output from <span className="mono">{nodeId}</span> yet.</div>;
+  }
+  return (
+    <div className="node-log-pane">
+      {failed && (
+        <div className="callout callout-error small" data-testid="node-log-error">
+          <strong>{nodeId} failed:</strong> {state.error}
+          {state.traceback && <pre className="log-view log-traceback" data-testid="node-log-traceback">{state.traceback}</pre>}
+        </div>
+      )}
+      {text && <LogView text={text} />}
+    </div>
+  );
+}
+
 function FinalMetrics({ values }) {
   const entries = Object.entries(values).filter(([, v]) => typeof v === 'number');
   if (!entries.length) return null;
@@ -117,8 +136,7 @@ export function RunPanel({ runState, selectedNodeId, doc, graphId, onCancel, onS
           {tab === 'log' && (
             !run ? <div className="empty-panel">Logs appear here once the pipeline has run.</div>
               : !selectedNodeId ? <div className="empty-panel">Select a node on the canvas to see its log.</div>
-                : (logs[selectedNodeId] ? <LogView text={logs[selectedNodeId]} />
-                  : <div className="empty-panel">No log output from <span className="mono">{selectedNodeId}</span> yet.</div>)
+                : <NodeLog text={logs[selectedNodeId]} state={run.nodes && run.nodes[selectedNodeId]} nodeId={selectedNodeId} />
           )}
           {tab === 'metrics' && (
             !run ? <div className="empty-panel">Training curves appear here while a model trains.</div>

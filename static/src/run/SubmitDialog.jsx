@@ -42,7 +42,8 @@ export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy, pro
       )}>
       {problems.length > 0 && (
         <div className="callout callout-warning small" data-testid="submit-problems">
-          <strong>{problems.length} {problems.length === 1 ? 'problem' : 'problems'} will stop this run:</strong>
+          <strong>{problems.length} {problems.length === 1 ? 'problem' : 'problems'}
+            {problems.every((e) => e.code === 'unknown-column') ? ' will fail the nodes named:' : ' will stop this run:'}</strong>
           <ul>
             {problems.slice(0, 4).map((e, i) => <li key={i}>{e.node ? <span className="mono">{e.node}{e.port ? `.${e.port}` : ''}: </span> : null}{e.message}</li>)}
           </ul>

@@ -2,9 +2,10 @@
 // with the revision for optimistic concurrency; a 409 stops saving and reports a conflict).
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { api, describeError } from '../api/client.js';
-import { historyReducer, initialHistory } from './history.js';
-import { normaliseDocument } from './document.js';
-import { placeUnpositioned } from '../canvas/layout.js';
+import { historyReducer, initialHistory } from '../model/history.js';
+import { normaliseDocument } from '../model/document.js';
+import { loadCatalogue } from '../model/catalogue.js';
+import { placeUnpositioned } from '../model/layout.js';
 
 const SAVE_DELAY_MS = 600;
 const RETRY_DELAY_MS = 3000;
@@ -27,12 +28,16 @@ export function useGraphDocument(graphId, { onError } = {}) {
     setLoad((s) => ({ ...s, status: s.status === 'ready' ? 'ready' : 'loading' }));
     try {
       const data = await api.getGraph(graphId);
-      const doc = normaliseDocument(placeUnpositioned(data.document || data));
+      const stored = normaliseDocument(data.document || data);
+      // A graph made elsewhere (an example, a conversion, the SDK) without positions is laid out
+      // now, and the layout saved like any edit.
+      const { specOf } = await loadCatalogue();
+      const doc = await placeUnpositioned(stored, specOf);
       revision.current = data.revision;
-      saved.current = doc;
+      saved.current = stored;
       conflict.current = false;
       dispatch({ type: 'reset', doc });
-      setSaveState('saved');
+      setSaveState(doc === stored ? 'saved' : 'saving');
       setLoad({ status: 'ready', error: null });
     } catch (error) {
       setLoad({ status: 'error', error });
