@@ -5,15 +5,16 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from components.spec import ComponentError
 from components.web_service import PayloadError, parse_schema
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, error_response
 from designer.server.payloads import field, json_body, json_object
-from designer.serving.deployment import deploy_endpoint
+from designer.serving import redeploy
 from designer.serving.endpoint import DeploymentError
+from designer.serving.entry_script import EndpointRetired, EntryScriptFailed, is_entry_script
 from designer.serving.openapi import openapi_document
 from designer.serving.payloads import answer, parse_request
 from designer.serving.runtimes import EndpointRuntimes
@@ -26,7 +27,8 @@ RUNTIMES = "designer.endpoints"
 def _install(state) -> None:
     designer = state.app.extensions[EXTENSION]
     state.app.extensions[RUNTIMES] = EndpointRuntimes(designer.store, designer.artifacts.get,
-                                                      designer.home.datastore)
+                                                      designer.home.datastore,
+                                                      artifact_path=designer.artifacts.existing_path)
 
 
 def runtimes() -> EndpointRuntimes:
@@ -77,15 +79,50 @@ def _inputs_of(document: dict) -> list:
 def create_endpoint():
     body = json_object()
     name = field(body, "name", str)
-    graph_id = field(body, "graph_id", str)
-    revision = field(body, "revision", int, default=None, nullable=True)
-    designer = current_designer()
+    if "model" in body:
+        target = _model_target(body)
+    else:
+        target = {"graph_id": field(body, "graph_id", str),
+                  "revision": field(body, "revision", int, default=None, nullable=True)}
     try:
-        record, _ = deploy_endpoint(designer, runtimes(), name, graph_id, revision)
+        record = redeploy.deploy(current_designer(), runtimes(), name, **target)
     except DeploymentError as exc:
         raise _deployment_error(exc) from None
-    return {"name": record["name"], "graph_id": record["graph_id"], "revision": record["revision"],
-            "status": record["status"], "key": record["key"], **_urls(name)}, 201
+    return {**_public(record), "key": record["key"], **_urls(name)}, 201
+
+
+def _model_target(body: dict) -> dict:
+    return {"model": field(body, "model", str), "entry_script": field(body, "entry_script", str)}
+
+
+def _public(record: dict) -> dict:
+    document = record.get("document")
+    deployment = ({"kind": "entry-script", "model": document.get("model")} if is_entry_script(document)
+                  else {"kind": "graph", "graph_id": record.get("graph_id"), "revision": record.get("revision")})
+    return {"name": record["name"], "graph_id": record.get("graph_id"), "revision": record.get("revision"),
+            "status": record.get("status"), "created_at": record.get("created_at"),
+            "updated_at": record.get("updated_at"), "deployment": deployment}
+
+
+@blueprint.put("/api/endpoints/<name>")
+def replace_endpoint(name: str):
+    """Swap what the endpoint serves (a graph, or a model with its entry script); URL and key stay."""
+    body = json_object()
+    unknown = sorted(set(body) - {"graph_id", "revision", "model", "entry_script", "name"})
+    if unknown:
+        raise ApiError(400, "unknown-field", f"unknown field(s): {', '.join(unknown)}", {"fields": unknown})
+    if "graph_id" in body:
+        target = {"graph_id": field(body, "graph_id", str),
+                  "revision": field(body, "revision", int, default=None, nullable=True)}
+    elif "model" in body:
+        target = _model_target(body)
+    else:
+        raise ApiError(400, "missing-field", "send 'graph_id', or 'model' with 'entry_script'", {"field": "graph_id"})
+    try:
+        record = redeploy.swap_endpoint(current_designer(), runtimes(), name, **target)
+    except DeploymentError as exc:
+        raise _deployment_error(exc) from None
+    return {**_public(record), **_urls(name)}
 
 
 @blueprint.get("/api/endpoints")
@@ -97,8 +134,8 @@ def list_endpoints():
 @blueprint.get("/api/endpoints/<name>")
 def get_endpoint(name: str):
     record = current_designer().store.get_endpoint(name)
-    document = record.pop("document", None)
-    return {**record, **_urls(name), "inputs": _inputs_of(document)}
+    document = record.get("document")
+    return {**_public(record), **_urls(name), "inputs": _inputs_of(document)}
 
 
 @blueprint.delete("/api/endpoints/<name>")
@@ -137,6 +174,8 @@ def score(name: str):
         current_designer().store.get_endpoint(name)  # an unknown endpoint is a 404, not a 401
         return unauthorized("endpoint", key is not None)
     endpoint = _loaded(name)
+    if is_entry_script(endpoint.document):
+        return _run_entry_script(name, endpoint)
     body = json_body()
     try:
         shape, tables = parse_request(body, endpoint)
@@ -149,7 +188,31 @@ def score(name: str):
     return answer(shape, endpoint, results)
 
 
+def _run_entry_script(name: str, endpoint):
+    json_body()  # Azure ML's run() gets the body as text; it must still be JSON
+    raw = request.get_data(as_text=True)
+    for _ in range(3):
+        try:
+            return jsonify(endpoint.run(raw))
+        except EndpointRetired:  # swapped after this request picked it up: the new one answers
+            endpoint = _loaded(name)
+        except EntryScriptFailed as exc:
+            raise ApiError(400, "scoring-failed", f"the entry script's run() failed:\n{exc}",
+                           {"traceback": str(exc)}) from None
+    raise ApiError(503, "endpoint-unavailable", f"endpoint '{name}' is being redeployed; try again")
+
+
 @blueprint.get("/endpoints/<name>/swagger.json")
 def swagger(name: str):
     endpoint = _loaded(name)
+    if is_entry_script(endpoint.document):
+        url = url_for("endpoints_api.score", name=name, _external=True)
+        return {"openapi": "3.0.3", "info": {"title": f"{name} (entry script, {endpoint.document.get('model')})",
+                                             "version": "1"}, "servers": [{"url": url.rsplit("/endpoints/", 1)[0]}],
+                "components": {"securitySchemes": {"key": {"type": "http", "scheme": "bearer"}}},
+                "security": [{"key": []}],
+                "paths": {f"/endpoints/{name}/score": {"post": {
+                    "summary": "Send the body to the entry script's run(raw_data)",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {}}}},
+                    "responses": {"200": {"description": "What run() returned"}}}}}}
     return openapi_document(endpoint, url_for("endpoints_api.score", name=name, _external=True))

@@ -1,0 +1,149 @@
+"""Runs across the workspace: filtered, searched and sorted (by a metric too) in SQL; editing a run's labels; experiments."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+
+from canvas_store.db import Database, iso
+from canvas_store.errors import NotFound
+from canvas_store.graphs import NAME_LENGTH
+from canvas_store.models import Run
+from canvas_store.runs import _run_summary as summary_of, _tags
+from canvas_store.workspace_models import RunMetric
+
+#: Columns a run list may sort by, besides "metric:NODE.METRIC".
+SORT_COLUMNS = {"created_at": Run.created_at, "started_at": Run.started_at, "finished_at": Run.finished_at,
+                "name": Run.name, "display_name": Run.display_name, "status": Run.status,
+                "experiment": Run.experiment}
+METRIC_SORT = "metric:"
+#: The columns a run list shows: never the document or the environment.
+_SUMMARY_COLUMNS = [c for c in Run.__table__.c if c.key not in ("document", "environment", "evaluate_nodes")]
+
+
+def parse_tag_filter(text: str) -> tuple[str, str | None]:
+    """("team", None) from "team" (has the tag), ("team", "vision") from "team:vision"."""
+    key, sep, value = text.partition(":")
+    return key.strip(), (value.strip() if sep else None)
+
+
+class RunSearch:
+    _db: Database
+
+    def search_runs(self, *, experiment: str | None = None, graph_id: str | None = None,
+                    status: str | None = None, tag: str | None = None, trigger: str | None = None,
+                    search: str | None = None, sort: str | None = None, order: str = "desc",
+                    limit: int = 50, offset: int = 0) -> dict:
+        """{"runs": [summary + flat "metrics"], "total"}: one page, newest first unless `sort` says otherwise.
+
+        `sort` is a column name (created_at, name, status, ...) or "metric:NODE.METRIC";
+        runs without that metric come last either way. `tag` is "KEY" or "KEY:VALUE".
+        Raises ValueError for an unknown sort or order.
+        """
+        if order not in ("asc", "desc"):
+            raise ValueError(f"order must be 'asc' or 'desc', not {order!r}")
+        conditions = []
+        if experiment:
+            conditions.append(Run.experiment == experiment)
+        if graph_id:
+            conditions.append(Run.graph_id == graph_id)
+        if status:
+            conditions.append(Run.status == status)
+        if trigger:
+            conditions.append(Run.trigger == trigger)
+        if tag:
+            key, value = parse_tag_filter(tag)
+            element = Run.tags[key].as_string()
+            conditions.append(element.is_not(None) if value is None else element == value)
+        if search:
+            pattern = f"%{search.lower()}%"
+            conditions.append(or_(func.lower(Run.display_name).like(pattern), func.lower(Run.name).like(pattern),
+                                  func.lower(Run.experiment).like(pattern), Run.id.like(f"{search.lower()}%")))
+        query = select(*_SUMMARY_COLUMNS).where(*conditions)
+        sort = sort or "created_at"
+        newest = (Run.created_at.desc(), Run.id.desc())
+        if sort.startswith(METRIC_SORT):
+            key = sort[len(METRIC_SORT):]
+            if not key:
+                raise ValueError("sort by a metric names it: metric:NODE.METRIC")
+            metric = select(RunMetric.run_id, RunMetric.value).where(RunMetric.key == key).subquery()
+            query = query.outerjoin(metric, metric.c.run_id == Run.id)
+            value = metric.c.value
+            query = query.order_by(value.is_(None), value.asc() if order == "asc" else value.desc(), *newest)
+        elif sort in SORT_COLUMNS:
+            column = SORT_COLUMNS[sort]
+            query = query.order_by(column.asc() if order == "asc" else column.desc(), Run.id.desc())
+        else:
+            raise ValueError(f"cannot sort runs by {sort!r}; use one of {', '.join(SORT_COLUMNS)} "
+                             f"or metric:NODE.METRIC")
+        with self._db.read() as session:
+            total = session.scalar(select(func.count()).select_from(Run).where(*conditions))
+            rows = session.execute(query.limit(limit).offset(offset)).all()
+            metrics = self._metrics_of(session, [r.id for r in rows])
+        return {"runs": [{**summary_of(r), "metrics": metrics.get(r.id, {})} for r in rows], "total": total}
+
+    @staticmethod
+    def _metrics_of(session, run_ids: list[str]) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        if run_ids:
+            for run_id, key, value in session.execute(
+                    select(RunMetric.run_id, RunMetric.key, RunMetric.value).where(RunMetric.run_id.in_(run_ids))):
+                found.setdefault(run_id, {})[key] = value
+        return found
+
+    def run_summary(self, run_id: str) -> dict:
+        """One run's summary as run lists show it (no document, nodes or environment)."""
+        with self._db.read() as session:
+            row = session.execute(select(*_SUMMARY_COLUMNS).where(Run.id == run_id)).first()
+            if row is None:
+                raise NotFound("run", run_id)
+            return {**summary_of(row), "metrics": self._metrics_of(session, [run_id]).get(run_id, {})}
+
+    def run_metrics(self, run_id: str) -> dict:
+        """{"NODE.METRIC": value} of one run's final metrics."""
+        with self._db.read() as session:
+            return self._metrics_of(session, [run_id]).get(run_id, {})
+
+    def update_run(self, run_id: str, *, display_name: str | None = None, description: str | None = None,
+                   tags: dict | None = None) -> dict:
+        """Change what a person wrote about a run (None leaves a field as it is); returns the run's summary."""
+        values: dict[str, Any] = {}
+        if display_name is not None:
+            values["display_name"] = str(display_name)[:NAME_LENGTH]
+        if description is not None:
+            values["description"] = str(description)
+        if tags is not None:
+            values["tags"] = _tags(tags)
+        if values:
+            with self._db.write() as session:
+                changed = session.execute(update(Run).where(Run.id == run_id).values(**values)).rowcount
+            if not changed:
+                raise NotFound("run", run_id)
+        return self.run_summary(run_id)
+
+    def list_experiments(self) -> list[dict]:
+        """Every experiment with its number of runs and its newest run, most recently used first."""
+        newest = (select(Run.experiment, Run.id, Run.status, Run.created_at,
+                         func.count().over(partition_by=Run.experiment).label("runs"),
+                         func.row_number().over(partition_by=Run.experiment,
+                                                order_by=(Run.created_at.desc(), Run.id.desc())).label("rank"))
+                  .subquery())
+        with self._db.read() as session:
+            rows = session.execute(select(newest).where(newest.c.rank == 1)
+                                   .order_by(newest.c.created_at.desc())).all()
+        return [{"name": r.experiment, "runs": r.runs,
+                 "last_run": {"run_id": r.id, "status": r.status, "created_at": iso(r.created_at)}}
+                for r in rows]
+
+    def metric_keys(self, experiment: str | None = None) -> list[str]:
+        """The NODE.METRIC keys runs have recorded (of one experiment), for sort menus."""
+        query = select(RunMetric.key).distinct().order_by(RunMetric.key)
+        if experiment:
+            query = query.join(Run, Run.id == RunMetric.run_id).where(Run.experiment == experiment)
+        with self._db.read() as session:
+            return list(session.scalars(query))
+
+    def datasets_read_by_run(self, run_id: str) -> list[dict]:
+        """The dataset versions a run read ([{"name", "version"}]); the dataset registry fills this in."""
+        return []
+

@@ -1,0 +1,91 @@
+"""Endpoints that outlive a model: deploy a registered model with its entry script, and swap what an endpoint serves.
+
+A swap builds and warms the new runtime first; only then does the store point
+the endpoint at it and the process start routing requests to it. Requests that
+already hold the old runtime finish on it, so nobody sees a failure, and the
+URL and key never change. A new runtime that does not load (an init() that
+raises) is a DeploymentError and the old one keeps serving.
+"""
+from __future__ import annotations
+
+from canvas_store.repository import Conflict, NotFound
+from components.saved_artifacts import parse_registry_ref
+from components.spec import ComponentError
+from designer.serving.deployment import check_endpoint_name, resolve_registry_references
+from designer.serving.endpoint import DeploymentError
+from designer.serving.entry_script import entry_script_document
+
+
+def model_reference(store, reference: object) -> dict:
+    """The registered model version "NAME:VERSION" (or "NAME" for the newest) names."""
+    if not isinstance(reference, str):
+        raise DeploymentError("invalid-model", "'model' must be text NAME:VERSION", {"field": "model"})
+    try:
+        name, version = parse_registry_ref(reference)
+    except ComponentError as exc:
+        raise DeploymentError("invalid-model", str(exc), {"field": "model"}) from None
+    return store.get_model(name, version)
+
+
+def _check_script(entry_script: object) -> str:
+    if not isinstance(entry_script, str) or not entry_script.strip():
+        raise DeploymentError("invalid-entry-script", "'entry_script' must be the text of a score.py defining "
+                              "init() and run(raw_data)", {"field": "entry_script"})
+    return entry_script
+
+
+def target_document(store, *, graph_id: str | None = None, revision: int | None = None,
+                    model: str | None = None, entry_script: str | None = None) -> tuple[str | None, int | None, dict]:
+    """(graph_id, revision, document) an endpoint will serve: a real-time graph, or a model with its script."""
+    if graph_id is not None:
+        graph = store.get_graph(graph_id, revision)
+        return graph_id, graph["revision"], resolve_registry_references(graph["document"], store)
+    if model is None:
+        raise DeploymentError("missing-field", "send 'graph_id', or 'model' with 'entry_script'", {"field": "graph_id"})
+    version = model_reference(store, model)
+    return None, None, entry_script_document(version, _check_script(entry_script))
+
+
+def deploy(designer, runtimes, name: str, **target) -> dict:
+    """Deploy a new endpoint `name` (graph or model + entry script); returns its record with the key, shown once."""
+    check_endpoint_name(name)
+    store = designer.store
+    try:
+        store.get_endpoint(name)
+    except NotFound:
+        pass
+    else:
+        raise Conflict(f"endpoint {name!r} already exists; PUT /api/endpoints/{name} replaces what it serves")
+    graph_id, revision, document = target_document(store, **target)
+    runtime = runtimes.build(name, document)  # proves it loads and serves before it is recorded
+    try:
+        record = store.create_endpoint(name, graph_id, revision, document)
+    except BaseException:
+        _close(runtime)
+        raise
+    runtimes.replace(runtime)
+    return {**record, "document": document}
+
+
+def swap_endpoint(designer, runtimes, name: str, **target) -> dict:
+    """Make endpoint `name` serve another graph or model version in place (URL and key stay); returns its record.
+
+    Raises the store's NotFound (endpoint, graph, model) and DeploymentError (the new one does not load;
+    the old one is untouched and keeps serving).
+    """
+    store = designer.store
+    store.get_endpoint(name)
+    graph_id, revision, document = target_document(store, **target)
+    runtime = runtimes.build(name, document)
+    try:
+        record = store.replace_endpoint(name, graph_id, revision, document)
+    except BaseException:
+        _close(runtime)
+        raise
+    runtimes.replace(runtime)
+    return record
+
+
+def _close(runtime) -> None:
+    if callable(getattr(runtime, "close", None)):
+        runtime.close()
