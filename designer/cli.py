@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--to", metavar="NODE", help="run only what NODE needs, then stop")
     run.add_argument("--rerun", action="append", default=[], metavar="NODE", help="ignore the cache for NODE")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of the progress display")
+    run.add_argument("--experiment", help="the experiment this run belongs to (default: the graph's name)")
+    run.add_argument("--display-name", help="a name for this run")
+    run.add_argument("--tag", action="append", default=[], metavar="K=V", help="a tag of this run")
     state_options(run)
     run.set_defaults(handler=_run)
 
@@ -80,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     state_options(c_remove)
     c_remove.set_defaults(handler=_compute_remove)
     compute.set_defaults(handler=lambda args: (compute.print_help(), EXIT_INVALID)[1])
+    from designer import cli_models, cli_runs
+    cli_models.add_commands(sub, state_options)
+    cli_runs.add_commands(sub, state_options)
     return parser
 
 
@@ -168,7 +174,9 @@ def _run(args) -> int:
     if document is None:
         return EXIT_INVALID
     parameters = _parse_params(args.param)
-    if parameters is None:
+    from designer.cli_models import parse_tags
+    tags = parse_tags(args.tag)
+    if parameters is None or tags is None:
         return EXIT_INVALID
     designer = _designer(args)
     try:
@@ -180,7 +188,8 @@ def _run(args) -> int:
             return EXIT_INVALID
         listeners = [] if args.json else [ProgressDisplay(list(plan.order))]
         result = designer.run(document, compute=args.compute, parameters=parameters, to=args.to,
-                              rerun=args.rerun, listeners=listeners)
+                              rerun=args.rerun, listeners=listeners, experiment=args.experiment,
+                              display_name=args.display_name, tags=tags)
     finally:
         designer.close()
     if args.json:

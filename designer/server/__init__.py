@@ -11,6 +11,7 @@ from flask_socketio import SocketIO
 from designer.home import Home
 from designer.server import compute_api, components_api, graphs_api, runs_api, site
 from designer.server import endpoints_api, inference_api, pipelines_api
+from designer.server import models_api, revisions_api, workspace_runs_api
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, register_error_handlers
 from designer.server.events import RunEventForwarder, register_socket_handlers
@@ -27,12 +28,15 @@ DEFAULT_CONFIG = {
     "DESIGNER_ALLOWED_ORIGINS": (),
     #: Host names the server answers to (None: any); `serve` on a loopback address allows only loopback names.
     "DESIGNER_ALLOWED_HOSTS": None,
+    #: Paths that take multipart/form-data (file uploads) instead of JSON.
+    "DESIGNER_UPLOAD_PATHS": models_api.UPLOAD_PATHS,
     #: The built browser app; None means the repository's static/dist.
     "STATIC_DIST": None,
 }
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
               inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
+              models_api.blueprint, workspace_runs_api.blueprint, revisions_api.blueprint,
               site.blueprint)
 _EVENTS = "designer_events"
 _OWNED = "designer_owned"

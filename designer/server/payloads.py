@@ -33,6 +33,8 @@ def install_request_guards(app: Flask) -> None:
         _check_origin(app)
         mimetype = request.mimetype
         has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+        if mimetype == "multipart/form-data" and request.path in app.config.get("DESIGNER_UPLOAD_PATHS", ()):
+            return None
         if (mimetype or has_body) and not _is_json(mimetype):
             raise ApiError(415, "unsupported-media-type",
                            f"send JSON with 'Content-Type: application/json' (got '{mimetype or 'none'}')",
