@@ -18,8 +18,9 @@ def _sklearn(path: str, architecture: dict) -> dict:
         try:
             with open(path, "rb") as fh:
                 model = pickle.load(fh)
-        except Exception:  # noqa: BLE001
-            raise joblib_error from None
+        except Exception as pickle_error:  # noqa: BLE001
+            raise ValueError(f"joblib.load: {type(joblib_error).__name__}: {joblib_error}; pickle.load: "
+                             f"{type(pickle_error).__name__}: {pickle_error}") from None
     if not callable(getattr(model, "predict", None)):
         raise TypeError(f"the file holds a {type(model).__module__}.{type(model).__name__}, which has no "
                         f"predict(); upload a fitted scikit-learn estimator or pipeline")
