@@ -60,9 +60,14 @@ def register_from_run(store, name: str, run_id: str, node_id: str, port: str | N
     outputs = node.get("outputs") or {}
     if port is None:
         models = [p for p, o in outputs.items() if o.get("type") == TrainedModel.name]
-        if len(models) != 1:
-            raise RegistryError(400, "port-required", f"node '{node_id}' has {len(models)} TrainedModel outputs; "
-                                "name the port", {"ports": sorted(outputs)})
+        described = ", ".join(f"{p}: {o.get('type')}" for p, o in outputs.items()) or "none"
+        if not models:
+            raise RegistryError(400, "not-a-model", f"node '{node_id}' has no TrainedModel output (its outputs: "
+                                f"{described}); only trained models can be registered",
+                                {"node": node_id, "types": {p: o.get("type") for p, o in outputs.items()}})
+        if len(models) > 1:
+            raise RegistryError(400, "port-required", f"node '{node_id}' has {len(models)} TrainedModel outputs "
+                                f"({described}); name the port", {"ports": sorted(outputs)})
         port = models[0]
     output = outputs.get(port)
     if output is None:
