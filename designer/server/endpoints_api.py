@@ -92,7 +92,8 @@ def create_endpoint():
 
 
 def _model_target(body: dict) -> dict:
-    return {"model": field(body, "model", str), "entry_script": field(body, "entry_script", str)}
+    return {"model": field(body, "model", str),
+            "entry_script": field(body, "entry_script", str, default=None, nullable=True)}
 
 
 def _public(record: dict) -> dict:

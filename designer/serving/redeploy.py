@@ -27,6 +27,53 @@ def model_reference(store, reference: object) -> dict:
     return store.get_model(name, version)
 
 
+#: The score.py a model is served with when the deployer gives none (Azure ML's contract, like any other).
+DEFAULT_SCRIPTS = {
+    "designer": '''import json
+import os
+
+from components.ports import load_value
+
+
+def init():
+    global model
+    model = load_value(os.environ["AZUREML_MODEL_DIR"])  # the TrainedModel a run registered
+
+
+def run(raw_data):
+    body = json.loads(raw_data)
+    return {"predictions": model.predict_records(body["data"] if isinstance(body, dict) else body)}
+''',
+    "sklearn": '''import json
+import os
+
+import joblib
+import numpy as np
+
+
+def init():
+    global model
+    model = joblib.load(os.path.join(os.environ["AZUREML_MODEL_DIR"], {file!r}))
+
+
+def run(raw_data):
+    body = json.loads(raw_data)
+    data = body["data"] if isinstance(body, dict) else body
+    rows = [list(r.values()) if isinstance(r, dict) else r for r in data]
+    return {{"predictions": model.predict(np.array(rows)).tolist()}}
+''',
+}
+
+
+def default_entry_script(model: dict) -> str:
+    flavor = model.get("flavor") or "designer"
+    if flavor not in DEFAULT_SCRIPTS:
+        raise DeploymentError("entry-script-required", f"a {flavor} model needs an entry script (score.py with "
+                              "init() and run(raw_data)) to be deployed", {"field": "entry_script"})
+    file = (model.get("properties") or {}).get("file") or "model.pkl"
+    return DEFAULT_SCRIPTS[flavor].format(file=file) if flavor == "sklearn" else DEFAULT_SCRIPTS[flavor]
+
+
 def _check_script(entry_script: object) -> str:
     if not isinstance(entry_script, str) or not entry_script.strip():
         raise DeploymentError("invalid-entry-script", "'entry_script' must be the text of a score.py defining "
@@ -43,7 +90,8 @@ def target_document(store, *, graph_id: str | None = None, revision: int | None 
     if model is None:
         raise DeploymentError("missing-field", "send 'graph_id', or 'model' with 'entry_script'", {"field": "graph_id"})
     version = model_reference(store, model)
-    return None, None, entry_script_document(version, _check_script(entry_script))
+    script = default_entry_script(version) if entry_script is None else _check_script(entry_script)
+    return None, None, entry_script_document(version, script)
 
 
 def deploy(designer, runtimes, name: str, **target) -> dict:

@@ -8,6 +8,10 @@ import { EndpointsPage } from './pages/EndpointsPage.jsx';
 import { EndpointPage } from './pages/EndpointPage.jsx';
 import { PublishedPage } from './pages/PublishedPage.jsx';
 import { PublishedPipelinePage } from './pages/PublishedPipelinePage.jsx';
+import { ModelsPage } from './pages/ModelsPage.jsx';
+import { ModelPage } from './pages/ModelPage.jsx';
+import { RunsPage } from './pages/RunsPage.jsx';
+import { ComparePage } from './pages/ComparePage.jsx';
 
 export function App() {
   const route = useRoute();
@@ -20,6 +24,10 @@ export function App() {
       {route.page === 'endpoint' && <EndpointPage key={route.name} name={route.name} />}
       {route.page === 'published' && <PublishedPage />}
       {route.page === 'published-pipeline' && <PublishedPipelinePage key={route.pipelineId} pipelineId={route.pipelineId} />}
+      {route.page === 'models' && <ModelsPage />}
+      {route.page === 'model' && <ModelPage key={route.name} name={route.name} version={route.version} />}
+      {route.page === 'runs' && <RunsPage />}
+      {route.page === 'compare' && <ComparePage key={route.runIds.join(',')} runIds={route.runIds} />}
     </ToastProvider>
   );
 }

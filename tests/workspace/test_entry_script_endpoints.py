@@ -112,12 +112,30 @@ def test_an_error_in_run_is_a_400_with_the_scripts_traceback(client, iris_model)
 @pytest.mark.parametrize("body, status", [
     ({"name": "x-1", "model": "never-registered:1", "entry_script": AZURE_DOCS_SCORE_PY}, 404),
     ({"name": "x-2", "model": "iris-logistic:1", "entry_script": ""}, 400),
-    ({"name": "x-3", "model": "iris-logistic:1"}, 400),
     ({"name": "x-4", "model": "bad:ref:x", "entry_script": AZURE_DOCS_SCORE_PY}, 400),
     ({"name": "x-5", "model": 3, "entry_script": AZURE_DOCS_SCORE_PY}, 400),
 ])
 def test_deploying_a_model_refuses_bad_input(client, iris_model, body, status):
     assert client.post("/api/endpoints", json=body).status_code == status
+
+
+def test_a_model_deployed_without_a_script_gets_the_default_one_for_its_flavor(workspace, iris_model):
+    client = workspace.client
+    model, X = iris_model
+    key = client.post("/api/endpoints", json={"name": "default-sklearn", "model": model}).get_json()["key"]
+    response = client.post("/endpoints/default-sklearn/score", json={"data": X[[0, 120]].tolist()}, headers=bearer(key))
+    assert response.status_code == 200 and response.get_json() == {"predictions": [0, 2]}
+    registered = client.post("/api/models", json={"name": "iris-trained", "run_id": workspace.runs["iris"],
+                                                  "node": "train"}).get_json()
+    deployed = client.post("/api/endpoints", json={"name": "default-designer",
+                                                   "model": f"iris-trained:{registered['version']}"})
+    assert deployed.status_code == 201, deployed.get_json()
+    response = client.post("/endpoints/default-designer/score", json={"data": [IRIS_ROW]},
+                           headers=bearer(deployed.get_json()["key"]))
+    assert response.status_code == 200
+    assert response.get_json()["predictions"][0]["Scored Labels"] == "setosa"
+    for name in ("default-sklearn", "default-designer"):
+        client.delete(f"/api/endpoints/{name}")
 
 
 def test_swapping_an_unknown_endpoint_is_404_and_a_swap_without_a_target_is_400(client, iris_model):

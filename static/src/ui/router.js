@@ -1,5 +1,6 @@
 // Hash routing: #/ (pipelines), #/graphs/<id> (canvas), #/runs/<run_id> (a past run, read-only),
-// #/endpoints[/<name>] (real-time endpoints), #/published[/<pipeline_id>] (published pipelines).
+// #/endpoints[/<name>] (real-time endpoints), #/published[/<pipeline_id>] (published pipelines),
+// #/models[/<name>[/<version>]] (model registry), #/runs (all runs), #/compare/<id>,<id>... (run comparison).
 import { useEffect, useState } from 'react';
 
 export function parseRoute(hash) {
@@ -7,6 +8,9 @@ export function parseRoute(hash) {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'graphs' && parts[1]) return { page: 'graph', graphId: parts[1] };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', runId: parts[1] };
+  if (parts[0] === 'runs') return { page: 'runs' };
+  if (parts[0] === 'compare') return { page: 'compare', runIds: (parts[1] || '').split(',').filter(Boolean) };
+  if (parts[0] === 'models') return parts[1] ? { page: 'model', name: parts[1], version: parts[2] } : { page: 'models' };
   if (parts[0] === 'endpoints') return parts[1] ? { page: 'endpoint', name: parts[1] } : { page: 'endpoints' };
   if (parts[0] === 'published') return parts[1] ? { page: 'published-pipeline', pipelineId: parts[1] } : { page: 'published' };
   return { page: 'pipelines' };
@@ -26,4 +30,7 @@ export const graphHref = (id) => `#/graphs/${encodeURIComponent(id)}`;
 export const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
 export const endpointHref = (name) => (name ? `#/endpoints/${encodeURIComponent(name)}` : '#/endpoints');
 export const publishedHref = (id) => (id ? `#/published/${encodeURIComponent(id)}` : '#/published');
+export const modelHref = (name, version) => (name ? `#/models/${encodeURIComponent(name)}${version ? `/${version}` : ''}` : '#/models');
+export const runsHref = () => '#/runs';
+export const compareHref = (ids) => `#/compare/${ids.map(encodeURIComponent).join(',')}`;
 export const navigate = (href) => { window.location.hash = href.replace(/^#/, ''); };
