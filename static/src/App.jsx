@@ -12,6 +12,7 @@ import { ModelsPage } from './pages/ModelsPage.jsx';
 import { ModelPage } from './pages/ModelPage.jsx';
 import { RunsPage } from './pages/RunsPage.jsx';
 import { ComparePage } from './pages/ComparePage.jsx';
+import { RevisionPage } from './pages/RevisionPage.jsx';
 
 export function App() {
   const route = useRoute();
@@ -27,6 +28,7 @@ export function App() {
       {route.page === 'models' && <ModelsPage />}
       {route.page === 'model' && <ModelPage key={route.name} name={route.name} version={route.version} />}
       {route.page === 'runs' && <RunsPage />}
+      {route.page === 'revision' && <RevisionPage key={`${route.graphId}@${route.revision}`} graphId={route.graphId} revision={route.revision} />}
       {route.page === 'compare' && <ComparePage key={route.runIds.join(',')} runIds={route.runIds} />}
     </ToastProvider>
   );

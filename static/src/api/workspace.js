@@ -51,5 +51,5 @@ export const formatTags = (tags) => Object.entries(tags || {}).map(([k, v]) => (
 export function formatMetric(value) {
   if (value === null || value === undefined) return '—';
   if (typeof value !== 'number') return String(value);
-  return Math.abs(value) >= 1000 || Number.isInteger(value) ? String(value) : value.toFixed(4);
+  return Math.abs(value) >= 1000 || (Number.isInteger(value) && Math.abs(value) > 1) ? String(value) : value.toFixed(4);
 }

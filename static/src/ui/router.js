@@ -6,6 +6,9 @@ import { useEffect, useState } from 'react';
 export function parseRoute(hash) {
   const path = (hash || '').replace(/^#/, '') || '/';
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'graphs' && parts[1] && parts[2] === 'revisions' && parts[3]) {
+    return { page: 'revision', graphId: parts[1], revision: Number(parts[3]) };
+  }
   if (parts[0] === 'graphs' && parts[1]) return { page: 'graph', graphId: parts[1] };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', runId: parts[1] };
   if (parts[0] === 'runs') return { page: 'runs' };
