@@ -61,7 +61,7 @@ function RegisterModelDialog({ runId, nodeId, port, onClose }) {
         <p className="muted small">{existing ? `“${name.trim()}” exists: this becomes its next version.` : 'A new model, version 1.'}</p>
         <label>Tags<input className="input" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="stage=dev" data-testid="register-tags" /></label>
         <label>Description<textarea className="textarea" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} /></label>
-        {error && <div className="callout callout-error">{error}</div>}
+        {error && <div className="callout callout-error" data-testid="register-error">{error}</div>}
       </form>
     </Dialog>
   );
