@@ -58,11 +58,19 @@ def parse_tags(pairs: list[str]) -> dict | None:
     return tags
 
 
-def _designer(args):
-    from designer.home import Home
-    from designer.service import Designer
+def with_designer(args, action):
+    """action(designer) with the home's Designer open; a NotFound is printed and is exit status 2."""
+    from canvas_store.repository import NotFound
+    from designer.cli import _designer
 
-    return Designer(Home.resolve(args.home, args.db))
+    designer = _designer(args)
+    try:
+        return action(designer)
+    except NotFound as exc:
+        print(f"error: {exc.what} '{exc.id}' does not exist", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        designer.close()
 
 
 def _reference(text: str):
@@ -77,11 +85,11 @@ def _reference(text: str):
 
 
 def _list(args) -> int:
-    designer = _designer(args)
-    try:
-        models = designer.store.search_models(search=args.search, tag=args.tag)
-    finally:
-        designer.close()
+    return with_designer(args, lambda designer: _print_models(args, designer.store.search_models(
+        search=args.search, tag=args.tag)))
+
+
+def _print_models(args, models: list[dict]) -> int:
     if args.json:
         print(json.dumps({"models": models}, indent=2))
         return EXIT_OK
@@ -94,24 +102,25 @@ def _list(args) -> int:
 
 
 def _show(args) -> int:
-    from canvas_store.repository import NotFound
     from designer.workspace.models import model_version
 
     reference = _reference(args.model)
     if reference is None:
         return EXIT_INVALID
     name, version = reference
-    designer = _designer(args)
-    try:
+
+    def show(designer) -> int:
         if version is None:
             result = {"name": name, "versions": designer.store.list_model_versions(name)}
         else:
             result = model_version(designer.store, name, version)
-    except NotFound as exc:
-        print(f"error: {exc.what} '{exc.id}' does not exist", file=sys.stderr)
-        return EXIT_INVALID
-    finally:
-        designer.close()
+        _print_version(args, name, version, result)
+        return EXIT_OK
+
+    return with_designer(args, show)
+
+
+def _print_version(args, name: str, version: int | None, result: dict) -> None:
     if args.json:
         print(json.dumps(result, indent=2, default=str))
     elif version is None:
@@ -125,70 +134,56 @@ def _show(args) -> int:
               f"{lineage['revision'] or '-'}, node {lineage['node'] or '-'}")
         for key, value in sorted(lineage["metrics"].items()):
             print(f"  {key:<30} {value}")
-    return EXIT_OK
 
 
 def _register(args) -> int:
-    from canvas_store.repository import NotFound
     from designer.workspace.models import RegistryError, register_from_run, register_upload
 
     tags = parse_tags(args.tag)
     if tags is None:
         return EXIT_INVALID
-    if bool(args.file) == bool(args.run):
-        print("error: give either --run RUN_ID --node NODE, or --file PATH --flavor FLAVOR", file=sys.stderr)
+    if bool(args.file) == bool(args.run) or (args.file and not args.flavor) or (args.run and not args.node):
+        print("error: give either --run RUN_ID --node NODE, or --file PATH --flavor sklearn|torch", file=sys.stderr)
         return EXIT_INVALID
-    designer = _designer(args)
     try:
-        if args.file:
-            if not args.flavor:
-                print("error: --file needs --flavor sklearn|torch", file=sys.stderr)
-                return EXIT_INVALID
-            record = register_upload(designer.store, designer.artifacts, args.name, args.file.name,
-                                     args.file.read_bytes(), args.flavor, architecture=args.architecture,
-                                     tags=tags, description=args.description)
-        else:
-            if not args.node:
-                print("error: --run needs --node NODE", file=sys.stderr)
-                return EXIT_INVALID
-            record = register_from_run(designer.store, args.name, args.run, args.node, args.port, tags=tags,
-                                       description=args.description)
-    except RegistryError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return EXIT_INVALID
-    except NotFound as exc:
-        print(f"error: {exc.what} '{exc.id}' does not exist", file=sys.stderr)
-        return EXIT_INVALID
+        data = args.file.read_bytes() if args.file else None
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_INVALID
-    finally:
-        designer.close()
-    if args.json:
-        print(json.dumps({"name": record["name"], "version": record["version"]}))
-    else:
-        print(f"registered {record['name']}:{record['version']}")
-    return EXIT_OK
+
+    def register(designer) -> int:
+        try:
+            if data is not None:
+                record = register_upload(designer.store, designer.artifacts, args.name, args.file.name, data,
+                                         args.flavor, architecture=args.architecture, tags=tags,
+                                         description=args.description)
+            else:
+                record = register_from_run(designer.store, args.name, args.run, args.node, args.port, tags=tags,
+                                           description=args.description)
+        except RegistryError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return EXIT_INVALID
+        print(json.dumps({"name": record["name"], "version": record["version"]}) if args.json
+              else f"registered {record['name']}:{record['version']}")
+        return EXIT_OK
+
+    return with_designer(args, register)
 
 
 def _download(args) -> int:
-    from canvas_store.repository import NotFound
     from designer.workspace.models import download_zip
 
     reference = _reference(args.model)
     if reference is None:
         return EXIT_INVALID
     name, version = reference
-    designer = _designer(args)
-    try:
-        version = version or designer.store.get_model(name)["version"]
-        buffer, filename = download_zip(designer.store, designer.artifacts, name, version)
-    except NotFound as exc:
-        print(f"error: {exc.what} '{exc.id}' does not exist", file=sys.stderr)
-        return EXIT_INVALID
-    finally:
-        designer.close()
-    out = args.out or Path(filename)
-    out.write_bytes(buffer.getvalue())
-    print(f"wrote {out}")
-    return EXIT_OK
+
+    def download(designer) -> int:
+        buffer, filename = download_zip(designer.store, designer.artifacts, name,
+                                        version or designer.store.get_model(name)["version"])
+        out = args.out or Path(filename)
+        out.write_bytes(buffer.getvalue())
+        print(f"wrote {out}")
+        return EXIT_OK
+
+    return with_designer(args, download)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import sys
 
+from designer.cli_models import with_designer
+
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
@@ -33,27 +35,17 @@ def add_commands(sub, state_options) -> None:
     runs.set_defaults(handler=lambda args: (runs.print_help(), EXIT_INVALID)[1])
 
 
-def _designer(args):
-    from designer.home import Home
-    from designer.service import Designer
-
-    return Designer(Home.resolve(args.home, args.db))
-
-
 def _list(args) -> int:
     if not 1 <= args.limit <= 10_000:
         print("error: --limit is between 1 and 10000", file=sys.stderr)
         return EXIT_INVALID
-    designer = _designer(args)
     try:
-        found = designer.store.search_runs(experiment=args.experiment, graph_id=args.graph, status=args.status,
-                                           tag=args.tag, trigger=args.trigger, search=args.search,
-                                           sort=args.sort, order=args.order, limit=args.limit)
+        found = with_designer(args, lambda designer: designer.store.search_runs(
+            experiment=args.experiment, graph_id=args.graph, status=args.status, tag=args.tag, trigger=args.trigger,
+            search=args.search, sort=args.sort, order=args.order, limit=args.limit))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    finally:
-        designer.close()
     if args.json:
         print(json.dumps(found, indent=2, default=str))
         return EXIT_OK
@@ -70,17 +62,12 @@ def _list(args) -> int:
 
 
 def _compare(args) -> int:
-    from canvas_store.repository import NotFound
     from designer.workspace.stored_comparison import compare
 
-    designer = _designer(args)
-    try:
-        result = compare(designer.store, designer.artifacts, list(dict.fromkeys(args.run_ids)))
-    except NotFound as exc:
-        print(f"error: {exc.what} '{exc.id}' does not exist", file=sys.stderr)
-        return EXIT_INVALID
-    finally:
-        designer.close()
+    result = with_designer(args, lambda designer: compare(designer.store, designer.artifacts,
+                                                          list(dict.fromkeys(args.run_ids))))
+    if not isinstance(result, dict):  # the exit status of a refusal
+        return result
     if args.json:
         print(json.dumps(result, default=str))
         return EXIT_OK

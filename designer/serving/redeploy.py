@@ -105,13 +105,7 @@ def deploy(designer, runtimes, name: str, **target) -> dict:
     else:
         raise Conflict(f"endpoint {name!r} already exists; PUT /api/endpoints/{name} replaces what it serves")
     graph_id, revision, document = target_document(store, **target)
-    runtime = runtimes.build(name, document)  # proves it loads and serves before it is recorded
-    try:
-        record = store.create_endpoint(name, graph_id, revision, document)
-    except BaseException:
-        _close(runtime)
-        raise
-    runtimes.replace(runtime)
+    record = _switch(runtimes, name, document, lambda: store.create_endpoint(name, graph_id, revision, document))
     return {**record, "document": document}
 
 
@@ -124,14 +118,19 @@ def swap_endpoint(designer, runtimes, name: str, **target) -> dict:
     store = designer.store
     store.get_endpoint(name)
     graph_id, revision, document = target_document(store, **target)
+    return _switch(runtimes, name, document, lambda: store.replace_endpoint(name, graph_id, revision, document))
+
+
+def _switch(runtimes, name: str, document: dict, record):
+    """Build and warm the runtime first (proving it loads), then record it, then route requests to it."""
     runtime = runtimes.build(name, document)
     try:
-        record = store.replace_endpoint(name, graph_id, revision, document)
+        recorded = record()
     except BaseException:
         _close(runtime)
         raise
     runtimes.replace(runtime)
-    return record
+    return recorded
 
 
 def _close(runtime) -> None:

@@ -1,60 +1,10 @@
 """Workspace fixtures: one real home (SQLite file, Flask test client) where iris and two tiny wine networks trained."""
 from __future__ import annotations
 
-import copy
-import json
-import time
-from pathlib import Path
-
 import pytest
 
 from designer.server import close_app, create_app
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-RUN_TIMEOUT = 180
-
-
-def example(name: str) -> dict:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())
-
-
-def wine_document(epochs: int, learning_rate: float = 0.01) -> dict:
-    document = example("wine-neural-network")
-    for node in document["nodes"]:
-        if node["id"] == "nn":
-            node["params"].update(epochs=epochs, learning_rate=learning_rate)
-    return document
-
-
-def wait_for_run(client, run_id: str, timeout: float = RUN_TIMEOUT) -> dict:
-    client.application.extensions["designer"].wait(run_id, timeout)
-    deadline = time.monotonic() + timeout
-    while True:
-        run = client.get(f"/api/runs/{run_id}").get_json()
-        if run["status"] in ("completed", "failed", "cancelled") or time.monotonic() > deadline:
-            return run
-        time.sleep(0.05)
-
-
-class Workspace:
-    """The session's home: its client, graphs and completed runs by name."""
-
-    def __init__(self, app):
-        self.app = app
-        self.client = app.test_client()
-        self.designer = app.extensions["designer"]
-        self.graphs: dict[str, str] = {}
-        self.runs: dict[str, str] = {}
-
-    def run(self, key: str, document: dict, **options) -> str:
-        graph_id = self.client.post("/api/graphs", json=document).get_json()["id"]
-        response = self.client.post(f"/api/graphs/{graph_id}/runs", json=options)
-        assert response.status_code == 202, response.get_json()
-        run_id = response.get_json()["run_id"]
-        run = wait_for_run(self.client, run_id)
-        assert run["status"] == "completed", {n: r.get("error") for n, r in run["nodes"].items()}
-        self.graphs[key], self.runs[key] = graph_id, run_id
-        return run_id
+from workspace_support import Workspace, example, wine_document
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +22,3 @@ def workspace(tmp_path_factory):
 @pytest.fixture
 def client(workspace):
     return workspace.client
-
-
-def copy_document(document: dict) -> dict:
-    return copy.deepcopy(document)

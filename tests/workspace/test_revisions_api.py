@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 
 from designer.graph.diff import diff_documents
-from conftest import example
+from workspace_support import example
 
 
 def test_diff_names_nodes_edges_and_parameters_added_removed_and_changed():
