@@ -131,7 +131,7 @@ class RunSearch:
         with self._db.read() as session:
             rows = session.execute(select(newest).where(newest.c.rank == 1)
                                    .order_by(newest.c.created_at.desc())).all()
-        return [{"name": r.experiment, "runs": r.runs,
+        return [{"name": r.experiment, "runs": r.runs, "run_count": r.runs,
                  "last_run": {"run_id": r.id, "status": r.status, "created_at": iso(r.created_at)}}
                 for r in rows]
 

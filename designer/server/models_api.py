@@ -79,7 +79,7 @@ def _register_upload(designer) -> dict:
 
 @blueprint.get("/api/models")
 def list_models():
-    search = request.args.get("search") or None
+    search = request.args.get("search") or request.args.get("name") or None
     tag = request.args.get("tag") or None
     return {"models": current_designer().store.search_models(search=search, tag=tag)}
 

@@ -103,3 +103,30 @@ def test_restore_an_old_revision_from_the_editor_history(page, live_server):
     panel.get_by_test_id("revision-1").get_by_test_id("btn-open-revision").click()
     expect(page.get_by_test_id("revision-page")).to_contain_text("revision 1")
     assert page.errors == []
+
+
+def test_upload_a_scikit_learn_file_from_the_models_page(page, live_server, tmp_path):
+    import joblib
+    from sklearn.datasets import load_iris
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = load_iris(return_X_y=True)
+    model_file = tmp_path / "model.pkl"
+    joblib.dump(DecisionTreeClassifier(max_depth=2).fit(X, y), model_file)
+    garbage = tmp_path / "garbage.pkl"
+    garbage.write_bytes(b"not a model")
+
+    page.goto(f"{live_server.url}/#/models")
+    expect(page.get_by_test_id("models-empty")).to_be_visible()
+    page.get_by_test_id("btn-upload").click()
+    dialog = page.get_by_test_id("upload-model-dialog")
+    dialog.get_by_test_id("upload-name").fill("tree-upload")
+    dialog.get_by_test_id("upload-file").set_input_files(str(garbage))
+    dialog.get_by_test_id("btn-upload-model").click()
+    expect(dialog.get_by_test_id("upload-error")).to_contain_text("does not load")
+    dialog.get_by_test_id("upload-file").set_input_files(str(model_file))
+    dialog.get_by_test_id("btn-upload-model").click()
+    version = page.get_by_test_id("model-version")
+    expect(version).to_contain_text("Uploaded sklearn file")
+    expect(version).to_contain_text("uploaded, no run")
+    assert page.errors == []
