@@ -5,16 +5,17 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, make_response, request, url_for
 
 from components.spec import ComponentError
 from components.web_service import PayloadError, parse_schema
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, error_response
 from designer.server.payloads import field, json_body, json_object
-from designer.serving import redeploy
+from designer.serving import redeploy, traffic
 from designer.serving.endpoint import DeploymentError
 from designer.serving.entry_script import EndpointRetired, EntryScriptFailed, is_entry_script
+from designer.serving.traffic import is_split
 from designer.serving.openapi import openapi_document
 from designer.serving.payloads import answer, parse_request
 from designer.serving.runtimes import EndpointRuntimes
@@ -98,11 +99,25 @@ def _model_target(body: dict) -> dict:
 
 def _public(record: dict) -> dict:
     document = record.get("document")
-    deployment = ({"kind": "entry-script", "model": document.get("model")} if is_entry_script(document)
-                  else {"kind": "graph", "graph_id": record.get("graph_id"), "revision": record.get("revision")})
+    if is_split(document):
+        sources = traffic.sources_of(document)
+        deployment = {"kind": "split", "traffic": document["traffic"],
+                      "deployments": [{"name": name, "traffic": document["traffic"].get(name, 0), **sources.get(name, {})}
+                                      for name in document["deployments"]]}
+    else:
+        deployment = redeploy.source_of(record.get("graph_id"), record.get("revision"), document or {})
     return {"name": record["name"], "graph_id": record.get("graph_id"), "revision": record.get("revision"),
             "status": record.get("status"), "created_at": record.get("created_at"),
             "updated_at": record.get("updated_at"), "deployment": deployment}
+
+
+def _target(body: dict) -> dict:
+    if "graph_id" in body:
+        return {"graph_id": field(body, "graph_id", str),
+                "revision": field(body, "revision", int, default=None, nullable=True)}
+    if "model" in body:
+        return _model_target(body)
+    raise ApiError(400, "missing-field", "send 'graph_id', or 'model' with 'entry_script'", {"field": "graph_id"})
 
 
 @blueprint.put("/api/endpoints/<name>")
@@ -112,15 +127,43 @@ def replace_endpoint(name: str):
     unknown = sorted(set(body) - {"graph_id", "revision", "model", "entry_script", "name"})
     if unknown:
         raise ApiError(400, "unknown-field", f"unknown field(s): {', '.join(unknown)}", {"fields": unknown})
-    if "graph_id" in body:
-        target = {"graph_id": field(body, "graph_id", str),
-                  "revision": field(body, "revision", int, default=None, nullable=True)}
-    elif "model" in body:
-        target = _model_target(body)
-    else:
-        raise ApiError(400, "missing-field", "send 'graph_id', or 'model' with 'entry_script'", {"field": "graph_id"})
+    target = _target(body)
     try:
         record = redeploy.swap_endpoint(current_designer(), runtimes(), name, **target)
+    except DeploymentError as exc:
+        raise _deployment_error(exc) from None
+    return {**_public(record), **_urls(name)}
+
+
+@blueprint.post("/api/endpoints/<name>/deployments")
+def add_deployment(name: str):
+    """Blue/green: another deployment behind the endpoint, taking `traffic` percent of its requests (default 0)."""
+    body = json_object()
+    deployment = field(body, "name", str)
+    share = field(body, "traffic", int, default=None, nullable=True)
+    target = _target(body)
+    try:
+        record = redeploy.add_deployment(current_designer(), runtimes(), name, deployment, share, **target)
+    except DeploymentError as exc:
+        raise _deployment_error(exc) from None
+    return {**_public(record), **_urls(name)}, 201
+
+
+@blueprint.put("/api/endpoints/<name>/traffic")
+def set_traffic(name: str):
+    body = json_object()
+    try:
+        record = redeploy.set_traffic(current_designer(), runtimes(), name, body.get("traffic", body))
+    except DeploymentError as exc:
+        raise _deployment_error(exc) from None
+    return {**_public(record), **_urls(name)}
+
+
+@blueprint.delete("/api/endpoints/<name>/deployments/<deployment>")
+def remove_deployment(name: str, deployment: str):
+    json_body(required=False)
+    try:
+        record = redeploy.remove_deployment(current_designer(), runtimes(), name, deployment)
     except DeploymentError as exc:
         raise _deployment_error(exc) from None
     return {**_public(record), **_urls(name)}
@@ -136,6 +179,8 @@ def list_endpoints():
 def get_endpoint(name: str):
     record = current_designer().store.get_endpoint(name)
     document = record.get("document")
+    if is_split(document):  # requests must fit every deployment; the busiest one describes them
+        document = document["deployments"][max(document["traffic"], key=document["traffic"].get)]
     return {**_public(record), **_urls(name), "inputs": _inputs_of(document)}
 
 
@@ -174,9 +219,25 @@ def score(name: str):
     if not pool.check_key(name, key):
         current_designer().store.get_endpoint(name)  # an unknown endpoint is a 404, not a 401
         return unauthorized("endpoint", key is not None)
-    endpoint = _loaded(name)
+    deployment, endpoint = _serving(name)
     if is_entry_script(endpoint.document):
-        return _run_entry_script(name, endpoint)
+        response = _run_entry_script(name, endpoint)
+    else:
+        response = make_response(_score_graph(endpoint))
+    if deployment is not None:
+        response.headers["X-Deployment"] = deployment
+    return response
+
+
+def _serving(name: str):
+    """(deployment name or None, the runtime that answers this request): a split picks by its traffic shares."""
+    endpoint = _loaded(name)
+    if is_split(endpoint.document):
+        return endpoint.pick()
+    return None, endpoint
+
+
+def _score_graph(endpoint):
     body = json_body()
     try:
         shape, tables = parse_request(body, endpoint)
@@ -195,8 +256,10 @@ def _run_entry_script(name: str, endpoint):
     for _ in range(3):
         try:
             return jsonify(endpoint.run(raw))
-        except EndpointRetired:  # swapped after this request picked it up: the new one answers
-            endpoint = _loaded(name)
+        except EndpointRetired:  # swapped after this request picked it up: the current one answers
+            endpoint = _serving(name)[1]
+            if not is_entry_script(endpoint.document):
+                return make_response(_score_graph(endpoint))
         except EntryScriptFailed as exc:
             raise ApiError(400, "scoring-failed", f"the entry script's run() failed:\n{exc}",
                            {"traceback": str(exc)}) from None
@@ -206,6 +269,8 @@ def _run_entry_script(name: str, endpoint):
 @blueprint.get("/endpoints/<name>/swagger.json")
 def swagger(name: str):
     endpoint = _loaded(name)
+    if is_split(endpoint.document):
+        endpoint = endpoint.primary()
     if is_entry_script(endpoint.document):
         url = url_for("endpoints_api.score", name=name, _external=True)
         return {"openapi": "3.0.3", "info": {"title": f"{name} (entry script, {endpoint.document.get('model')})",

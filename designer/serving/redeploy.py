@@ -13,7 +13,8 @@ from components.saved_artifacts import parse_registry_ref
 from components.spec import ComponentError
 from designer.serving.deployment import check_endpoint_name, resolve_registry_references
 from designer.serving.endpoint import DeploymentError
-from designer.serving.entry_script import entry_script_document
+from designer.serving import traffic
+from designer.serving.entry_script import entry_script_document, is_entry_script
 
 
 def model_reference(store, reference: object) -> dict:
@@ -119,6 +120,63 @@ def swap_endpoint(designer, runtimes, name: str, **target) -> dict:
     store.get_endpoint(name)
     graph_id, revision, document = target_document(store, **target)
     return _switch(runtimes, name, document, lambda: store.replace_endpoint(name, graph_id, revision, document))
+
+
+def source_of(graph_id: str | None, revision: int | None, document: dict) -> dict:
+    """Where a single deployment came from, as endpoint records and traffic splits show it."""
+    if is_entry_script(document):
+        return {"kind": "entry-script", "model": document.get("model")}
+    return {"kind": "graph", "graph_id": graph_id, "revision": revision}
+
+
+def add_deployment(designer, runtimes, name: str, deployment: str, share: int | None = None, **target) -> dict:
+    """Add (or replace) deployment `deployment` of endpoint `name`, taking `share` percent of its traffic (default 0)."""
+    store = designer.store
+    current = store.get_endpoint(name)
+    graph_id, revision, document = target_document(store, **target)
+    combined = traffic.with_deployment(
+        current["document"], deployment, document, share, source=source_of(graph_id, revision, document),
+        single_source=source_of(current["graph_id"], current["revision"], current["document"]))
+    return _replace(runtimes, store, current, combined)
+
+
+def set_traffic(designer, runtimes, name: str, shares: dict) -> dict:
+    """Give each deployment of endpoint `name` its share of requests (percentages adding up to 100)."""
+    current = designer.store.get_endpoint(name)
+    document = current["document"]
+    if not traffic.is_split(document):
+        raise DeploymentError("single-deployment", f"endpoint {name!r} has one deployment; add another first",
+                              {"deployments": [traffic.FIRST_DEPLOYMENT]})
+    deployments = traffic.deployments_of(document)
+    combined = traffic.split_document(deployments, traffic.check_traffic(shares, deployments),
+                                      traffic.sources_of(document))
+    return _replace(runtimes, designer.store, current, combined)
+
+
+def remove_deployment(designer, runtimes, name: str, deployment: str) -> dict:
+    """Take deployment `deployment` out of endpoint `name`; the others share its traffic."""
+    current = designer.store.get_endpoint(name)
+    combined = traffic.without_deployment(current["document"], deployment)
+    return _replace(runtimes, designer.store, current, combined)
+
+
+def _replace(runtimes, store, current: dict, document: dict) -> dict:
+    """Serve `document` at endpoint `current` (a split keeps the record's graph; a single one names its own)."""
+    name = current["name"]
+    if traffic.is_split(document):
+        graph_id, revision = current["graph_id"], current["revision"]
+    else:
+        source = traffic.sources_of(current["document"]).get(_only(document, current)) or {}
+        graph_id, revision = source.get("graph_id"), source.get("revision")
+    return _switch(runtimes, name, document, lambda: store.replace_endpoint(name, graph_id, revision, document))
+
+
+def _only(document: dict, current: dict) -> str | None:
+    """The name of the deployment `document` is, among those of `current`."""
+    for deployment, sub_document in traffic.deployments_of(current["document"]).items():
+        if sub_document == document:
+            return deployment
+    return None
 
 
 def _switch(runtimes, name: str, document: dict, record):

@@ -37,7 +37,10 @@ class EndpointRuntimes:
     def build(self, name: str, document: dict) -> Endpoint:
         """Load a graph (or a model with its entry script) as an endpoint runtime (DeploymentError if it cannot be served)."""
         from designer.serving.entry_script import EntryScriptEndpoint, is_entry_script
+        from designer.serving.traffic import SplitEndpoint, is_split
 
+        if is_split(document):
+            return SplitEndpoint(name, document, self.build)
         if is_entry_script(document):
             if self.artifact_path is None:
                 raise DeploymentError("no-artifacts", "this process cannot read model files")

@@ -1,7 +1,12 @@
 """Workspace fixtures: one real home (SQLite file, Flask test client) where iris and two tiny wine networks trained."""
 from __future__ import annotations
 
+import io
+
+import joblib
 import pytest
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
 
 from designer.server import close_app, create_app
 from workspace_support import Workspace, example, wine_document
@@ -22,3 +27,16 @@ def workspace(tmp_path_factory):
 @pytest.fixture
 def client(workspace):
     return workspace.client
+
+
+@pytest.fixture(scope="session")
+def iris_model(workspace):
+    """("iris-logistic:N", the iris features): a scikit-learn model uploaded as model.pkl."""
+    X, y = load_iris(return_X_y=True)
+    buffer = io.BytesIO()
+    joblib.dump(LogisticRegression(max_iter=1000).fit(X, y), buffer)
+    response = workspace.client.post("/api/models", data={"name": "iris-logistic", "flavor": "sklearn",
+                                                          "file": (io.BytesIO(buffer.getvalue()), "model.pkl")},
+                                     content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    return f"iris-logistic:{response.get_json()['version']}", X

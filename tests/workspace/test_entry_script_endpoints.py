@@ -1,41 +1,15 @@
 """Endpoints that outlive a model: Azure-ML-style score.py deployments and swaps under load with zero failures."""
 from __future__ import annotations
 
-import io
 import threading
 import time
 
-import joblib
 import pytest
-from sklearn.datasets import load_iris
-from sklearn.linear_model import LogisticRegression
+
+from workspace_support import AZURE_DOCS_SCORE_PY, bearer, deploy
 
 IRIS_ROW = {"sepal length (cm)": 5.1, "sepal width (cm)": 3.5, "petal length (cm)": 1.4, "petal width (cm)": 0.2}
 
-#: The scikit-learn score.py of Azure ML's "deploy a model" documentation, unchanged but for the file name.
-AZURE_DOCS_SCORE_PY = '''
-import json
-import numpy as np
-import os
-import joblib
-
-
-def init():
-    global model
-    # AZUREML_MODEL_DIR is an environment variable created during deployment.
-    # It is the path to the model folder (./azureml-models/$MODEL_NAME/$VERSION)
-    model_path = os.path.join(os.getenv("AZUREML_MODEL_DIR"), "model.pkl")
-    # deserialize the model file back into a sklearn model
-    model = joblib.load(model_path)
-
-
-def run(raw_data):
-    data = np.array(json.loads(raw_data)["data"])
-    # make prediction
-    y_hat = model.predict(data)
-    # you can return any data type as long as it is JSON-serializable
-    return y_hat.tolist()
-'''
 FAILING_INIT = '''
 def init():
     raise RuntimeError("the model file is missing")
@@ -44,28 +18,6 @@ def init():
 def run(raw_data):
     return []
 '''
-
-
-def bearer(key):
-    return {"Authorization": f"Bearer {key}"}
-
-
-@pytest.fixture(scope="module")
-def iris_model(workspace):
-    X, y = load_iris(return_X_y=True)
-    buffer = io.BytesIO()
-    joblib.dump(LogisticRegression(max_iter=1000).fit(X, y), buffer)
-    response = workspace.client.post("/api/models", data={"name": "iris-logistic", "flavor": "sklearn",
-                                                          "file": (io.BytesIO(buffer.getvalue()), "model.pkl")},
-                                     content_type="multipart/form-data")
-    assert response.status_code == 201, response.get_json()
-    return "iris-logistic:1", X
-
-
-def deploy(client, name, model, script):
-    response = client.post("/api/endpoints", json={"name": name, "model": model, "entry_script": script})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 def test_an_azure_ml_docs_score_py_serves_a_registered_model_unchanged(client, iris_model):

@@ -51,3 +51,39 @@ class Workspace:
         assert run["status"] == "completed", {n: r.get("error") for n, r in run["nodes"].items()}
         self.graphs[key], self.runs[key] = graph_id, run_id
         return run_id
+
+
+#: The scikit-learn score.py of Azure ML's "deploy a model" documentation, unchanged but for the file name.
+AZURE_DOCS_SCORE_PY = '''
+import json
+import numpy as np
+import os
+import joblib
+
+
+def init():
+    global model
+    # AZUREML_MODEL_DIR is an environment variable created during deployment.
+    # It is the path to the model folder (./azureml-models/$MODEL_NAME/$VERSION)
+    model_path = os.path.join(os.getenv("AZUREML_MODEL_DIR"), "model.pkl")
+    # deserialize the model file back into a sklearn model
+    model = joblib.load(model_path)
+
+
+def run(raw_data):
+    data = np.array(json.loads(raw_data)["data"])
+    # make prediction
+    y_hat = model.predict(data)
+    # you can return any data type as long as it is JSON-serializable
+    return y_hat.tolist()
+'''
+
+
+def bearer(key):
+    return {"Authorization": f"Bearer {key}"}
+
+
+def deploy(client, name, model, script):
+    response = client.post("/api/endpoints", json={"name": name, "model": model, "entry_script": script})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()

@@ -20,6 +20,7 @@ export const workspaceApi = {
   uploadModel: (form) => request('POST', '/api/models', form),
   deployModel: (name, model, entryScript) => request('POST', '/api/endpoints', { name, model, entry_script: entryScript }),
   swapEndpoint: (name, body) => request('PUT', `/api/endpoints/${enc(name)}`, body),
+  setTraffic: (name, traffic) => request('PUT', `/api/endpoints/${enc(name)}/traffic`, traffic),
 
   listRuns: (params = {}) => request('GET', `/api/runs${query(params)}`),
   updateRun: (runId, body) => request('PATCH', `/api/runs/${enc(runId)}`, body),

@@ -11,6 +11,7 @@ import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
 import { Icon } from '../ui/icons.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { endpointHref, graphHref, modelHref, navigate, runHref } from '../ui/router.js';
+import { TrafficCard, primaryDeployment } from '../workspace/TrafficCard.jsx';
 import { AppHeader } from './AppHeader.jsx';
 import { PageMessage } from './EditorPage.jsx';
 
@@ -70,7 +71,8 @@ export function EndpointPage({ name }) {
     const columns = inputColumns(input, swagger);
     return { ...input, columns, example: exampleRow(columns, sampleRowsOf(document, input)[0]) };
   }) : []), [endpoint, swagger, document]);
-  const entryScript = Boolean(endpoint && endpoint.deployment && endpoint.deployment.kind === 'entry-script');
+  const primary = endpoint ? primaryDeployment(endpoint.deployment) : null;
+  const entryScript = Boolean(primary && primary.kind === 'entry-script');
   const body = useMemo(() => (entryScript ? { data: [] }
     : scoringBody(Object.fromEntries(inputs.map((i) => [i.name, [i.example]])))), [inputs, entryScript]);
 
@@ -119,7 +121,9 @@ export function EndpointPage({ name }) {
               <h1 className="wrap">{name}</h1>
               <StatusBadge status={endpoint.status} testId="endpoint-status" />
             </div>
-            {entryScript ? (
+            {endpoint.deployment && endpoint.deployment.kind === 'split' ? (
+              <p className="muted">Real-time endpoint · {endpoint.deployment.deployments.length} deployments share its requests · updated {relativeTime(endpoint.updated_at)}</p>
+            ) : entryScript ? (
               <p className="muted" data-testid="endpoint-model">
                 Real-time endpoint · serves model <a href={modelHref(...endpoint.deployment.model.split(':'))}>{endpoint.deployment.model}</a> with
                 {' '}its entry script (score.py) · updated {relativeTime(endpoint.updated_at)}
@@ -158,6 +162,10 @@ export function EndpointPage({ name }) {
           {secret && <ShownOnceNote />}
           {swaggerError && <div className="callout callout-error small">This endpoint does not load: {describeError(swaggerError)}</div>}
         </section>
+
+        {endpoint.deployment && endpoint.deployment.kind === 'split' && (
+          <TrafficCard key={endpoint.updated_at} name={name} deployment={endpoint.deployment} onChanged={() => window.location.reload()} />
+        )}
 
         <div className="tabs page-tabs" role="tablist">
           <button type="button" role="tab" aria-selected={tab === 'consume'} className={`tab${tab === 'consume' ? ' active' : ''}`}
