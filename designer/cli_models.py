@@ -27,7 +27,7 @@ def add_commands(sub, state_options) -> None:
 
     register = models_sub.add_parser("register", help="register a run's trained model or a model file")
     register.add_argument("name")
-    register.add_argument("--run", metavar="RUN_ID", help="the run that trained it")
+    register.add_argument("--run", "--run-id", dest="run", metavar="RUN_ID", help="the run that trained it")
     register.add_argument("--node", help="the node whose TrainedModel output to register")
     register.add_argument("--port", help="the output port (default: the node's only TrainedModel)")
     register.add_argument("--file", type=Path, help="a model file to upload instead")

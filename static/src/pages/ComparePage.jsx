@@ -11,11 +11,12 @@ import { PageMessage } from './EditorPage.jsx';
 const label = (run) => run.display_name || `${run.name || 'Run'} · ${run.run_id.slice(0, 6)}`;
 const show = (value) => (value === undefined || value === null ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 
+/** The curve to overlay: a binary ROC, or for several classes the first class's one-vs-rest curve. */
 function rocSeries(roc) {
   if (!roc) return null;
   if (roc.fpr) return roc;
-  const first = roc.per_class && Object.values(roc.per_class)[0];
-  return first || null;
+  const first = roc.per_class && Object.entries(roc.per_class)[0];
+  return first ? { ...first[1], className: first[0] } : null;
 }
 
 export function ComparePage({ runIds }) {
@@ -91,6 +92,11 @@ export function ComparePage({ runIds }) {
   );
 }
 
+function rocClass(perRun) {
+  const first = Object.values(perRun).map(rocSeries).find((r) => r && r.className);
+  return first ? ` · ${first.className} vs rest` : '';
+}
+
 function RunHeading({ run, colour }) {
   return (
     <a href={runHref(run.run_id)} className="run-heading">
@@ -120,7 +126,7 @@ function Curves({ result, colours }) {
         ))}
         {rocs.map(([node, perRun]) => (
           <div key={`roc-${node}`} className="chart-cell" data-testid="compare-roc">
-            <h3 className="mono small">{node} ROC</h3>
+            <h3 className="mono small">{node} ROC{rocClass(perRun)}</h3>
             <LineChart square xLabel="false positive rate" yLabel="true positive rate" height={200} xMin={0} xMax={1} yMin={0} yMax={1}
               series={Object.entries(perRun).map(([runId, roc]) => rocSeries(roc)).map((roc, i) => {
                 const runId = Object.keys(perRun)[i];

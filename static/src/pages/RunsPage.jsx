@@ -13,6 +13,12 @@ import { TagList } from './ModelsPage.jsx';
 const PAGE = 50;
 const STATUSES = ['completed', 'failed', 'running', 'queued', 'cancelled'];
 
+function orderLabel(sort, order) {
+  if (sort === 'created_at') return order === 'desc' ? '↓ newest first' : '↑ oldest first';
+  if (sort.startsWith('metric:')) return order === 'desc' ? '↓ highest first' : '↑ lowest first';
+  return order === 'desc' ? '↓ Z to A' : '↑ A to Z';
+}
+
 export function RunsPage() {
   const [filters, setFilters] = useState({ experiment: '', graph_id: '', status: '', tag: '', trigger: '', search: '' });
   const [sort, setSort] = useState('created_at');
@@ -91,7 +97,7 @@ export function RunsPage() {
             </select>
           </label>
           <button type="button" className="btn btn-small" data-testid="runs-order" title="Reverse the order"
-            onClick={() => setOrder((o) => (o === 'desc' ? 'asc' : 'desc'))}>{order === 'desc' ? '↓ high first' : '↑ low first'}</button>
+            onClick={() => setOrder((o) => (o === 'desc' ? 'asc' : 'desc'))}>{orderLabel(sort, order)}</button>
         </div>
         <ListState items={runs} error={error} what="runs" icon="history" title={filtered ? 'No run matches' : 'No runs yet'} testId="runs-empty">
           {filtered ? <p>Loosen the filters to see more runs.</p> : <p>Open a pipeline and press <strong>Submit</strong>.</p>}
