@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,8 @@ from designer.serving.endpoint import DeploymentError
 KIND = "entry-script"
 #: Seconds init() may take (loading a large model).
 INIT_TIMEOUT = 300
+#: Seconds one run() may take before its process is stopped (and warmed again for the next request).
+RUN_TIMEOUT = 60
 _STDERR_TAIL = 30
 
 
@@ -138,6 +141,11 @@ class EntryScriptEndpoint:
             try:
                 self._process.stdin.write(json.dumps({"raw": raw}) + "\n")
                 self._process.stdin.flush()
+                # One answer line per request, so nothing waits unread in the pipe's buffer between calls.
+                ready, _, _ = select.select([self._process.stdout], [], [], RUN_TIMEOUT)
+                if not ready:
+                    _kill(self._process)
+                    raise EntryScriptFailed(f"run() did not answer within {RUN_TIMEOUT} seconds and was stopped")
                 line = self._process.stdout.readline()
             except (BrokenPipeError, OSError):
                 line = ""

@@ -154,3 +154,18 @@ def test_swapping_the_served_graph_under_load_keeps_url_and_key_and_fails_no_req
     assert shown["graph_id"] == graphs[1] and shown["url"] == deployed["url"]
     assert client.post("/endpoints/graph-swap/score", json={"data": [IRIS_ROW]},
                        headers=bearer(deployed["key"])).status_code == 200
+
+
+def test_a_run_that_never_answers_is_stopped_and_the_next_request_gets_a_fresh_process(client, iris_model, monkeypatch):
+    from designer.serving import entry_script
+
+    monkeypatch.setattr(entry_script, "RUN_TIMEOUT", 1)
+    hanging = AZURE_DOCS_SCORE_PY.replace("def run(raw_data):", "def run(raw_data):\n    if 'hang' in raw_data:\n"
+                                          "        import time\n        time.sleep(30)")
+    key = deploy(client, "hangs", iris_model[0], hanging)["key"]
+    stuck = client.post("/endpoints/hangs/score", json={"data": [], "hang": True}, headers=bearer(key))
+    assert stuck.status_code == 400 and "did not answer within 1 seconds" in stuck.get_json()["error"]["message"]
+    model, X = iris_model
+    fine = client.post("/endpoints/hangs/score", json={"data": X[:1].tolist()}, headers=bearer(key))
+    assert fine.status_code == 200 and fine.get_json() == [0]
+    client.delete("/api/endpoints/hangs")
