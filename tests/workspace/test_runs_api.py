@@ -133,3 +133,9 @@ def test_submitting_a_run_takes_its_experiment_display_name_and_tags(client, wor
     assert default["experiment"] == "iris-exp"
     bad = client.post(f"/api/graphs/{workspace.graphs['iris']}/runs", json={"tags": "x"})
     assert bad.status_code == 400
+
+
+def test_metric_keys_name_what_runs_can_be_sorted_by(client):
+    keys = client.get("/api/runs/metric-keys?experiment=wine-exp").get_json()["keys"]
+    assert "eval.accuracy" in keys and keys == sorted(keys)
+    assert client.get("/api/runs/metric-keys?experiment=no-such-experiment").get_json()["keys"] == []
