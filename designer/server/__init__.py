@@ -86,6 +86,9 @@ def close_app(app: Flask) -> None:
     """Stop forwarding events; close the Designer too when the app created it."""
     forwarder = app.extensions.get(_EVENTS)
     designer = app.extensions.get(EXTENSION)
+    endpoints = app.extensions.get(endpoints_api.RUNTIMES)
+    if endpoints is not None:
+        endpoints.close()  # entry-script deployments run in child processes
     if forwarder is not None:
         if designer is not None and forwarder in designer.listeners:
             designer.listeners.remove(forwarder)

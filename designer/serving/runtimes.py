@@ -79,6 +79,13 @@ class EndpointRuntimes:
             self._keys.pop(name, None)
         _retire(old)
 
+    def close(self) -> None:
+        """Stop every runtime that holds a process (entry scripts); the server is going away."""
+        with self._lock:
+            endpoints, self._endpoints = list(self._endpoints.values()), {}
+        for endpoint in endpoints:
+            _retire(endpoint)
+
     def check_key(self, name: str, key: str | None) -> bool:
         if not key:
             return False
