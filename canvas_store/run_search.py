@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from canvas_store.db import Database, iso
 from canvas_store.errors import NotFound
@@ -17,6 +17,8 @@ SORT_COLUMNS = {"created_at": Run.created_at, "started_at": Run.started_at, "fin
                 "name": Run.name, "display_name": Run.display_name, "status": Run.status,
                 "experiment": Run.experiment}
 METRIC_SORT = "metric:"
+#: Up to this many runs kept by a filter are sorted by a metric directly; beyond it the metric's index is walked.
+SORT_IN_MEMORY_RUNS = 1000
 #: The columns a run list shows: never the document or the environment.
 _SUMMARY_COLUMNS = [c for c in Run.__table__.c if c.key not in ("document", "environment", "evaluate_nodes")]
 
@@ -59,17 +61,15 @@ class RunSearch:
             pattern = f"%{search.lower()}%"
             conditions.append(or_(func.lower(Run.display_name).like(pattern), func.lower(Run.name).like(pattern),
                                   func.lower(Run.experiment).like(pattern), Run.id.like(f"{search.lower()}%")))
-        query = select(*_SUMMARY_COLUMNS).where(*conditions)
+        # The page is chosen on narrow rows (id and the sort keys), then only its runs are read in full.
+        query = select(Run.id).where(*conditions)
         sort = sort or "created_at"
         newest = (Run.created_at.desc(), Run.id.desc())
         if sort.startswith(METRIC_SORT):
             key = sort[len(METRIC_SORT):]
             if not key:
                 raise ValueError("sort by a metric names it: metric:NODE.METRIC")
-            metric = select(RunMetric.run_id, RunMetric.value).where(RunMetric.key == key).subquery()
-            query = query.outerjoin(metric, metric.c.run_id == Run.id)
-            value = metric.c.value
-            query = query.order_by(value.is_(None), value.asc() if order == "asc" else value.desc(), *newest)
+            return self._by_metric(query, conditions, key, order, limit, offset)
         elif sort in SORT_COLUMNS:
             column = SORT_COLUMNS[sort]
             query = query.order_by(column.asc() if order == "asc" else column.desc(), Run.id.desc())
@@ -78,9 +78,40 @@ class RunSearch:
                              f"or metric:NODE.METRIC")
         with self._db.read() as session:
             total = session.scalar(select(func.count()).select_from(Run).where(*conditions))
-            rows = session.execute(query.limit(limit).offset(offset)).all()
-            metrics = self._metrics_of(session, [r.id for r in rows])
-        return {"runs": [{**summary_of(r), "metrics": metrics.get(r.id, {})} for r in rows], "total": total}
+            page = list(session.scalars(query.limit(limit).offset(offset)))
+            return self._page(session, page, total)
+
+    def _by_metric(self, query, conditions, key: str, order: str, limit: int, offset: int) -> dict:
+        """Runs with the metric in its order, then the runs without it, newest first.
+
+        A filter that keeps few runs sorts just those; one that keeps many walks the (key, value)
+        index in order and stops after one page, so a page costs about the same either way.
+        """
+        measured = and_(RunMetric.run_id == Run.id, RunMetric.key == key, RunMetric.value.is_not(None))
+        value = RunMetric.value.asc() if order == "asc" else RunMetric.value.desc()
+        newest = (Run.created_at.desc(), Run.id.desc())
+        with self._db.read() as session:
+            total = session.scalar(select(func.count()).select_from(Run).where(*conditions))
+            if total <= SORT_IN_MEMORY_RUNS:
+                page = list(session.scalars(query.outerjoin(RunMetric, measured)
+                                            .order_by(RunMetric.value.is_(None), value, *newest)
+                                            .limit(limit).offset(offset)))
+                return self._page(session, page, total)
+            page = list(session.scalars(query.join(RunMetric, measured).order_by(value, *newest)
+                                        .limit(limit).offset(offset)))
+            if len(page) < limit:
+                with_metric = session.scalar(select(func.count()).select_from(Run).join(RunMetric, measured)
+                                             .where(*conditions))
+                page += session.scalars(query.where(~select(RunMetric.run_id).where(measured).exists())
+                                        .order_by(*newest).limit(limit - len(page))
+                                        .offset(max(0, offset - with_metric)))
+            return self._page(session, page, total)
+
+    def _page(self, session, page: list[str], total: int) -> dict:
+        rows = {r.id: r for r in session.execute(select(*_SUMMARY_COLUMNS).where(Run.id.in_(page)))} if page else {}
+        metrics = self._metrics_of(session, page)
+        return {"runs": [{**summary_of(rows[i]), "metrics": metrics.get(i, {})} for i in page if i in rows],
+                "total": total}
 
     @staticmethod
     def _metrics_of(session, run_ids: list[str]) -> dict[str, dict]:
