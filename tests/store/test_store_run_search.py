@@ -86,3 +86,18 @@ def test_model_versions_are_editable_and_searchable_by_tag(store):
     assert store.search_models(search="FOR")[0]["versions"] == 2
     with pytest.raises(NotFound):
         store.update_model_version("forest", 3, tags={})
+
+
+@pytest.mark.parametrize("in_memory", [1000, 0], ids=["sorted-set", "index-walk"])
+def test_pages_of_a_metric_sort_cross_from_measured_runs_to_the_rest_in_order(store, make_document, monkeypatch,
+                                                                             in_memory):
+    from canvas_store import run_search
+
+    monkeypatch.setattr(run_search, "SORT_IN_MEMORY_RUNS", in_memory)
+    measured = [_run(store, make_document, value) for value in (0.2, 0.9, 0.5)]
+    unmeasured = [_run(store, make_document) for _ in range(3)]
+    expected = [measured[1], measured[2], measured[0], *reversed(unmeasured)]
+    pages = [store.search_runs(sort="metric:eval.accuracy", limit=2, offset=o)["runs"] for o in (0, 2, 4)]
+    assert [r["run_id"] for page in pages for r in page] == expected
+    upward = store.search_runs(sort="metric:eval.accuracy", order="asc", limit=4)["runs"]
+    assert [r["run_id"] for r in upward] == [measured[0], measured[2], measured[1], unmeasured[-1]]
