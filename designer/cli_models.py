@@ -101,15 +101,18 @@ def _print_models(args, models: list[dict]) -> int:
     return EXIT_OK
 
 
-def _show(args) -> int:
-    from designer.workspace.models import model_version
-
+def with_model(args, action):
+    """action(designer, name, version or None) for the NAME[:VERSION] in args.model."""
     reference = _reference(args.model)
     if reference is None:
         return EXIT_INVALID
-    name, version = reference
+    return with_designer(args, lambda designer: action(designer, *reference))
 
-    def show(designer) -> int:
+
+def _show(args) -> int:
+    from designer.workspace.models import model_version
+
+    def show(designer, name: str, version: int | None) -> int:
         if version is None:
             result = {"name": name, "versions": designer.store.list_model_versions(name)}
         else:
@@ -117,7 +120,7 @@ def _show(args) -> int:
         _print_version(args, name, version, result)
         return EXIT_OK
 
-    return with_designer(args, show)
+    return with_model(args, show)
 
 
 def _print_version(args, name: str, version: int | None, result: dict) -> None:
@@ -173,12 +176,7 @@ def _register(args) -> int:
 def _download(args) -> int:
     from designer.workspace.models import download_zip
 
-    reference = _reference(args.model)
-    if reference is None:
-        return EXIT_INVALID
-    name, version = reference
-
-    def download(designer) -> int:
+    def download(designer, name: str, version: int | None) -> int:
         buffer, filename = download_zip(designer.store, designer.artifacts, name,
                                         version or designer.store.get_model(name)["version"])
         out = args.out or Path(filename)
@@ -186,4 +184,4 @@ def _download(args) -> int:
         print(f"wrote {out}")
         return EXIT_OK
 
-    return with_designer(args, download)
+    return with_model(args, download)
