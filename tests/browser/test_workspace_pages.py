@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -129,4 +130,36 @@ def test_upload_a_scikit_learn_file_from_the_models_page(page, live_server, tmp_
     version = page.get_by_test_id("model-version")
     expect(version).to_contain_text("Uploaded sklearn file")
     expect(version).to_contain_text("uploaded, no run")
+    assert page.errors == []
+
+
+def test_deploy_a_registered_model_from_its_page_with_the_default_entry_script(page, live_server, tmp_path):
+    import json
+
+    import joblib
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load_iris(return_X_y=True)
+    model_file = tmp_path / "model.pkl"
+    joblib.dump(LogisticRegression(max_iter=500).fit(X, y), model_file)
+    page.goto(f"{live_server.url}/#/models")
+    page.get_by_test_id("btn-upload").click()
+    dialog = page.get_by_test_id("upload-model-dialog")
+    dialog.get_by_test_id("upload-name").fill("iris-logistic")
+    dialog.get_by_test_id("upload-file").set_input_files(str(model_file))
+    dialog.get_by_test_id("btn-upload-model").click()
+
+    form = page.get_by_test_id("deploy-model-form")
+    form.get_by_test_id("deploy-endpoint-name").fill("iris-logistic")
+    form.get_by_test_id("btn-deploy-model").click()
+    endpoint = page.get_by_test_id("endpoint-page")
+    expect(endpoint.get_by_test_id("endpoint-model")).to_contain_text("iris-logistic:1")
+    key = endpoint.get_by_test_id("endpoint-key").inner_text().strip()
+    assert len(key) >= 32
+    request = urllib.request.Request(f"{live_server.url}/endpoints/iris-logistic/score",
+                                     data=json.dumps({"data": X[:2].tolist()}).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert json.loads(response.read()) == {"predictions": [0, 0]}
     assert page.errors == []
