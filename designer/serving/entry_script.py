@@ -2,7 +2,8 @@
 
 Azure ML's contract is kept so existing score.py files work unchanged: `init()`
 runs once and loads the model from `os.environ["AZUREML_MODEL_DIR"]` (a private
-copy of the version's files), and `run(raw_data)` gets each request body as text
+copy of the version's files; a run's scikit-learn estimator is also there as
+`model.pkl`), and `run(raw_data)` gets each request body as text
 and returns something JSON. The script runs in its own process, like Execute
 Python Script, so it cannot harm the server; it is started at deploy time and
 kept warm. An `init()` that fails is a DeploymentError carrying its traceback.
@@ -51,6 +52,16 @@ def entry_script_document(model: dict, entry_script: str) -> dict:
             "flavor": model.get("flavor"), "entry_script": entry_script}
 
 
+#: A model trained in a run keeps its scikit-learn estimator here; Azure ML's docs load "model.pkl".
+ESTIMATOR_FILE, AZURE_MODEL_FILE = "estimator.joblib", "model.pkl"
+
+
+def _alias_model_file(model_dir: Path) -> None:
+    """Give a run's scikit-learn estimator the name Azure ML's sample score.py files open, when it is free."""
+    if (model_dir / ESTIMATOR_FILE).exists() and not (model_dir / AZURE_MODEL_FILE).exists():
+        shutil.copyfile(model_dir / ESTIMATOR_FILE, model_dir / AZURE_MODEL_FILE)
+
+
 class EntryScriptEndpoint:
     """One warm child running score.py; `run(raw)` is thread-safe (requests take turns with the child)."""
 
@@ -71,6 +82,7 @@ class EntryScriptEndpoint:
         try:
             self._model_dir = self._work / "model"
             shutil.copytree(model_dir, self._model_dir)
+            _alias_model_file(self._model_dir)
             (self._work / host.SCRIPT_FILE).write_text(document.get("entry_script") or "")
             self._process = self._start()
         except BaseException:

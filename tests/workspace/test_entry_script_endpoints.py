@@ -169,3 +169,15 @@ def test_a_run_that_never_answers_is_stopped_and_the_next_request_gets_a_fresh_p
     fine = client.post("/endpoints/hangs/score", json={"data": X[:1].tolist()}, headers=bearer(key))
     assert fine.status_code == 200 and fine.get_json() == [0]
     client.delete("/api/endpoints/hangs")
+
+
+def test_the_azure_docs_score_py_also_serves_a_model_trained_in_a_run(workspace):
+    client = workspace.client
+    registered = client.post("/api/models", json={"name": "iris-run-model", "run_id": workspace.runs["iris"],
+                                                  "node": "train"}).get_json()
+    key = deploy(client, "azure-docs-run", f"iris-run-model:{registered['version']}", AZURE_DOCS_SCORE_PY)["key"]
+    response = client.post("/endpoints/azure-docs-run/score", json={"data": [list(IRIS_ROW.values())]},
+                           headers=bearer(key))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == [0]  # the estimator predicts class codes; the model page lists the classes
+    client.delete("/api/endpoints/azure-docs-run")
