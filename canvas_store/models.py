@@ -220,6 +220,14 @@ class RegisteredModel(Base):
     run_id: Mapped[str | None] = mapped_column(ID, nullable=True)
     node_id: Mapped[str | None] = mapped_column(NAME, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: How the files load: "designer" (a run's TrainedModel), "sklearn" or "torch" (uploaded).
+    flavor: Mapped[str] = mapped_column(STATUS, default="designer")
+    port: Mapped[str | None] = mapped_column(NAME, nullable=True)
+    graph_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: What the flavor needs besides the files (e.g. a torch architecture, the uploaded file's name).
+    properties: Mapped[Any] = mapped_column(Document, nullable=True)
 
 
 class Endpoint(Base):
@@ -240,3 +248,4 @@ class Endpoint(Base):
 from canvas_store import schedule_models  # noqa: E402,F401
 from canvas_store import monitoring_models  # noqa: E402,F401
 from canvas_store import dataset_models  # noqa: E402,F401
+from canvas_store import workspace_models  # noqa: E402,F401

@@ -183,9 +183,10 @@ class EndpointRecords:
             stored = session.scalar(select(Endpoint.key_hash).where(Endpoint.name == name))
         return key_matches(stored, key)
 
-    def swap_endpoint_document(self, name: str, graph_id: str | None, revision: int | None, document: dict) -> None:
-        """Serve another graph under endpoint `name`, keeping its name, URL and key (a redeploy in place)."""
+    def replace_endpoint(self, name: str, graph_id: str | None, revision: int | None, document: dict) -> dict:
+        """Point endpoint `name` at another deployment; its key, URL and creation time stay."""
         self._update_endpoint(name, graph_id=graph_id, revision=revision, document=document, status="healthy")
+        return self.get_endpoint(name)
 
     def set_endpoint_status(self, name: str, status: str) -> None:
         self._update_endpoint(name, status=status)

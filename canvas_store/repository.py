@@ -17,6 +17,7 @@ from canvas_store.graphs import GraphRecords
 from canvas_store.monitoring import MonitoringRecords
 from canvas_store.publishing import EndpointRecords, PipelineRecords
 from canvas_store.registry import ComputeTargetRecords, ModelRegistry
+from canvas_store.run_search import RunSearch
 from canvas_store.runs import RunRecords
 from canvas_store.schedules import ScheduleRecords
 
@@ -26,7 +27,7 @@ DATABASE_FILE = "designer.db"
 
 
 class Store(GraphRecords, RunRecords, ComputeTargetRecords, ModelRegistry, PipelineRecords,
-            EndpointRecords, ScheduleRecords, MonitoringRecords, DatasetRecords):
+            EndpointRecords, ScheduleRecords, MonitoringRecords, DatasetRecords, RunSearch):
     def __init__(self, url: str):
         self.url = url
         self._db = Database(url)

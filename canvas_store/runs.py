@@ -11,6 +11,7 @@ from canvas_store.db import Database, UTCDateTime, iso, to_utc, utcnow
 from canvas_store.errors import NotFound
 from canvas_store.graphs import NAME_LENGTH, document_name, new_id
 from canvas_store.models import Graph, Pipeline, Run, RunNode, RunNodeLog, RunNodeMetricEvent
+from canvas_store.run_metrics import write_node_metrics
 
 #: Once a run or node reaches one of these, it is over.
 RUN_FINISHED = ("completed", "failed", "cancelled")
@@ -152,6 +153,9 @@ class RunRecords:
                     session.execute(insert(RunNodeLog.__table__), logs)
                 if events:
                     session.execute(insert(RunNodeMetricEvent.__table__), events)
+                for node_id, fields in fields_by_node.items():
+                    if fields.get("metrics") is not None:
+                        write_node_metrics(session, run_id, node_id, fields["metrics"])
         except IntegrityError as error:
             # The only reference a node row has is its run.
             raise NotFound("run", run_id) from error

@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from designer import cli_compute, cli_data, cli_export, cli_schedules
+from designer import cli_compute, cli_data, cli_export, cli_models, cli_runs, cli_schedules
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--to", metavar="NODE", help="run only what NODE needs, then stop")
     run.add_argument("--rerun", action="append", default=[], metavar="NODE", help="ignore the cache for NODE")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of the progress display")
+    run.add_argument("--experiment", help="the experiment this run belongs to (default: the graph's name)")
+    run.add_argument("--display-name", help="a name for this run")
+    run.add_argument("--tag", action="append", default=[], metavar="K=V", help="a tag of this run")
     state_options(run)
     run.set_defaults(handler=_run)
 
@@ -67,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     cli_schedules.add_commands(sub, state_options)
     cli_data.add_commands(sub, state_options)
     cli_export.add_commands(sub, state_options)
+    cli_models.add_commands(sub, state_options)
+    cli_runs.add_commands(sub, state_options)
     return parser
 
 
@@ -157,7 +162,9 @@ def _run(args) -> int:
     if document is None:
         return EXIT_INVALID
     parameters = _parse_params(args.param)
-    if parameters is None:
+    from designer.cli_models import parse_tags
+    tags = parse_tags(args.tag)
+    if parameters is None or tags is None:
         return EXIT_INVALID
     designer = _designer(args)
     try:
@@ -169,7 +176,8 @@ def _run(args) -> int:
             return EXIT_INVALID
         listeners = [] if args.json else [ProgressDisplay(list(plan.order))]
         result = designer.run(document, compute=args.compute, parameters=parameters, to=args.to,
-                              rerun=args.rerun, listeners=listeners)
+                              rerun=args.rerun, listeners=listeners, experiment=args.experiment,
+                              display_name=args.display_name, tags=tags)
     finally:
         designer.close()
     if args.json:

@@ -89,6 +89,7 @@ def register_models(store, conversion: Conversion, document: dict, graph_id: str
         record = _same_latest(store, name, saved.digest)
         if record is None:
             record = store.register_model(name, saved.digest, run_id=run["run_id"], node_id=saved.source_node,
+                                          port=saved.source_port, graph_id=graph_id, revision=run.get("revision"),
                                           tags={"graph_id": graph_id, "graph": document.get("name") or "",
                                                 "node": saved.source_node, "run_id": run["run_id"]})
         by_node[saved.node_id]["params"]["registry"] = f"{record['name']}:{record['version']}"

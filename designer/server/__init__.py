@@ -12,6 +12,7 @@ from designer.home import Home
 from designer.server import compute_api, components_api, graphs_api, runs_api, site
 from designer.server import endpoints_api, inference_api, monitoring_api, pipelines_api, schedules_api
 from designer.server import datasets_api, datastores_api, schemas_api
+from designer.server import models_api, revisions_api, workspace_runs_api
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, register_error_handlers
 from designer.server.events import RunEventForwarder, register_socket_handlers
@@ -29,6 +30,7 @@ DEFAULT_CONFIG = {
     "DESIGNER_ALLOWED_ORIGINS": (),
     #: Host names the server answers to (None: any); `serve` on a loopback address allows only loopback names.
     "DESIGNER_ALLOWED_HOSTS": None,
+    #: Paths that take multipart/form-data (file uploads) instead of JSON.
     #: The built browser app; None means the repository's static/dist.
     "STATIC_DIST": None,
     #: Largest upload into a datastore, in bytes (streamed to disk; larger ones get 413 and nothing is kept);
@@ -39,7 +41,8 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
               inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
               schedules_api.blueprint, monitoring_api.blueprint, datastores_api.blueprint,
-              datasets_api.blueprint, schemas_api.blueprint, site.blueprint)
+              datasets_api.blueprint, schemas_api.blueprint, models_api.blueprint, workspace_runs_api.blueprint,
+              revisions_api.blueprint, site.blueprint)
 _EVENTS = "designer_events"
 _OWNED = "designer_owned"
 
@@ -90,6 +93,9 @@ def close_app(app: Flask) -> None:
     forwarder = app.extensions.get(_EVENTS)
     designer = app.extensions.get(EXTENSION)
     stop_operations(app)
+    endpoints = app.extensions.get(endpoints_api.RUNTIMES)
+    if endpoints is not None:
+        endpoints.close()  # entry-script deployments run in child processes
     if forwarder is not None:
         if designer is not None and forwarder in designer.listeners:
             designer.listeners.remove(forwarder)

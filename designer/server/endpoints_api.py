@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, jsonify, make_response, request, url_for
 
 import components
 from components.roles import Role
@@ -15,8 +15,10 @@ from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, error_response
 from designer.server.operations import note_scored_inputs
 from designer.server.payloads import field, json_body, json_object
-from designer.serving.deployment import deploy_endpoint
+from designer.serving import redeploy, traffic
 from designer.serving.endpoint import MAX_ROWS, DeploymentError
+from designer.serving.entry_script import EndpointRetired, EntryScriptFailed, is_entry_script
+from designer.serving.traffic import is_split
 from designer.serving.openapi import openapi_document
 from designer.serving.payloads import answer, parse_request
 from designer.serving.runtimes import EndpointRuntimes
@@ -29,7 +31,8 @@ RUNTIMES = "designer.endpoints"
 def _install(state) -> None:
     designer = state.app.extensions[EXTENSION]
     state.app.extensions[RUNTIMES] = EndpointRuntimes(designer.store, designer.artifacts.get,
-                                                      designer.home.datastore)
+                                                      designer.home.datastore,
+                                                      artifact_path=designer.artifacts.existing_path)
 
 
 def runtimes() -> EndpointRuntimes:
@@ -81,15 +84,93 @@ def _inputs_of(document: dict) -> list:
 def create_endpoint():
     body = json_object()
     name = field(body, "name", str)
-    graph_id = field(body, "graph_id", str)
-    revision = field(body, "revision", int, default=None, nullable=True)
-    designer = current_designer()
+    if "model" in body:
+        target = _model_target(body)
+    else:
+        target = {"graph_id": field(body, "graph_id", str),
+                  "revision": field(body, "revision", int, default=None, nullable=True)}
     try:
-        record, _ = deploy_endpoint(designer, runtimes(), name, graph_id, revision)
+        record = redeploy.deploy(current_designer(), runtimes(), name, **target)
     except DeploymentError as exc:
         raise _deployment_error(exc) from None
-    return {"name": record["name"], "graph_id": record["graph_id"], "revision": record["revision"],
-            "status": record["status"], "key": record["key"], **_urls(name)}, 201
+    return {**_public(record), "key": record["key"], **_urls(name)}, 201
+
+
+def _model_target(body: dict) -> dict:
+    return {"model": field(body, "model", str),
+            "entry_script": field(body, "entry_script", str, default=None, nullable=True)}
+
+
+def _public(record: dict) -> dict:
+    document = record.get("document")
+    if is_split(document):
+        sources = traffic.sources_of(document)
+        deployment = {"kind": "split", "traffic": document["traffic"],
+                      "deployments": [{"name": name, "traffic": document["traffic"].get(name, 0), **sources.get(name, {})}
+                                      for name in document["deployments"]]}
+    else:
+        deployment = redeploy.source_of(record.get("graph_id"), record.get("revision"), document or {})
+    return {"name": record["name"], "graph_id": record.get("graph_id"), "revision": record.get("revision"),
+            "status": record.get("status"), "created_at": record.get("created_at"),
+            "updated_at": record.get("updated_at"), "deployment": deployment}
+
+
+def _target(body: dict) -> dict:
+    if "graph_id" in body:
+        return {"graph_id": field(body, "graph_id", str),
+                "revision": field(body, "revision", int, default=None, nullable=True)}
+    if "model" in body:
+        return _model_target(body)
+    raise ApiError(400, "missing-field", "send 'graph_id', or 'model' with 'entry_script'", {"field": "graph_id"})
+
+
+@blueprint.put("/api/endpoints/<name>")
+def replace_endpoint(name: str):
+    """Swap what the endpoint serves (a graph, or a model with its entry script); URL and key stay."""
+    body = json_object()
+    unknown = sorted(set(body) - {"graph_id", "revision", "model", "entry_script", "name"})
+    if unknown:
+        raise ApiError(400, "unknown-field", f"unknown field(s): {', '.join(unknown)}", {"fields": unknown})
+    target = _target(body)
+    try:
+        record = redeploy.swap_endpoint(current_designer(), runtimes(), name, **target)
+    except DeploymentError as exc:
+        raise _deployment_error(exc) from None
+    return {**_public(record), **_urls(name)}
+
+
+@blueprint.post("/api/endpoints/<name>/deployments")
+def add_deployment(name: str):
+    """Blue/green: another deployment behind the endpoint, taking `traffic` percent of its requests (default 0)."""
+    body = json_object()
+    deployment = field(body, "name", str)
+    share = field(body, "traffic", int, default=None, nullable=True)
+    target = _target(body)
+    try:
+        record = redeploy.add_deployment(current_designer(), runtimes(), name, deployment, share, **target)
+    except DeploymentError as exc:
+        raise _deployment_error(exc) from None
+    return {**_public(record), **_urls(name)}, 201
+
+
+@blueprint.put("/api/endpoints/<name>/traffic")
+def set_traffic(name: str):
+    body = json_object()
+    try:
+        record = redeploy.set_traffic(current_designer(), runtimes(), name, body.get("traffic", body))
+    except DeploymentError as exc:
+        raise _deployment_error(exc) from None
+    return {**_public(record), **_urls(name)}
+
+
+@blueprint.delete("/api/endpoints/<name>/deployments/<deployment>")
+def remove_deployment(name: str, deployment: str):
+    json_body(required=False)
+    try:
+        record = redeploy.remove_deployment(current_designer(), runtimes(), name, deployment)
+    except DeploymentError as exc:
+        raise _deployment_error(exc) from None
+    return {**_public(record), **_urls(name)}
 
 
 @blueprint.get("/api/endpoints")
@@ -101,8 +182,10 @@ def list_endpoints():
 @blueprint.get("/api/endpoints/<name>")
 def get_endpoint(name: str):
     record = current_designer().store.get_endpoint(name)
-    document = record.pop("document", None)
-    return {**record, **_urls(name), "inputs": _inputs_of(document), "max_rows": MAX_ROWS}
+    document = record.get("document")
+    if is_split(document):  # requests must fit every deployment; the busiest one describes them
+        document = document["deployments"][max(document["traffic"], key=document["traffic"].get)]
+    return {**_public(record), **_urls(name), "inputs": _inputs_of(document), "max_rows": MAX_ROWS}
 
 
 @blueprint.delete("/api/endpoints/<name>")
@@ -155,7 +238,25 @@ def test_score(name: str):
 
 
 def _scored(name: str):
+    deployment, endpoint = _serving(name)
+    if is_entry_script(endpoint.document):
+        response = _run_entry_script(name, endpoint)
+    else:
+        response = make_response(_score_graph(name, endpoint))
+    if deployment is not None:
+        response.headers["X-Deployment"] = deployment
+    return response
+
+
+def _serving(name: str):
+    """(deployment name or None, the runtime that answers this request): a split picks by its traffic shares."""
     endpoint = _loaded(name)
+    if is_split(endpoint.document):
+        return endpoint.pick()
+    return None, endpoint
+
+
+def _score_graph(name: str, endpoint):
     body = json_body()
     try:
         shape, tables = parse_request(body, endpoint)
@@ -169,7 +270,35 @@ def _scored(name: str):
     return answer(shape, endpoint, results)
 
 
+def _run_entry_script(name: str, endpoint):
+    json_body()  # Azure ML's run() gets the body as text; it must still be JSON
+    raw = request.get_data(as_text=True)
+    for _ in range(3):
+        try:
+            return jsonify(endpoint.run(raw))
+        except EndpointRetired:  # swapped after this request picked it up: the current one answers
+            endpoint = _serving(name)[1]
+            if not is_entry_script(endpoint.document):
+                return make_response(_score_graph(name, endpoint))
+        except EntryScriptFailed as exc:
+            raise ApiError(400, "scoring-failed", f"the entry script's run() failed:\n{exc}",
+                           {"traceback": str(exc)}) from None
+    raise ApiError(503, "endpoint-unavailable", f"endpoint '{name}' is being redeployed; try again")
+
+
 @blueprint.get("/endpoints/<name>/swagger.json")
 def swagger(name: str):
     endpoint = _loaded(name)
+    if is_split(endpoint.document):
+        endpoint = endpoint.primary()
+    if is_entry_script(endpoint.document):
+        url = url_for("endpoints_api.score", name=name, _external=True)
+        return {"openapi": "3.0.3", "info": {"title": f"{name} (entry script, {endpoint.document.get('model')})",
+                                             "version": "1"}, "servers": [{"url": url.rsplit("/endpoints/", 1)[0]}],
+                "components": {"securitySchemes": {"key": {"type": "http", "scheme": "bearer"}}},
+                "security": [{"key": []}],
+                "paths": {f"/endpoints/{name}/score": {"post": {
+                    "summary": "Send the body to the entry script's run(raw_data)",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {}}}},
+                    "responses": {"200": {"description": "What run() returned"}}}}}}
     return openapi_document(endpoint, url_for("endpoints_api.score", name=name, _external=True))

@@ -19,7 +19,8 @@ blueprint = Blueprint("graphs_api", __name__)
 
 #: Keys of a GET response that are not part of the document (a PUT may echo them back).
 RECORD_KEYS = ("id", "revision", "updated_at", "created_at", "document")
-RUN_OPTIONS = ("compute", "parameters", "to", "rerun", "revision", "promote")
+RUN_OPTIONS = ("compute", "parameters", "to", "rerun", "revision", "promote", "experiment", "display_name",
+               "description", "tags")
 #: How many recent runs /columns looks through for table outputs.
 COLUMN_RUNS = 10
 NAME_LIMIT = 200
@@ -191,6 +192,9 @@ def submit_run(graph_id: str):
                        "(run those nodes and what they need)", {"field": "to"})
     rerun = field(body, "rerun", list, default=None, nullable=True) or []
     revision = field(body, "revision", int, default=None, nullable=True)
+    labels = {name: field(body, name, str, default=None, nullable=True)
+              for name in ("experiment", "display_name", "description")}
+    labels["tags"] = field(body, "tags", dict, default=None, nullable=True)
     if not all(isinstance(node_id, str) for node_id in rerun):
         raise ApiError(400, "invalid-field", "'rerun' must be an array of node ids (strings)", {"field": "rerun"})
     designer = current_designer()
@@ -198,7 +202,7 @@ def submit_run(graph_id: str):
     promote = checked_rule(body.get("promote"), record["document"])
     try:
         run_id = designer.start_run(record["document"], graph_id=graph_id, revision=record["revision"],
-                                    compute=compute, parameters=parameters, to=to, rerun=rerun)
+                                    compute=compute, parameters=parameters, to=to, rerun=rerun, **labels)
     except GraphInvalid as exc:
         errors = [p.to_json() for p in exc.problems]
         first = exc.problems[0] if exc.problems else None

@@ -23,6 +23,7 @@ DEFAULTS = {
 
 def install_operations(app: Flask, designer) -> None:
     from designer.server.endpoints_api import RUNTIMES
+    from designer.serving.redeploy import swap_endpoint
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -33,10 +34,8 @@ def install_operations(app: Flask, designer) -> None:
     app.extensions[MONITOR] = monitor
 
     def swap(name: str, graph_id: str, revision: int, document: dict) -> None:
-        runtimes = app.extensions[RUNTIMES]
-        endpoint = runtimes.build(name, document)  # loads before anything changes: no failed request
-        designer.store.swap_endpoint_document(name, graph_id, revision, document)
-        runtimes.add(endpoint)
+        # The same in-place redeploy as PUT /api/endpoints/<name>: the new runtime loads before the switch.
+        swap_endpoint(designer, app.extensions[RUNTIMES], name, graph_id=graph_id, revision=revision)
 
     promoter = Promoter(designer, swap)
     designer.listeners.append(promoter)

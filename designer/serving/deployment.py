@@ -48,19 +48,8 @@ def deploy_endpoint(designer, runtimes, name: str, graph_id: str, revision: int 
     Raises DeploymentError (bad name, not a real-time graph, a model that does not load),
     the store's NotFound (graph) and Conflict (name taken).
     """
-    from canvas_store.repository import Conflict
+    from designer.serving.redeploy import deploy
 
-    check_endpoint_name(name)
-    store = designer.store
-    try:
-        store.get_endpoint(name)
-    except NotFound:
-        pass
-    else:
-        raise Conflict(f"endpoint {name!r} already exists; delete it first or choose another name")
-    graph = store.get_graph(graph_id, revision)
-    document = resolve_registry_references(graph["document"], store)
-    endpoint = runtimes.build(name, document)  # proves it loads and serves before it is recorded
-    record = store.create_endpoint(name, graph_id, graph["revision"], document)
-    runtimes.add(endpoint)
-    return record, endpoint
+    record = deploy(designer, runtimes, name, graph_id=graph_id, revision=revision)
+    record.pop("document", None)
+    return record, runtimes.get(name)

@@ -14,16 +14,19 @@ import threading
 import time
 from typing import Callable
 
-from designer.serving.endpoint import Endpoint
+from designer.serving.endpoint import DeploymentError, Endpoint
 
 #: How long a verified key is trusted without asking the store again (another process may rotate it).
 KEY_MEMORY_SECONDS = 5.0
 
 
 class EndpointRuntimes:
-    def __init__(self, store, load_artifact: Callable, datastore=None, *, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, store, load_artifact: Callable, datastore=None, *, clock: Callable[[], float] = time.monotonic,
+                 artifact_path: Callable | None = None):
         self.store = store
         self.load_artifact = load_artifact
+        #: digest -> the artifact's folder (entry-script deployments copy a model version's files from it).
+        self.artifact_path = artifact_path
         self.datastore = datastore
         self._clock = clock
         self._endpoints: dict[str, Endpoint] = {}
@@ -32,12 +35,27 @@ class EndpointRuntimes:
         self._lock = threading.Lock()
 
     def build(self, name: str, document: dict) -> Endpoint:
-        """Load a graph as an endpoint runtime (DeploymentError if it cannot be served)."""
+        """Load a graph (or a model with its entry script) as an endpoint runtime (DeploymentError if it cannot be served)."""
+        from designer.serving.entry_script import EntryScriptEndpoint, is_entry_script
+        from designer.serving.traffic import SplitEndpoint, is_split
+
+        if is_split(document):
+            return SplitEndpoint(name, document, self.build)
+        if is_entry_script(document):
+            if self.artifact_path is None:
+                raise DeploymentError("no-artifacts", "this process cannot read model files")
+            return EntryScriptEndpoint(name, document, self.artifact_path(document["digest"]))
         return Endpoint(name, document, load_artifact=self.load_artifact, datastore=self.datastore)
 
     def add(self, endpoint: Endpoint) -> None:
+        self.replace(endpoint)
+
+    def replace(self, endpoint) -> None:
+        """Serve `endpoint` from now on; the runtime it replaces stops once its requests are answered."""
         with self._lock:
+            old = self._endpoints.get(endpoint.name)
             self._endpoints[endpoint.name] = endpoint
+        _retire(old, keep=endpoint)
 
     def get(self, name: str) -> Endpoint:
         """The warm runtime of endpoint `name`, loading it from the store once (NotFound if there is none)."""
@@ -57,8 +75,16 @@ class EndpointRuntimes:
 
     def forget(self, name: str) -> None:
         with self._lock:
-            self._endpoints.pop(name, None)
+            old = self._endpoints.pop(name, None)
             self._keys.pop(name, None)
+        _retire(old)
+
+    def close(self) -> None:
+        """Stop every runtime that holds a process (entry scripts); the server is going away."""
+        with self._lock:
+            endpoints, self._endpoints = list(self._endpoints.values()), {}
+        for endpoint in endpoints:
+            _retire(endpoint)
 
     def check_key(self, name: str, key: str | None) -> bool:
         if not key:
@@ -76,3 +102,9 @@ class EndpointRuntimes:
     def forget_key(self, name: str) -> None:
         with self._lock:
             self._keys.pop(name, None)
+
+
+def _retire(runtime, keep=None) -> None:
+    # In-process graph runtimes need nothing; an entry script's child process is stopped.
+    if runtime is not None and runtime is not keep and callable(getattr(runtime, "retire", None)):
+        runtime.retire()

@@ -11,6 +11,11 @@ import { PublishedPipelinePage } from './pages/PublishedPipelinePage.jsx';
 import { SchedulesPage } from './pages/SchedulesPage.jsx';
 import { DataPage } from './pages/DataPage.jsx';
 import { DatasetPage } from './pages/DatasetPage.jsx';
+import { ModelsPage } from './pages/ModelsPage.jsx';
+import { ModelPage } from './pages/ModelPage.jsx';
+import { RunsPage } from './pages/RunsPage.jsx';
+import { ComparePage } from './pages/ComparePage.jsx';
+import { RevisionPage } from './pages/RevisionPage.jsx';
 
 export function App() {
   const route = useRoute();
@@ -26,6 +31,11 @@ export function App() {
       {route.page === 'data' && <DataPage datastore={route.datastore} prefix={route.prefix} />}
       {route.page === 'dataset' && <DatasetPage key={route.name} name={route.name} version={route.version} />}
       {route.page === 'published-pipeline' && <PublishedPipelinePage key={route.pipelineId} pipelineId={route.pipelineId} />}
+      {route.page === 'models' && <ModelsPage />}
+      {route.page === 'model' && <ModelPage key={route.name} name={route.name} version={route.version} />}
+      {route.page === 'runs' && <RunsPage />}
+      {route.page === 'revision' && <RevisionPage key={`${route.graphId}@${route.revision}`} graphId={route.graphId} revision={route.revision} />}
+      {route.page === 'compare' && <ComparePage key={route.runIds.join(',')} runIds={route.runIds} />}
     </ToastProvider>
   );
 }

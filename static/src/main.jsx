@@ -12,6 +12,7 @@ import './styles/outputs.css';
 import './styles/deploy.css';
 import './styles/operations.css';
 import './styles/data.css';
+import './styles/workspace.css';
 
 createRoot(document.getElementById('root')).render(
   <StrictMode>

@@ -173,3 +173,14 @@ def test_a_crash_in_the_middle_of_a_batch_leaves_no_part_of_it(tmp_path, make_do
         assert store.get_node_log(run_id, "split") == ""
         with store._db.read() as session:
             assert session.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_upgrading_to_the_workspace_migration_fills_run_metrics_from_recorded_node_metrics(db_url, make_document):
+    with Store(db_url) as store:
+        run_id = store.create_run(make_document())
+        store.apply_node_updates(run_id, [{"node_id": "eval", "status": "completed",
+                                           "metrics": {"accuracy": 0.75, "task": "classification"}}])
+        store._db.downgrade("0002")
+        store._db.migrate("head")
+        assert store.run_metrics(run_id) == {"eval.accuracy": 0.75}
+        assert store.search_runs(sort="metric:eval.accuracy")["runs"][0]["run_id"] == run_id

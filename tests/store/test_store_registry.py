@@ -52,7 +52,8 @@ def test_registering_a_model_name_again_adds_the_next_version(store):
     assert (first["version"], second["version"], other["version"]) == (1, 2, 1)
     assert first == {"name": "iris-classifier", "version": 1, "digest": DIGESTS[0],
                      "tags": {"accuracy": "0.93"}, "run_id": "r" * 32, "node_id": "train",
-                     "created_at": first["created_at"]}
+                     "created_at": first["created_at"], "description": "", "flavor": "designer",
+                     "port": None, "graph_id": None, "revision": None, "properties": {}}
     assert store.get_model("iris-classifier")["digest"] == DIGESTS[1]
     assert store.get_model("iris-classifier", 1)["tags"] == {"accuracy": "0.93"}
     assert [(m["name"], m["version"]) for m in store.list_models()] == [

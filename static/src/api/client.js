@@ -11,7 +11,9 @@ export class ApiError extends Error {
 
 export async function request(method, path, body, { keepalive = false, headers = {} } = {}) {
   const init = { method, headers: { Accept: 'application/json', ...headers }, keepalive };
-  if (body !== undefined) {
+  if (typeof FormData !== 'undefined' && body instanceof FormData) {
+    init.body = body; // multipart upload: the browser sets the boundary
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }

@@ -5,6 +5,7 @@ import { Icon } from '../ui/icons.jsx';
 import { TableView } from './TableView.jsx';
 import { MetricsView } from './MetricsView.jsx';
 import { SummaryView } from './SummaryView.jsx';
+import { RegisterModelButton } from '../workspace/RegisterModelDialog.jsx';
 
 export function OutputViewer({ runId, nodeId, port, ports, onPort, onClose }) {
   const [state, setState] = useState({ loading: true, data: null, error: null });
@@ -42,6 +43,7 @@ export function OutputViewer({ runId, nodeId, port, ports, onPort, onClose }) {
                 ))}
               </div>
             )}
+            {data && data.type === 'TrainedModel' && <RegisterModelButton runId={runId} nodeId={nodeId} port={port} />}
             <a className="btn btn-small" href={api.outputDownloadUrl(runId, nodeId, port)} download data-testid="btn-download-output">
               <Icon name="download" size={14} /> Download
             </a>

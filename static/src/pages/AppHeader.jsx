@@ -2,7 +2,9 @@
 import { useRoute } from '../ui/router.js';
 
 const SECTIONS = [
-  { href: '#/', label: 'Pipelines', pages: ['pipelines', 'graph', 'run'], testId: 'nav-pipelines' },
+  { href: '#/', label: 'Pipelines', pages: ['pipelines', 'graph', 'run', 'revision'], testId: 'nav-pipelines' },
+  { href: '#/runs', label: 'Runs', pages: ['runs', 'compare'], testId: 'nav-runs' },
+  { href: '#/models', label: 'Models', pages: ['models', 'model'], testId: 'nav-models' },
   { href: '#/data', label: 'Data', pages: ['data', 'dataset'], testId: 'nav-data' },
   { href: '#/endpoints', label: 'Endpoints', pages: ['endpoints', 'endpoint'], testId: 'nav-endpoints' },
   { href: '#/published', label: 'Published', pages: ['published', 'published-pipeline'], testId: 'nav-published' },

@@ -63,7 +63,7 @@ function ValidationSummary({ validation, onSelectNode }) {
   );
 }
 
-export function CommandBar({ graph, onLayout, onAddNote, onFit, onHelp, onValidate, onSubmit, exportUrl, validation, onSelectNode, disabled }) {
+export function CommandBar({ graph, onLayout, onAddNote, onFit, onHelp, onHistory, onValidate, onSubmit, exportUrl, validation, onSelectNode, disabled }) {
   return (
     <div className="command-bar">
       <div className="toolbar-group">
@@ -76,6 +76,7 @@ export function CommandBar({ graph, onLayout, onAddNote, onFit, onHelp, onValida
         <button type="button" className="btn btn-toolbar" title="Add a free text note" data-testid="btn-add-note" disabled={disabled} onClick={onAddNote}><Icon name="comment" /> Note</button>
         <button type="button" className="icon-btn" title="Fit to view" aria-label="Fit view" data-testid="btn-fit" onClick={onFit}><Icon name="fit" /></button>
         <a className="icon-btn" href={exportUrl} download title="Export JSON" aria-label="Export JSON" data-testid="btn-export"><Icon name="download" /></a>
+        {onHistory && <button type="button" className="icon-btn" title="History of revisions" aria-label="History" data-testid="btn-history" onClick={onHistory}><Icon name="history" /></button>}
         <button type="button" className="icon-btn" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="btn-help" onClick={onHelp}><Icon name="help" /></button>
       </div>
       <div className="header-spacer" />

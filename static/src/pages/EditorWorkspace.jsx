@@ -25,6 +25,7 @@ import { HelpOverlay } from '../ui/HelpOverlay.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { graphHref, navigate } from '../ui/router.js';
 import { CommandBar, ConflictBanner, EditorHeader } from './EditorToolbar.jsx';
+import { RevisionsPanel } from '../workspace/RevisionsPanel.jsx';
 import { useEditorShortcuts } from './useEditorShortcuts.js';
 
 const OutputViewer = lazy(() => import('../outputs/OutputViewer.jsx').then((m) => ({ default: m.OutputViewer })));
@@ -274,7 +275,7 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
       {conflict && <ConflictBanner onReload={graph.reload} onSaveCopy={saveCopy} />}
       <CommandBar graph={graph} disabled={conflict} validation={validation} exportUrl={api.exportUrl(graphId)}
         onLayout={layout} onAddNote={addNoteAtCentre} onFit={() => flow.fitView({ ...FIT_VIEW, duration: 300 })}
-        onHelp={() => setDialog('help')} onValidate={validateNow} onSubmit={() => setDialog('submit')} onSelectNode={selectOnly} />
+        onHelp={() => setDialog('help')} onHistory={() => setDialog(dialog === 'revisions' ? null : 'revisions')} onValidate={validateNow} onSubmit={() => setDialog('submit')} onSelectNode={selectOnly} />
       <div className="editor-main">
         <Palette catalogue={catalogue} onAdd={conflict ? () => {} : addToCentre} components={doc.subgraphs || []}
           onAddComponent={conflict ? () => {} : addComponentCopy} />
@@ -293,6 +294,9 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
         <SubmitDialog doc={doc} computeTargets={computeTargets} busy={submitting} problems={validation.errors} onSubmit={submit} onClose={() => setDialog(null)} />
       )}
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
+      {dialog === 'revisions' && (
+        <RevisionsPanel graphId={graphId} flush={graph.flush} onRestored={graph.reload} onClose={() => setDialog(null)} />
+      )}
       {viewer && run && (
         <Suspense fallback={null}><OutputViewer runId={run.run_id} nodeId={viewer.nodeId} port={viewer.port} ports={viewerPorts}
           onPort={(port) => setViewer((v) => ({ ...v, port }))} onClose={() => setViewer(null)} /></Suspense>

@@ -11,7 +11,8 @@ import { ConfirmDialog } from '../ui/Dialog.jsx';
 import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
 import { Icon } from '../ui/icons.jsx';
 import { useToast } from '../ui/toast.jsx';
-import { endpointHref, graphHref, navigate, runHref } from '../ui/router.js';
+import { endpointHref, graphHref, modelHref, navigate, runHref } from '../ui/router.js';
+import { TrafficCard, primaryDeployment } from '../workspace/TrafficCard.jsx';
 import { AppHeader } from './AppHeader.jsx';
 import { PageMessage } from './EditorPage.jsx';
 
@@ -30,7 +31,7 @@ function useEndpoint(name) {
       }
       const [swagger, graph] = await Promise.allSettled([
         api.endpointSwagger(name),
-        api.getGraphRevision(endpoint.graph_id, endpoint.revision),
+        endpoint.graph_id ? api.getGraphRevision(endpoint.graph_id, endpoint.revision) : Promise.reject(new Error('no graph')),
       ]);
       if (!live) return;
       setState({
@@ -71,7 +72,10 @@ export function EndpointPage({ name }) {
     const columns = inputColumns(input, swagger);
     return { ...input, columns, example: exampleRow(columns, sampleRowsOf(document, input)[0]) };
   }) : []), [endpoint, swagger, document]);
-  const body = useMemo(() => scoringBody(Object.fromEntries(inputs.map((i) => [i.name, [i.example]]))), [inputs]);
+  const primary = endpoint ? primaryDeployment(endpoint.deployment) : null;
+  const entryScript = Boolean(primary && primary.kind === 'entry-script');
+  const body = useMemo(() => (entryScript ? { data: [] }
+    : scoringBody(Object.fromEntries(inputs.map((i) => [i.name, [i.example]])))), [inputs, entryScript]);
 
   const rotate = useCallback(async () => {
     setBusy(true);
@@ -118,12 +122,21 @@ export function EndpointPage({ name }) {
               <h1 className="wrap">{name}</h1>
               <StatusBadge status={endpoint.status} testId="endpoint-status" />
             </div>
+            {endpoint.deployment && endpoint.deployment.kind === 'split' ? (
+              <p className="muted">Real-time endpoint · {endpoint.deployment.deployments.length} deployments share its requests · updated {relativeTime(endpoint.updated_at)}</p>
+            ) : entryScript ? (
+              <p className="muted" data-testid="endpoint-model">
+                Real-time endpoint · serves model <a href={modelHref(...endpoint.deployment.model.split(':'))}>{endpoint.deployment.model}</a> with
+                {' '}its entry script (score.py) · updated {relativeTime(endpoint.updated_at)}
+              </p>
+            ) : (
             <p className="muted">
               Real-time endpoint · deployed {relativeTime(endpoint.created_at)} from{' '}
               <a href={graphHref(endpoint.graph_id)}>{(document && document.name) || 'its graph'}</a>
               {' '}(revision {endpoint.revision})
               {source && source.source_run_id && <> · models from <a href={runHref(source.source_run_id)}>run {source.source_run_id.slice(0, 8)}</a></>}
             </p>
+            )}
           </div>
           <div className="row gap-8">
             <button type="button" className="btn" disabled={busy} onClick={() => setConfirm('rotate')} data-testid="btn-rotate-key">
@@ -144,6 +157,10 @@ export function EndpointPage({ name }) {
           {secret && <ShownOnceNote />}
           {swaggerError && <div className="callout callout-error small">This endpoint does not load: {describeError(swaggerError)}</div>}
         </section>
+
+        {endpoint.deployment && endpoint.deployment.kind === 'split' && (
+          <TrafficCard key={endpoint.updated_at} name={name} deployment={endpoint.deployment} onChanged={() => window.location.reload()} />
+        )}
 
         <div className="tabs page-tabs" role="tablist">
           <button type="button" role="tab" aria-selected={tab === 'consume'} className={`tab${tab === 'consume' ? ' active' : ''}`}
@@ -177,10 +194,15 @@ export function EndpointPage({ name }) {
               </table>
             </div>
           ))}
+          {entryScript ? (
+            <p className="muted small">The request body is passed as text to the entry script's <span className="mono">run(raw_data)</span>;
+              the answer is what it returns. Errors come back as {'{"error": {"code", "message"}}'} with a 4xx status.</p>
+          ) : (
           <p className="muted small">
             Answers {'{"predictions": [...]}'}, one per row: for a classifier {'{"label", "probabilities"}'}, for a regression the number.
             Azure ML's {'{"Inputs": {...}}'} request shape is accepted too. Errors come back as {'{"error": {"code", "message"}}'} with a 4xx status.
           </p>
+          )}
         </div>
         <div hidden={tab !== 'test'} className="tab-panel">
           <EndpointTest name={name} columns={columns} initialBody={readableJson(body)} maxRows={endpoint.max_rows} />

@@ -15,6 +15,7 @@ import { StatusBadge, formatDuration, relativeTime } from '../ui/StatusBadge.jsx
 import { Icon } from '../ui/icons.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { graphHref } from '../ui/router.js';
+import { CloneRunButton, RunDetailsButton } from '../workspace/RunDetails.jsx';
 import { AppHeader } from './AppHeader.jsx';
 import { PageMessage } from './EditorPage.jsx';
 
@@ -72,9 +73,11 @@ export function RunPage({ runId }) {
             ? <a className="crumb" href={graphHref(run.graph_id)} title="Open the pipeline">{doc.name || 'Pipeline'}</a>
             : <span className="crumb">{doc.name || 'Pipeline'}</span>}
           <span className="crumb-sep" aria-hidden="true">/</span>
-          <span className="crumb mono">{run.run_id}</span>
+          <span className="crumb mono" title={run.run_id}>{run.display_name || run.run_id.slice(0, 8)}</span>
           <StatusBadge status={run.status} testId="run-status" />
           <div className="header-spacer" />
+          <RunDetailsButton run={run} onSaved={runState.refresh} />
+          <CloneRunButton runId={run.run_id} />
           {run.graph_id && (
             <a className="btn btn-toolbar" href={graphHref(run.graph_id)} data-testid="btn-open-graph"><Icon name="open" /> Open pipeline</a>
           )}
@@ -84,6 +87,7 @@ export function RunPage({ runId }) {
           <span><span className="muted">Started</span> {relativeTime(run.started_at || run.created_at)}</span>
           <span><span className="muted">Duration</span> {formatDuration(run.started_at, run.finished_at)}</span>
           <span><span className="muted">Compute</span> {run.compute || '—'}</span>
+          <span><span className="muted">Experiment</span> {run.experiment || '—'}</span>
           <span className="ellipsis" title={params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}>
             <span className="muted">Parameters</span> {params.length ? params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') : 'defaults'}
           </span>

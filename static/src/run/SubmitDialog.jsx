@@ -14,6 +14,8 @@ export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy, pro
   const [compute, setCompute] = useState(doc.default_compute || (computeTargets[0] && computeTargets[0].name) || 'local');
   const [values, setValues] = useState(() => Object.fromEntries(doc.parameters.map((p) => [p.name, p.default])));
   const [problem, setProblem] = useState(null);
+  const [experiment, setExperiment] = useState(doc.name || '');
+  const [displayName, setDisplayName] = useState('');
 
   const submit = (event) => {
     event.preventDefault();
@@ -26,7 +28,10 @@ export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy, pro
       }
       parameters[p.name] = ['bool', 'str', 'dataset'].includes(p.type) ? value : parseValue(p.type, value);
     }
-    onSubmit({ compute, parameters });
+    const labels = {};
+    if (experiment.trim()) labels.experiment = experiment.trim();
+    if (displayName.trim()) labels.display_name = displayName.trim();
+    onSubmit({ compute, parameters, ...labels });
   };
 
   const targets = computeTargets.length ? computeTargets : [{ name: compute, kind: 'local', status: '' }];
@@ -58,6 +63,17 @@ export function SubmitDialog({ doc, computeTargets, onSubmit, onClose, busy, pro
             ))}
           </select>
           <div className="field-hint">Nodes with their own compute override keep it.</div>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="submit-experiment">Experiment</label>
+          <input id="submit-experiment" className="input" value={experiment} onChange={(e) => setExperiment(e.target.value)}
+            placeholder={doc.name || 'Default'} data-testid="submit-experiment" />
+          <div className="field-hint">Runs of one experiment are listed and compared together (default: the pipeline's name).</div>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="submit-display-name">Run name <span className="muted small">(optional)</span></label>
+          <input id="submit-display-name" className="input" value={displayName} onChange={(e) => setDisplayName(e.target.value)}
+            data-testid="submit-display-name" />
         </div>
         <div className="field">
           <div className="field-label">Pipeline parameters</div>
