@@ -211,6 +211,23 @@ def clustering_metrics(frame: pd.DataFrame, label: str | None, log=print) -> dic
     return {"task": "clustering", "metrics": _finite_numbers(numbers), "charts": charts}
 
 
+def anomaly_metrics(frame: pd.DataFrame, label: str | None, log=print) -> dict:
+    """An anomaly detector judged as a two-class classifier: the label holds 1 for anomalies, 0 for normal rows."""
+    truth = _true_label(frame, label, "anomaly detection")
+    known = truth.dropna()
+    if not set(pd.unique(known)) <= {0, 1, True, False}:
+        raise ComponentError(f"Evaluating anomaly detection needs the label '{label}' to hold 1 for anomalies and "
+                             f"0 for normal rows; convert it (e.g. with apply-sql-transformation) first.")
+    from components.models import ANOMALY_PROBABILITY
+
+    binary = frame.assign(**{label: truth.astype("float64").astype("Int64")})
+    if ANOMALY_PROBABILITY in frame.columns:
+        binary[probability_column(0)] = 1.0 - frame[ANOMALY_PROBABILITY]
+        binary[probability_column(1)] = frame[ANOMALY_PROBABILITY]
+    result = classification_metrics(binary, label, [0, 1], log)
+    return {**result, "task": "anomaly"}
+
+
 def evaluate(frame: pd.DataFrame, log=print) -> dict:
     """The Metrics value for one scored table: {"task", "metrics", "charts"}."""
     if not isinstance(frame, pd.DataFrame):
@@ -220,7 +237,8 @@ def evaluate(frame: pd.DataFrame, log=print) -> dict:
     task, label, classes = scored_task(frame)
     evaluators = {"classification": lambda: classification_metrics(frame, label, classes, log),
                   "regression": lambda: regression_metrics(frame, label, log),
-                  "clustering": lambda: clustering_metrics(frame, label, log)}
+                  "clustering": lambda: clustering_metrics(frame, label, log),
+                  "anomaly": lambda: anomaly_metrics(frame, label, log)}
     if task not in evaluators:
         raise ComponentError(f"Cannot evaluate a model for task {task!r}.")
     # The arrays are built here from a checked table; re-validating them in every metric
