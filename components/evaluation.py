@@ -212,15 +212,25 @@ def clustering_metrics(frame: pd.DataFrame, label: str | None, log=print) -> dic
 
 
 def anomaly_metrics(frame: pd.DataFrame, label: str | None, log=print) -> dict:
-    """An anomaly detector judged as a two-class classifier: the label holds 1 for anomalies, 0 for normal rows."""
-    truth = _true_label(frame, label, "anomaly detection")
-    known = truth.dropna()
-    if not set(pd.unique(known)) <= {0, 1, True, False}:
-        raise ComponentError(f"Evaluating anomaly detection needs the label '{label}' to hold 1 for anomalies and "
-                             f"0 for normal rows; convert it (e.g. with apply-sql-transformation) first.")
+    """An anomaly detector judged as a two-class classifier against its label.
+
+    A 0/1 (or boolean) label holds 1 for anomalies; a label with two other
+    values (benign / malignant) takes the rarer one as the anomaly.
+    """
     from components.models import ANOMALY_PROBABILITY
 
-    binary = frame.assign(**{label: truth.astype("float64").astype("Int64")})
+    truth = _true_label(frame, label, "anomaly detection")
+    values = pd.unique(truth.dropna())
+    if set(values) <= {0, 1, True, False}:
+        anomalies = truth.astype("float64") == 1
+    elif len(values) == 2:
+        rarer = truth.value_counts().sort_index().sort_values(kind="stable").index[0]
+        log(f"the label '{label}' has two values; the rarer one, {rarer!r}, is taken as the anomaly")
+        anomalies = truth == rarer
+    else:
+        raise ComponentError(f"Evaluating anomaly detection needs a label that tells anomalies from normal rows "
+                             f"(1/0, or two values), but '{label}' has {len(values)} different values.")
+    binary = frame.assign(**{label: anomalies.astype("int64").where(truth.notna())})
     if ANOMALY_PROBABILITY in frame.columns:
         binary[probability_column(0)] = 1.0 - frame[ANOMALY_PROBABILITY]
         binary[probability_column(1)] = frame[ANOMALY_PROBABILITY]
