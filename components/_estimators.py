@@ -12,16 +12,23 @@ import numpy as np
 from components.models import ALGORITHMS
 
 
-class TwoClassOnly:
-    """Refuses more than two classes, naming the wrapper that handles them."""
+def margin_probabilities(scores) -> np.ndarray:
+    """Probabilities from margins: the softmax of per-class scores; one score per row (two classes) is the
+    margin of the second class, so its probability is the logistic of the margin."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim == 1:
+        scores = np.column_stack([np.zeros_like(scores), scores])
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
 
-    def __init__(self, estimator, name: str):
-        self.estimator, self.name = estimator, name
+
+class _Wrapped:
+    """An estimator around another, passing fit and predict through."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
 
     def fit(self, x, y):
-        if len(np.unique(y)) != 2:
-            raise ValueError(f"{self.name} is a two-class learner and the label has {len(np.unique(y))} classes; "
-                             f"wrap it in one-vs-all-multiclass or one-vs-one-multiclass")
         self.estimator.fit(x, y)
         self.classes_ = self.estimator.classes_
         return self
@@ -29,8 +36,30 @@ class TwoClassOnly:
     def predict(self, x):
         return self.estimator.predict(x)
 
+
+class TwoClassOnly(_Wrapped):
+    """Refuses more than two classes, naming the wrapper that handles them."""
+
+    def __init__(self, estimator, name: str):
+        super().__init__(estimator)
+        self.name = name
+
+    def fit(self, x, y):
+        if len(np.unique(y)) != 2:
+            raise ValueError(f"{self.name} is a two-class learner and the label has {len(np.unique(y))} classes; "
+                             f"wrap it in one-vs-all-multiclass or one-vs-one-multiclass")
+        return super().fit(x, y)
+
     def predict_proba(self, x):
         return self.estimator.predict_proba(x)
+
+
+class VoteProbabilities(_Wrapped):
+    """One-vs-one gives votes, not probabilities: these are the softmax of its per-class confidences
+    (scikit-learn's decision_function), so they rank classes the way `predict` picks them."""
+
+    def predict_proba(self, x):
+        return margin_probabilities(self.estimator.decision_function(x))
 
 
 class QuantileForest:
@@ -145,29 +174,6 @@ def _one_vs_all(task: str, hp: dict):
     from sklearn.multiclass import OneVsRestClassifier
 
     return OneVsRestClassifier(_wrapped_binary(hp))
-
-
-class VoteProbabilities:
-    """One-vs-one gives votes, not probabilities: these are the softmax of its per-class confidences
-    (scikit-learn's decision_function), so they rank classes the way `predict` picks them."""
-
-    def __init__(self, estimator):
-        self.estimator = estimator
-
-    def fit(self, x, y):
-        self.estimator.fit(x, y)
-        self.classes_ = self.estimator.classes_
-        return self
-
-    def predict(self, x):
-        return self.estimator.predict(x)
-
-    def predict_proba(self, x):
-        scores = np.asarray(self.estimator.decision_function(x), dtype=np.float64)
-        if scores.ndim == 1:
-            scores = np.column_stack([-scores, scores])
-        shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 def _one_vs_one(task: str, hp: dict):

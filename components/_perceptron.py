@@ -1,8 +1,9 @@
 """The averaged perceptron as a scikit-learn classifier with probabilities (kept apart: it imports scikit-learn)."""
 from __future__ import annotations
 
-import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+
+from components._estimators import margin_probabilities
 
 
 class AveragedPerceptron(ClassifierMixin, BaseEstimator):
@@ -30,9 +31,4 @@ class AveragedPerceptron(ClassifierMixin, BaseEstimator):
         return self.model_.decision_function(x)
 
     def predict_proba(self, x):
-        scores = np.asarray(self.model_.decision_function(x), dtype=np.float64)
-        if scores.ndim == 1:
-            positive = 1.0 / (1.0 + np.exp(-scores))
-            return np.column_stack([1.0 - positive, positive])
-        shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
+        return margin_probabilities(self.model_.decision_function(x))

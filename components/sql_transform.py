@@ -16,10 +16,10 @@ _MISSING_TABLE = re.compile(r"Table with name (\w+) does not exist", re.IGNORECA
 def run_sql(query: str, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
     """The result of `query` over `tables` (name → DataFrame; None for an unconnected input).
 
-    Each table is handed to DuckDB as an Arrow table over the DataFrame's own
-    buffers (numbers and pandas' Arrow-backed text are not copied; no CSV, no
-    pandas copy); DuckDB is forbidden to touch files or the network, so a query
-    sees only the connected tables.
+    DuckDB scans each DataFrame's own column buffers in place (numbers as numpy
+    arrays, text as pandas' Arrow-backed strings: no copy, no CSV; measured
+    faster than converting to an Arrow table first). It is forbidden to touch
+    files or the network, so a query sees only the connected tables.
     """
     import duckdb
 
@@ -30,7 +30,9 @@ def run_sql(query: str, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
     try:
         for name, frame in tables.items():
             if frame is not None:
-                connection.register(name, _as_arrow(frame))
+                plain = frame.copy(deep=False)
+                plain.attrs = {}
+                connection.register(name, plain)
         try:
             return connection.execute(text).fetchdf()
         except duckdb.ParserException as exc:
@@ -48,20 +50,6 @@ def run_sql(query: str, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
             raise ComponentError(f"the SQL query failed: {_first_line(exc)}") from None
     finally:
         connection.close()
-
-
-def _as_arrow(frame: pd.DataFrame):
-    """The table as Arrow (zero-copy where pandas allows), or the DataFrame itself when a column will not convert."""
-    import pyarrow as pa
-
-    plain = frame.copy(deep=False)
-    plain.attrs = {}
-    if not isinstance(plain.index, pd.RangeIndex):
-        plain = plain.reset_index(drop=True)
-    try:
-        return pa.Table.from_pandas(plain, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return plain  # e.g. a column mixing numbers and text: DuckDB's own pandas scan copes
 
 
 def _first_line(exc: Exception) -> str:

@@ -46,9 +46,12 @@ class Trained:
         self._endpoints: dict[str, str] = {}
 
     def train(self, names) -> None:
+        self.train_documents({name: json.loads((EXAMPLES / f"{name}.json").read_text()) for name in names})
+
+    def train_documents(self, documents: dict) -> None:
+        """Create and run each graph document (name → document), all runs started before any is awaited."""
         started = {}
-        for name in names:
-            document = json.loads((EXAMPLES / f"{name}.json").read_text())
+        for name, document in documents.items():
             graph_id = self.client.post("/api/graphs", json=document).get_json()["id"]
             response = self.client.post(f"/api/graphs/{graph_id}/runs", json={})
             assert response.status_code == 202, response.get_json()

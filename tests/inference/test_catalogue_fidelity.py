@@ -96,24 +96,10 @@ SCORE_PORT = {"iris-clusters": "results_dataset"}
 RAW_SOURCE = {"diabetes-quantiles": ("sample", "results_dataset")}
 
 
-class TrainedGraphs(Trained):
-    def train_documents(self, documents: dict) -> None:
-        started = {}
-        for name, document in documents.items():
-            graph_id = self.client.post("/api/graphs", json=document).get_json()["id"]
-            response = self.client.post(f"/api/graphs/{graph_id}/runs", json={})
-            assert response.status_code == 202, response.get_json()
-            self.graphs[name], started[name] = graph_id, response.get_json()["run_id"]
-        for name, run_id in started.items():
-            run = wait_for_run(self.client, run_id)
-            assert run["status"] == "completed", (name, {n: r.get("error") for n, r in run["nodes"].items()})
-            self.runs[name] = self.designer.store.get_run(run_id)
-
-
 @pytest.fixture(scope="module")
 def graphs(tmp_path_factory):
     app = create_app(home=str(tmp_path_factory.mktemp("catalogue-fidelity")))
-    state = TrainedGraphs(app)
+    state = Trained(app)
     state.train_documents(GRAPHS)
     yield state
     close_app(app)
