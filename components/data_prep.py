@@ -225,8 +225,13 @@ _PERCENTILES = (0.5, 1, 5, 95, 99, 99.5)
 @component(id="summarize-data", category="Statistical Functions", inputs={"dataset": DataFrame},
            outputs={"result_dataset": DataFrame}, roles={Role.TRAINING_ONLY})
 def summarize_data(dataset):
-    """One row of statistics per column: counts, missing values, and for number columns min, max, mean,
-    quartiles, mode, variance, deviation, skewness, kurtosis and percentiles (pandas' definitions)."""
+    """One row of statistics per column of the table.
+
+    Counts, distinct and missing values and the mode for every column; for
+    number columns also min, max, mean, mean deviation, quartiles, range,
+    variance, standard deviation, skewness, kurtosis and the 0.5, 1, 5, 95, 99
+    and 99.5 percentiles (pandas' definitions: sample variance, linear quantiles).
+    """
     rows = []
     for column in dataset.columns:
         series = dataset[column]

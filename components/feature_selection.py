@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from components import ports
-from components.columns import keep_roles, quoted, require_columns
+from components.columns import quoted, require_columns
 from components.fitted_prep import ColumnSelection
 from components.models import TrainedModel
 from components.ports import DataFrame, Transformation
@@ -56,7 +56,7 @@ def feature_scores(x: pd.DataFrame, y: pd.Series, method: str, seed: int = 0) ->
 
 
 def fisher_scores(matrix: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Fisher score per column: Σ n_k (μ_k − μ)² / Σ n_k σ_k² over the classes k (0 when the denominator is 0)."""
+    """Fisher score per column: Σ n_k (μ_k − μ)² / Σ n_k σ_k² over the classes k (0 for a 0 denominator)."""
     overall = matrix.mean(axis=0)
     between = np.zeros(matrix.shape[1])
     within = np.zeros(matrix.shape[1])
@@ -150,8 +150,13 @@ def permutation_feature_importance(trained_model, test_data, *,
                                        description="How much worse the model gets when a column is shuffled."),
                                    number_of_repeats: Param(int, 5, min=1, max=1000,
                                                             description="Shuffles per column (averaged).")):
-    """How much a trained model's score drops when one feature column is shuffled (scikit-learn's
-    permutation_importance on the raw test rows): one row per feature, most important first."""
+    """How much a trained model's score drops when one feature column is shuffled.
+
+    scikit-learn's permutation_importance on the raw test rows, averaged over
+    the repeats: one row per feature (`Feature`, `Score`, `Standard
+    Deviation`), most important first. Errors count as negative scores, so a
+    bigger drop always means a more important feature.
+    """
     from sklearn.inspection import permutation_importance
 
     if not isinstance(trained_model, TrainedModel) or trained_model.task not in ("classification", "regression"):

@@ -167,12 +167,12 @@ def feature_hashing(dataset, *,
                                                                                 "column."),
                     n_grams: Param(int, 2, min=1, max=10, description="Longest word sequence hashed (1 is single "
                                                                       "words).")):
-    """Turn text into a fixed number of count columns by hashing its words and n-grams (scikit-learn's
-    HashingVectorizer, no sign flipping, no normalisation).
+    """Turn text into a fixed number of count columns by hashing its words and n-grams.
 
-    Each text column becomes 2^hashing_bitsize columns `<column>_HashingFeature.<i>`
-    holding how often the words hashed to i occur; the text column is removed. No
-    vocabulary is learned, so new rows hash the same way.
+    scikit-learn's HashingVectorizer (no sign flipping, no normalisation). Each
+    text column becomes 2^hashing_bitsize columns `<column>_HashingFeature.<i>`
+    holding how often the words hashed to i occur; the text column is removed.
+    No vocabulary is learned, so new rows hash the same way.
     """
     from sklearn.feature_extraction.text import HashingVectorizer
 

@@ -93,12 +93,13 @@ def extract_n_gram_features(dataset, *,
                             normalize_n_gram_feature_vectors: Param(bool, False, description="Scale each row's "
                                                                                              "weights to unit "
                                                                                              "length (L2).")):
-    """Build a vocabulary of words and word sequences from a text column and give one weight column per
-    n-gram (`<column>.[<n-gram>]`), replacing the text column.
+    """Turn a text column into one weight column per word or word sequence of a learned vocabulary.
 
+    The columns are named `<column>.[<n-gram>]` and replace the text column.
     Counting and IDF are scikit-learn's CountVectorizer and TfidfTransformer
     (smoothed IDF: ln((1 + rows) / (1 + rows with it)) + 1). `result_vocabulary`
-    re-applies the same vocabulary and IDF to new rows; n-grams it never saw are ignored.
+    re-applies the same vocabulary and IDF to new rows; n-grams it never saw are
+    ignored.
     """
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 

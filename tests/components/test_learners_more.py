@@ -165,7 +165,8 @@ def test_train_clustering_model_assigns_the_clusters_kmeans_finds(run_component,
     x = data[["petal length (cm)", "petal width (cm)"]].to_numpy(np.float64)
     direct = KMeans(n_clusters=3, n_init=10, random_state=0).fit(x)
     assert out["results_dataset"]["Assignments"].tolist() == direct.labels_.tolist()
-    assigned = run_component("assign-data-to-clusters", {"dataset": data.head(5), "trained_model": out["trained_model"]},
+    assigned = run_component("assign-data-to-clusters",
+                             {"dataset": data.head(5), "trained_model": out["trained_model"]},
                              {"check_for_append_or_uncheck_for_result_only": False})["results_dataset"]
     assert list(assigned.columns) == ["Assignments"]
     assert assigned["Assignments"].tolist() == direct.predict(x[:5]).tolist()
