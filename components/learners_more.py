@@ -69,7 +69,7 @@ def _wrapped(algorithm: str, binary_model) -> Learner:
 
 
 @component(id="one-vs-all-multiclass", category=CATEGORY, inputs={"binary_model": UntrainedModel},
-           outputs={"model": UntrainedModel}, tags=("classification", "multiclass"))
+           outputs={"model": UntrainedModel}, name="One-vs-All Multiclass", tags=("classification", "multiclass"))
 def one_vs_all_multiclass(binary_model):
     """One-vs-all: one copy of a binary classifier per class, each telling that class from all others.
 
@@ -80,7 +80,7 @@ def one_vs_all_multiclass(binary_model):
 
 
 @component(id="one-vs-one-multiclass", category=CATEGORY, inputs={"binary_model": UntrainedModel},
-           outputs={"model": UntrainedModel}, tags=("classification", "multiclass"))
+           outputs={"model": UntrainedModel}, name="One-vs-One Multiclass", tags=("classification", "multiclass"))
 def one_vs_one_multiclass(binary_model):
     """One-vs-one: one copy of a binary classifier per pair of classes; the class with most votes wins.
 
@@ -152,7 +152,7 @@ def fast_forest_quantile_regression(*, number_of_trees: Param(int, 100, min=1, m
 
 
 @component(id="pca-based-anomaly-detection", category="Anomaly Detection", outputs={"model": UntrainedModel},
-           tags=("anomaly",))
+           name="PCA-Based Anomaly Detection", tags=("anomaly",))
 def pca_based_anomaly_detection(*, number_of_components_to_use_in_pca: Param(int, 2, min=1, max=10_000,
                                                                              description="Principal components "
                                                                                          "that describe normal "

@@ -105,7 +105,7 @@ def partition_and_sample(dataset, *,
     return keep_roles(dataset[~chosen if pick_complement else chosen].reset_index(drop=True), dataset)
 
 
-@component(id="smote", category=CATEGORY, inputs={"dataset": DataFrame}, outputs={"table": DataFrame},
+@component(id="smote", category=CATEGORY, inputs={"dataset": DataFrame}, outputs={"table": DataFrame}, name="SMOTE",
            roles={Role.TRAINING_ONLY}, tags=("imbalanced", "oversampling"))
 def smote(dataset, *,
           label_column: Param(str, "", kind=Kind.LABEL, description="The class column; empty uses the label "

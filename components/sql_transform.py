@@ -58,7 +58,8 @@ def _first_line(exc: Exception) -> str:
 
 @component(id="apply-sql-transformation", category="Data Transformation",
            inputs={"t1": DataFrame, "t2": Input(DataFrame, optional=True), "t3": Input(DataFrame, optional=True)},
-           outputs={"results_dataset": DataFrame}, tags=("sql", "query", "duckdb"))
+           outputs={"results_dataset": DataFrame}, name="Apply SQL Transformation",
+           tags=("sql", "query", "duckdb"))
 def apply_sql_transformation(t1, t2=None, t3=None, *,
                              sql_query_script: Param(str, "select * from t1;", widget="code", required=True,
                                                      description="A SQL query (DuckDB dialect) over the tables "
