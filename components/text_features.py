@@ -12,7 +12,7 @@ import pandas as pd
 from components.fitted import TableTransformation
 from components.ports import DataFrame, Transformation
 from components.roles import Kind
-from components.spec import ComponentError, Param, component
+from components.spec import ComponentError, Input, Param, component
 from components.text import as_documents, replace_text_columns, text_column_of
 
 CATEGORY = "Text Analytics"
@@ -67,10 +67,14 @@ class NGramVocabulary(TableTransformation):
                 "size": len(self.vocabulary())}
 
 
-@component(id="extract-n-gram-features", category=CATEGORY, inputs={"dataset": DataFrame},
+@component(id="extract-n-gram-features", category=CATEGORY,
+           inputs={"dataset": DataFrame,
+                   "input_vocabulary": Input(Transformation, optional=True,
+                                             description="A vocabulary made earlier (read-only mode): its n-grams "
+                                                         "and IDF are used as they are.")},
            outputs={"results_dataset": DataFrame, "result_vocabulary": Transformation},
            name="Extract N-Gram Features from Text", tags=("nlp", "bag of words", "tf-idf"))
-def extract_n_gram_features(dataset, *,
+def extract_n_gram_features(dataset, input_vocabulary=None, *,
                             text_column: Param(str, "", kind=Kind.COLUMN, required=True,
                                                description="The text column to turn into n-gram columns."),
                             n_grams_size: Param(int, 1, min=1, max=10, description="Longest word sequence kept "
@@ -99,10 +103,16 @@ def extract_n_gram_features(dataset, *,
     Counting and IDF are scikit-learn's CountVectorizer and TfidfTransformer
     (smoothed IDF: ln((1 + rows) / (1 + rows with it)) + 1). `result_vocabulary`
     re-applies the same vocabulary and IDF to new rows; n-grams it never saw are
-    ignored.
+    ignored. With `input_vocabulary` connected (Azure's read-only mode) nothing
+    is learned: that vocabulary, with its settings, is applied and passed on.
     """
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+    if input_vocabulary is not None:
+        if not isinstance(input_vocabulary, NGramVocabulary):
+            raise ComponentError("input_vocabulary must be the result_vocabulary of another "
+                                 "extract-n-gram-features node")
+        return input_vocabulary.apply(dataset), input_vocabulary
     column = text_column_of(dataset, text_column, "extract-n-gram-features")
     if minimum_word_length > maximum_word_length:
         raise ComponentError("minimum_word_length is above maximum_word_length")

@@ -96,3 +96,23 @@ def test_lda_topics_equal_scikit_learns_and_carry_to_new_rows(run_component, rev
     again = out["lda_transformation"].apply(reviews.drop(columns="happy"))
     np.testing.assert_allclose(again.to_numpy(), out["transformed_dataset"][["Topic 0", "Topic 1",
                                                                              "Topic 2"]].to_numpy())
+
+
+def test_an_input_vocabulary_is_applied_read_only(run_component, reviews):
+    first = run_component("extract-n-gram-features", {"dataset": reviews},
+                          {"text_column": "review", "weighting_function": "tf-idf"})
+    others = pd.DataFrame({"review": ["cats cats and a zebra", "nothing known here"], "happy": [1, 0]})
+    again = run_component("extract-n-gram-features",
+                          {"dataset": others, "input_vocabulary": first["result_vocabulary"]},
+                          {"text_column": "review", "weighting_function": "binary"})
+    assert again["result_vocabulary"] is first["result_vocabulary"]
+    assert list(again["results_dataset"].columns) == list(first["results_dataset"].columns)
+    expected = first["result_vocabulary"].apply(others)
+    pd.testing.assert_frame_equal(again["results_dataset"], expected)
+    assert again["results_dataset"]["review.[cats]"].iloc[0] > 0
+    assert again["results_dataset"].drop(columns="happy").iloc[1].sum() == 0
+
+
+def test_feature_hashing_a_missing_column_is_named(run_component, reviews):
+    with pytest.raises(ComponentError, match="'nope'"):
+        run_component("feature-hashing", {"dataset": reviews}, {"target_columns": "nope"})
