@@ -62,6 +62,10 @@ class VoteProbabilities(_Wrapped):
         return margin_probabilities(self.estimator.decision_function(x))
 
 
+#: Rows scored at once by the quantile forest (its weight matrix is block × training rows).
+_QUANTILE_BLOCK = 512
+
+
 class QuantileForest:
     """A quantile regression forest (Meinshausen 2006) on scikit-learn's RandomForestRegressor.
 
@@ -83,18 +87,28 @@ class QuantileForest:
         return self
 
     def quantile_predictions(self, x) -> np.ndarray:
-        leaves = self.forest.apply(x)
-        order = np.argsort(self.y_)
+        """(rows, quantiles): rows are taken in blocks so the weight matrix stays small."""
+        from scipy import sparse
+
+        order = np.argsort(self.y_, kind="stable")
         sorted_y = self.y_[order]
+        trees = self.train_leaves_.shape[1]
+        # Per tree, a (leaf × training row) matrix of 1 / leaf size, columns in target order.
+        weights_by_leaf = []
+        for tree in range(trees):
+            leaves = self.train_leaves_[order, tree]
+            sizes = np.bincount(leaves)
+            weights_by_leaf.append(sparse.csr_matrix((1.0 / sizes[leaves], (leaves, np.arange(len(leaves)))),
+                                                     shape=(sizes.size, len(leaves))))
+        query = self.forest.apply(x)
         out = np.empty((len(x), len(self.quantiles)))
-        for row in range(len(x)):
-            weights = np.zeros(len(self.y_))
-            for tree in range(leaves.shape[1]):
-                same = self.train_leaves_[:, tree] == leaves[row, tree]
-                weights[same] += 1.0 / same.sum()
-            cumulative = np.cumsum(weights[order]) / leaves.shape[1]
+        for start in range(0, len(x), _QUANTILE_BLOCK):
+            rows = query[start:start + _QUANTILE_BLOCK]
+            weights = sum(weights_by_leaf[t][rows[:, t]] for t in range(trees)).toarray() / trees
+            cumulative = np.cumsum(weights, axis=1)
             for position, q in enumerate(self.quantiles):
-                out[row, position] = sorted_y[min(np.searchsorted(cumulative, q - 1e-12), len(sorted_y) - 1)]
+                index = (cumulative < q - 1e-12).sum(axis=1)
+                out[start:start + len(rows), position] = sorted_y[np.minimum(index, len(sorted_y) - 1)]
         return out
 
     def predict(self, x):
