@@ -80,6 +80,18 @@ class Trained:
             self._endpoints[name] = response.get_json()["key"]
         return f"{name}-ep", self._endpoints[name]
 
+    def run_batch(self, name: str, rows, output: str) -> dict:
+        """Run example `name`'s batch graph on `rows` (written to the datastore) writing `output`; the run record."""
+        datastore = self.designer.home.datastore
+        (datastore / "fidelity").mkdir(exist_ok=True)
+        rows.to_parquet(datastore / "fidelity" / f"{name}.parquet")
+        response = self.client.post(f"/api/graphs/{self.inference_graph(name, 'batch')}/runs", json={"parameters": {
+            "dataset_path": f"fidelity/{name}.parquet", "output_path": f"fidelity/{output}"}})
+        assert response.status_code == 202, response.get_json()
+        run = wait_for_run(self.client, response.get_json()["run_id"])
+        assert run["status"] == "completed", {n: r["error"] for n, r in run["nodes"].items()}
+        return run
+
     def artifact(self, name: str, node: str, port: str):
         digest = self.runs[name]["nodes"][node]["outputs"][port]["digest"]
         return self.designer.artifacts.get(digest)

@@ -16,7 +16,7 @@ from components.calling import call_component
 from components.models import ANOMALY_PROBABILITY, ASSIGNMENTS, SCORED_LABELS, SCORED_PROBABILITIES
 from components.roles import Kind
 from designer.server import close_app, create_app
-from inference_support import EXAMPLES, Trained, bearer, wait_for_run
+from inference_support import EXAMPLES, Trained, bearer
 
 
 def _node(i, comp, params=None):
@@ -149,15 +149,7 @@ def test_endpoint_scores_equal_the_training_runs(graphs, name):
 
 @pytest.mark.parametrize("name", sorted(GRAPHS))
 def test_batch_graph_scores_equal_the_training_runs(graphs, name):
-    datastore = graphs.designer.home.datastore
-    (datastore / "fidelity").mkdir(exist_ok=True)
-    _raw_test_rows(graphs, name).to_parquet(datastore / "fidelity" / f"{name}.parquet")
-    graph_id = graphs.inference_graph(name, "batch")
-    response = graphs.client.post(f"/api/graphs/{graph_id}/runs", json={"parameters": {
-        "dataset_path": f"fidelity/{name}.parquet", "output_path": f"fidelity/{name}-scored.parquet"}})
-    assert response.status_code == 202, response.get_json()
-    run = wait_for_run(graphs.client, response.get_json()["run_id"])
-    assert run["status"] == "completed", {n: r["error"] for n, r in run["nodes"].items()}
+    run = graphs.run_batch(name, _raw_test_rows(graphs, name), f"{name}-scored.parquet")
     expected = _expected(graphs, name)
     columns = _scored_columns(expected)
     port = SCORE_PORT.get(name, "scored_dataset")
