@@ -38,6 +38,11 @@ MATH_FUNCTIONS = {
         "RoundDigits": lambda x, d: np.round(x, int(d)), "Mod": lambda x, y: np.mod(x, y),
         "Quotient": lambda x, y: np.floor_divide(x, y), "ToEven": lambda x, _: 2 * np.round(x / 2),
     },
+    "special": {
+        name: (lambda f: (lambda x, _: _special(f)(x)))(fn) for name, fn in
+        {"Gamma": "gamma", "LogGamma": "gammaln", "Digamma": "digamma", "Erf": "erf", "Erfc": "erfc",
+         "Sigmoid": "expit", "Logit": "logit"}.items()
+    },
     "trigonometric": {
         name: (lambda f: (lambda x, _: f(x)))(getattr(np, fn)) for name, fn in
         {"Sin": "sin", "Cos": "cos", "Tan": "tan", "Asin": "arcsin", "Acos": "arccos", "Atan": "arctan",
@@ -45,6 +50,12 @@ MATH_FUNCTIONS = {
          "RadiansToDegrees": "rad2deg"}.items()
     },
 }
+def _special(name: str):
+    from scipy import special  # imported when used: the catalogue loads without scipy
+
+    return getattr(special, name)
+
+
 FUNCTION_CATEGORY = {name: category for category, names in MATH_FUNCTIONS.items() for name in names}
 
 
@@ -53,7 +64,7 @@ FUNCTION_CATEGORY = {name: category for category, names in MATH_FUNCTIONS.items(
 def apply_math_operation(dataset, *,
                          category: Param(str, "basic", choices=tuple(MATH_FUNCTIONS),
                                          description="Family of the function: basic, compare, operations, "
-                                                     "rounding or trigonometric."),
+                                                     "rounding, special (scipy.special) or trigonometric."),
                          function: Param(str, "Abs", choices=tuple(FUNCTION_CATEGORY),
                                          description="The function applied to each chosen column (it must belong "
                                                      "to the category)."),

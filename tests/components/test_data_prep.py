@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
-from scipy.special import ndtr
+from scipy.special import erf, ndtr
 
 from components.ports import column_roles, with_roles
 from components.spec import ComponentError
@@ -22,7 +22,7 @@ def table():
     ("basic", "Sqrt", 1.0, np.sqrt), ("basic", "Ln", 1.0, np.log), ("basic", "Pow", 3.0, lambda v: v ** 3),
     ("basic", "Log", 10.0, np.log10), ("rounding", "RoundDigits", 0.0, np.round),
     ("operations", "Add", 2.5, lambda v: v + 2.5), ("compare", "GreaterThan", 5.0, lambda v: v > 5),
-    ("trigonometric", "Sin", 1.0, np.sin),
+    ("trigonometric", "Sin", 1.0, np.sin), ("special", "Erf", 1.0, erf),
 ])
 def test_math_functions_equal_numpy(run_component, table, category, function, constant, expected):
     out = run_component("apply-math-operation", {"dataset": table},

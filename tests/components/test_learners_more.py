@@ -139,6 +139,12 @@ def test_pca_anomaly_detection_scores_the_reconstruction_error_of_pca(run_compon
     assert scored["Scored Probabilities"].iloc[int(np.argmax(errors))] == pytest.approx(149 / 150)
 
 
+def test_train_model_sends_an_anomaly_detector_to_its_own_trainer(run_component, iris):
+    untrained = run_component("pca-based-anomaly-detection", {}, {})["model"]
+    with pytest.raises(ComponentError, match="Train Anomaly Detection Model"):
+        run_component("train-model", {"dataset": iris, "untrained_model": untrained}, {"label_column": "species"})
+
+
 def test_anomaly_trainer_refuses_a_classifier(run_component, iris):
     untrained = run_component("logistic-regression", {}, {})["model"]
     with pytest.raises(ComponentError, match="anomaly detection algorithm"):
