@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.models import ALGORITHMS
+from components.models import ALGORITHMS, QUANTILE_PREFIX
 
 
 def margin_probabilities(scores) -> np.ndarray:
@@ -115,11 +115,11 @@ class QuantileForest:
         return self.quantile_predictions(x)[:, len(self.quantiles) // 2]
 
     def extra_score_columns(self) -> list[str]:
-        return [f"Quantile_{q:g}" for q in self.quantiles]
+        return [f"{QUANTILE_PREFIX}{q:g}" for q in self.quantiles]
 
     def extra_scores(self, x) -> dict[str, np.ndarray]:
         predictions = self.quantile_predictions(x)
-        return {f"Quantile_{q:g}": predictions[:, i] for i, q in enumerate(self.quantiles)}
+        return {f"{QUANTILE_PREFIX}{q:g}": predictions[:, i] for i, q in enumerate(self.quantiles)}
 
 
 class PcaAnomalyDetector:

@@ -29,6 +29,8 @@ SCORED_LABELS = "Scored Labels"
 SCORED_PROBABILITIES = "Scored Probabilities_"
 #: An anomaly detector's one probability column: how likely each row is an anomaly.
 ANOMALY_PROBABILITY = "Scored Probabilities"
+#: A quantile regressor's extra columns: `Quantile_0.25`, ...
+QUANTILE_PREFIX = "Quantile_"
 ASSIGNMENTS = "Assignments"
 LEARNER_FILE = "learner.json"
 MODEL_FILE = "model.json"
@@ -61,7 +63,8 @@ def probability_column(cls: Any) -> str:
 
 
 def is_scored_column(name: str) -> bool:
-    return name in (SCORED_LABELS, ASSIGNMENTS, ANOMALY_PROBABILITY) or str(name).startswith(SCORED_PROBABILITIES)
+    return name in (SCORED_LABELS, ASSIGNMENTS, ANOMALY_PROBABILITY) or str(name).startswith(
+        (SCORED_PROBABILITIES, QUANTILE_PREFIX))
 
 
 # ---------------------------------------------------------------- what to fit

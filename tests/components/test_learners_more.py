@@ -108,6 +108,7 @@ def test_quantile_forest_gives_ordered_quantiles_from_the_forests_leaves(run_com
     assert (scored["Quantile_0.1"] <= scored["Quantile_0.5"]).all()
     assert (scored["Quantile_0.5"] <= scored["Quantile_0.9"]).all()
     assert scored["Scored Labels"].tolist() == scored["Quantile_0.5"].tolist()
+    assert _scored(run_component, model, scored).columns.tolist() == scored.columns.tolist()  # re-scoring replaces
     x = data.drop(columns=label).to_numpy(np.float64)
     y = data[label].to_numpy()
     forest = RandomForestRegressor(n_estimators=10, bootstrap=False, max_leaf_nodes=20, min_samples_leaf=10,
