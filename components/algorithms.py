@@ -1,7 +1,8 @@
 """Machine learning algorithms: each component names an algorithm and its settings as an untrained model.
 
 Nothing is fitted here (Train Model does that), so these components are instant and
-import neither scikit-learn nor torch.
+import neither scikit-learn nor torch. Each names the tasks it can learn in its tags
+("classification", "regression", "clustering"), so sweeps and AutoML can find them.
 """
 
 from components.models import Learner
@@ -17,7 +18,7 @@ MAX_DEPTH_HELP = "Deepest a tree may grow; 0 means no limit."
 
 
 @component(id="logistic-regression", category=CATEGORY, outputs={"model": UntrainedModel},
-           schema=learner("classification"))
+           schema=learner("classification"), tags=("classification",))
 def logistic_regression(*, C: Param(float, 1.0, min=1e-6, description="Inverse regularisation strength: "
                                     "smaller values regularise more."),
                         l1_ratio: Param(float, 0.0, min=0.0, max=1.0,
@@ -45,7 +46,7 @@ def logistic_regression(*, C: Param(float, 1.0, min=1e-6, description="Inverse r
 
 
 @component(id="linear-regression", category=CATEGORY, outputs={"model": UntrainedModel},
-           schema=learner("regression"))
+           schema=learner("regression"), tags=("regression",))
 def linear_regression(*, alpha: Param(float, 0.0, min=0.0,
                                       description="L2 regularisation strength: 0 is ordinary least squares, "
                                                   "above 0 is ridge regression."),
@@ -58,7 +59,7 @@ def linear_regression(*, alpha: Param(float, 0.0, min=0.0,
 
 
 @component(id="decision-forest", category=CATEGORY, outputs={"model": UntrainedModel},
-           schema=learner())
+           schema=learner(), tags=("classification", "regression"))
 def decision_forest(*, task: TASK,
                     n_estimators: Param(int, 100, min=1, max=10_000, description="Number of trees."),
                     max_depth: Param(int, 0, min=0, max=1000, description=MAX_DEPTH_HELP),
@@ -73,7 +74,7 @@ def decision_forest(*, task: TASK,
 
 
 @component(id="boosted-decision-tree", category=CATEGORY, outputs={"model": UntrainedModel},
-           schema=learner())
+           schema=learner(), tags=("classification", "regression"))
 def boosted_decision_tree(*, task: TASK,
                           learning_rate: Param(float, 0.1, min=1e-6, max=1.0,
                                                description="How much each new tree corrects the previous ones."),
@@ -108,7 +109,7 @@ def parse_hidden_layers(text: str) -> list[int]:
 
 
 @component(id="neural-network", category=CATEGORY, outputs={"model": UntrainedModel},
-           schema=learner())
+           schema=learner(), tags=("classification", "regression"))
 def neural_network(*, task: TASK,
                    hidden_layers: Param(str, "64", description="Sizes of the hidden layers, comma separated, "
                                                                 "e.g. \"64,32\"."),
@@ -137,7 +138,7 @@ def neural_network(*, task: TASK,
 
 
 @component(id="k-means", category=CATEGORY, outputs={"model": UntrainedModel},
-           schema=learner("clustering"))
+           schema=learner("clustering"), tags=("clustering",))
 def k_means(*, n_clusters: Param(int, 3, min=2, max=10_000, description="Number of clusters."),
             init: Param(str, "k-means++", choices=("k-means++", "random"), description="How centres start."),
             n_init: Param(int, 10, min=1, max=1000, description="Restarts; the best is kept."),

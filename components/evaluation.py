@@ -211,6 +211,33 @@ def clustering_metrics(frame: pd.DataFrame, label: str | None, log=print) -> dic
     return {"task": "clustering", "metrics": _finite_numbers(numbers), "charts": charts}
 
 
+def anomaly_metrics(frame: pd.DataFrame, label: str | None, log=print) -> dict:
+    """An anomaly detector judged as a two-class classifier against its label.
+
+    A 0/1 (or boolean) label holds 1 for anomalies; a label with two other
+    values (benign / malignant) takes the rarer one as the anomaly.
+    """
+    from components.models import ANOMALY_PROBABILITY
+
+    truth = _true_label(frame, label, "anomaly detection")
+    values = pd.unique(truth.dropna())
+    if set(values) <= {0, 1, True, False}:
+        anomalies = truth.astype("float64") == 1
+    elif len(values) == 2:
+        rarer = truth.value_counts().sort_index().sort_values(kind="stable").index[0]
+        log(f"the label '{label}' has two values; the rarer one, {rarer!r}, is taken as the anomaly")
+        anomalies = truth == rarer
+    else:
+        raise ComponentError(f"Evaluating anomaly detection needs a label that tells anomalies from normal rows "
+                             f"(1/0, or two values), but '{label}' has {len(values)} different values.")
+    binary = frame.assign(**{label: anomalies.astype("int64").where(truth.notna())})
+    if ANOMALY_PROBABILITY in frame.columns:
+        binary[probability_column(0)] = 1.0 - frame[ANOMALY_PROBABILITY]
+        binary[probability_column(1)] = frame[ANOMALY_PROBABILITY]
+    result = classification_metrics(binary, label, [0, 1], log)
+    return {**result, "task": "anomaly"}
+
+
 def evaluate(frame: pd.DataFrame, log=print) -> dict:
     """The Metrics value for one scored table: {"task", "metrics", "charts"}."""
     if not isinstance(frame, pd.DataFrame):
@@ -220,7 +247,8 @@ def evaluate(frame: pd.DataFrame, log=print) -> dict:
     task, label, classes = scored_task(frame)
     evaluators = {"classification": lambda: classification_metrics(frame, label, classes, log),
                   "regression": lambda: regression_metrics(frame, label, log),
-                  "clustering": lambda: clustering_metrics(frame, label, log)}
+                  "clustering": lambda: clustering_metrics(frame, label, log),
+                  "anomaly": lambda: anomaly_metrics(frame, label, log)}
     if task not in evaluators:
         raise ComponentError(f"Cannot evaluate a model for task {task!r}.")
     # The arrays are built here from a checked table; re-validating them in every metric

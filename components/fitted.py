@@ -181,11 +181,17 @@ def _filled(series: pd.Series, value: Any) -> pd.Series:
 # ---------------------------------------------------------------- normalize
 
 class Normalizer(TableTransformation):
-    """Scale number columns with a fitted scikit-learn scaler (z-score or min-max)."""
+    """Scale number columns with a fitted scikit-learn scaler (z-score, min-max) or Azure's curves.
+
+    logistic is 1 / (1 + e^-x) and learns nothing; lognormal is the normal CDF of
+    the z-score of ln(x) (mean and deviation of ln x learned); tanh is
+    ½·(tanh(0.01·z) + 1) of the z-score (Hampel's tanh estimator).
+    """
 
     title = "normalize"
     #: method -> scikit-learn scaler class name (imported when fitting: the CLI starts without scikit-learn).
-    METHODS = {"zscore": "StandardScaler", "minmax": "MinMaxScaler"}
+    METHODS = {"zscore": "StandardScaler", "minmax": "MinMaxScaler", "logistic": "StandardScaler",
+               "lognormal": "StandardScaler", "tanh": "StandardScaler"}
 
     def __init__(self, method: str, columns: list[str], scaler):
         self.method = method
@@ -205,7 +211,14 @@ class Normalizer(TableTransformation):
         if columns and frame.empty:
             raise ComponentError("the dataset has no rows to learn the scale from")
         if columns:
-            scaler.fit(frame[columns].astype("float64").to_numpy())
+            values = frame[columns].astype("float64").to_numpy()
+            if method == "lognormal":
+                if (values <= 0).any():
+                    bad = [c for c in columns if (frame[c] <= 0).any()]
+                    raise ComponentError(f"lognormal normalization needs positive numbers; {quoted(bad)} hold "
+                                         f"zeros or negative values")
+                values = np.log(values)
+            scaler.fit(values)
         return cls(method, columns, scaler).fitted_on(frame)
 
     @property
@@ -222,14 +235,26 @@ class Normalizer(TableTransformation):
         # The scaler wants every fitted column; an absent label is stood in for by zeros and not kept.
         values = np.column_stack([frame[c].astype("float64").to_numpy() if c in frame.columns
                                   else np.zeros(len(frame)) for c in self.columns])
-        scaled = self.scaler.transform(values)
+        scaled = self._scaled(values)
         for position, column in enumerate(self.columns):
             if column in frame.columns:
                 frame[column] = pd.Series(scaled[:, position], index=frame.index)
         return frame
 
+    def _scaled(self, values: np.ndarray) -> np.ndarray:
+        if self.method == "logistic":
+            return 1.0 / (1.0 + np.exp(-values))
+        if self.method == "lognormal":
+            from scipy.special import ndtr
+
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return ndtr(self.scaler.transform(np.log(values)))
+        if self.method == "tanh":
+            return 0.5 * (np.tanh(0.01 * self.scaler.transform(values)) + 1.0)
+        return self.scaler.transform(values)
+
     def describe(self) -> dict:
-        learned = ({"mean": self.scaler.mean_, "scale": self.scaler.scale_} if self.method == "zscore"
+        learned = ({"mean": self.scaler.mean_, "scale": self.scaler.scale_} if self.method != "minmax"
                    else {"min": self.scaler.data_min_, "max": self.scaler.data_max_}) if self.columns else {}
         return {"kind": "Normalizer", "method": self.method, "columns": self.columns,
                 **{k: dict(zip(self.columns, map(float, v))) for k, v in learned.items()}}

@@ -24,9 +24,13 @@ from components.json_values import python_scalar
 from components.ports import ROLES_KEY, with_roles
 from components.spec import ComponentError
 
-TASKS = ("classification", "regression", "clustering")
+TASKS = ("classification", "regression", "clustering", "anomaly")
 SCORED_LABELS = "Scored Labels"
 SCORED_PROBABILITIES = "Scored Probabilities_"
+#: An anomaly detector's one probability column: how likely each row is an anomaly.
+ANOMALY_PROBABILITY = "Scored Probabilities"
+#: A quantile regressor's extra columns: `Quantile_0.25`, ...
+QUANTILE_PREFIX = "Quantile_"
 ASSIGNMENTS = "Assignments"
 LEARNER_FILE = "learner.json"
 MODEL_FILE = "model.json"
@@ -59,7 +63,8 @@ def probability_column(cls: Any) -> str:
 
 
 def is_scored_column(name: str) -> bool:
-    return name in (SCORED_LABELS, ASSIGNMENTS) or str(name).startswith(SCORED_PROBABILITIES)
+    return name in (SCORED_LABELS, ASSIGNMENTS, ANOMALY_PROBABILITY) or str(name).startswith(
+        (SCORED_PROBABILITIES, QUANTILE_PREFIX))
 
 
 # ---------------------------------------------------------------- what to fit
@@ -282,6 +287,8 @@ class TrainedModel:
             return pd.Series(self.classes).take(np.asarray(codes, dtype=np.int64)).to_numpy()
         if self.task == "regression":
             return np.asarray(self.estimator.predict(matrix) if len(matrix) else [], dtype=np.float64)
+        if self.task == "anomaly":
+            return np.asarray(self.estimator.predict(matrix) if len(matrix) else [], dtype=np.int64)
         return np.asarray(self.estimator.predict(matrix) if len(matrix) else [], dtype=np.int64)
 
     def score(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -300,6 +307,11 @@ class TrainedModel:
             probabilities = self._probabilities(matrix)
             for index, cls in enumerate(self.classes):
                 new_columns[probability_column(cls)] = probabilities[:, index]
+        if self.task == "anomaly":
+            new_columns[ANOMALY_PROBABILITY] = (self.estimator.anomaly_probabilities(matrix) if len(matrix)
+                                                else np.zeros(0))
+        if hasattr(self.estimator, "extra_scores") and len(matrix):
+            new_columns.update(self.estimator.extra_scores(matrix))
         scored = pd.concat([scored, pd.DataFrame(new_columns, index=frame.index)], axis=1)
         if roles:
             scored.attrs[ROLES_KEY] = roles
@@ -313,7 +325,9 @@ class TrainedModel:
         if self.task == "clustering":
             return [ASSIGNMENTS]
         if self.task == "regression":
-            return [SCORED_LABELS]
+            return [SCORED_LABELS] + list(getattr(self.estimator, "extra_score_columns", lambda: [])())
+        if self.task == "anomaly":
+            return [SCORED_LABELS, ANOMALY_PROBABILITY]
         return [SCORED_LABELS] + [probability_column(c) for c in self.classes]
 
     def predict_records(self, records) -> list[dict]:
@@ -384,3 +398,7 @@ class TrainedModel:
                    feature_dtypes=meta["feature_dtypes"], classes=meta["classes"],
                    hyperparameters=meta["hyperparameters"], estimator=estimator, preprocessor=preprocessor,
                    training_rows=meta.get("training_rows", 0))
+
+
+# The second wave of learners registers its builders in ALGORITHMS (it imports this module).
+from components import _estimators  # noqa: E402,F401

@@ -151,11 +151,31 @@ def split_data(dataset, *,
                                       description="Keep this column's class proportions equal in both "
                                                   "outputs (usually the label); empty for none."),
                shuffle: Param(bool, True, description="Pick rows at random; off sends the first rows to "
-                                                      "train and the last rows to test.")):
-    """Split rows at random into a training and a test set (scikit-learn's train_test_split).
+                                                      "train and the last rows to test."),
+               splitting_mode: Param(str, "split-rows", choices=("split-rows", "regular-expression",
+                                                                 "relative-expression"),
+                                     description="split-rows splits by share of rows; the expression modes send "
+                                                 "rows that match the expression to train, the rest to test."),
+               regular_expression: Param(str, "", description='For regular-expression mode: the column and a '
+                                                              'pattern, e.g. \\"Text" ^Gryphon.'),
+               relative_expression: Param(str, "", description='For relative-expression mode: the column and '
+                                                               'comparisons, e.g. \\"Year" > 2010 & <= 2020.')):
+    """Split rows into a training and a test set: at random (scikit-learn's train_test_split) or by an expression.
 
-    `test_fraction` of the rows (rounded up) go to `test`, the rest to `train`.
+    In split-rows mode `test_fraction` of the rows (rounded up) go to `test`, the
+    rest to `train`. In Azure's regular-expression mode the rows whose column
+    contains a match of the pattern go to `train`; in relative-expression mode the
+    rows whose column passes the comparisons (`&` and, `|` or) do. The column is
+    named `\\"name"` or `(\\0)` (0-based index).
     """
+    if splitting_mode != "split-rows":
+        from components.row_expressions import regular_expression_rows, relative_expression_rows
+
+        if splitting_mode == "regular-expression":
+            mask = regular_expression_rows(dataset, regular_expression)
+        else:
+            mask = relative_expression_rows(dataset, relative_expression)
+        return tuple(keep_roles(dataset[rows].reset_index(drop=True), dataset) for rows in (mask, ~mask))
     n_rows = len(dataset)
     positions = np.arange(n_rows)
     strata = _strata(dataset, stratify_column.strip(), shuffle)

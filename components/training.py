@@ -98,6 +98,9 @@ def train_model(dataset, untrained_model, *,
     ctx = ctx or RunContext()
     if not isinstance(untrained_model, Learner):
         raise ComponentError("Connect an algorithm (such as Logistic Regression) to the untrained_model input.")
+    if untrained_model.task == "anomaly":
+        raise ComponentError(f"{untrained_model.algorithm} is an anomaly detector: train it with Train Anomaly "
+                             f"Detection Model instead of Train Model.")
     if not isinstance(dataset, pd.DataFrame) or len(dataset) == 0:
         raise ComponentError("The dataset has no rows to train on.")
     label = resolve_label(dataset, untrained_model, label_column)

@@ -81,7 +81,9 @@ def _normalized_schema(s: SchemaInputs) -> dict:
            schema=_normalized_schema)
 def normalize_data(dataset, *,
                    method: Param(str, "zscore", choices=tuple(Normalizer.METHODS),
-                                 description="zscore: (x - mean) / standard deviation; minmax: rescale to 0..1."),
+                                 description="zscore: (x - mean) / standard deviation; minmax: rescale to 0..1; "
+                                             "logistic: 1 / (1 + e^-x); lognormal: normal CDF of the z-score "
+                                             "of ln x; tanh: (tanh(0.01 z) + 1) / 2 of the z-score."),
                    columns: Param(str, "", widget="columns",
                                   description="Number columns to scale; empty means every number column "
                                               "except the label.")):
@@ -89,7 +91,7 @@ def normalize_data(dataset, *,
 
     The learned means and deviations (or minimum and maximum) are kept in
     `transformation`, so new data is scaled exactly like this data. Constant
-    columns become 0.
+    columns become 0 (zscore). lognormal needs positive numbers.
     """
     chosen = chosen_columns(dataset, columns, default=numeric_feature_columns(dataset))
     normalizer = Normalizer.fit(dataset, chosen, method)

@@ -46,9 +46,12 @@ class Trained:
         self._endpoints: dict[str, str] = {}
 
     def train(self, names) -> None:
+        self.train_documents({name: json.loads((EXAMPLES / f"{name}.json").read_text()) for name in names})
+
+    def train_documents(self, documents: dict) -> None:
+        """Create and run each graph document (name → document), all runs started before any is awaited."""
         started = {}
-        for name in names:
-            document = json.loads((EXAMPLES / f"{name}.json").read_text())
+        for name, document in documents.items():
             graph_id = self.client.post("/api/graphs", json=document).get_json()["id"]
             response = self.client.post(f"/api/graphs/{graph_id}/runs", json={})
             assert response.status_code == 202, response.get_json()
@@ -76,6 +79,18 @@ class Trained:
             assert response.status_code == 201, response.get_json()
             self._endpoints[name] = response.get_json()["key"]
         return f"{name}-ep", self._endpoints[name]
+
+    def run_batch(self, name: str, rows, output: str) -> dict:
+        """Run example `name`'s batch graph on `rows` (written to the datastore) writing `output`; the run record."""
+        datastore = self.designer.home.datastore
+        (datastore / "fidelity").mkdir(exist_ok=True)
+        rows.to_parquet(datastore / "fidelity" / f"{name}.parquet")
+        response = self.client.post(f"/api/graphs/{self.inference_graph(name, 'batch')}/runs", json={"parameters": {
+            "dataset_path": f"fidelity/{name}.parquet", "output_path": f"fidelity/{output}"}})
+        assert response.status_code == 202, response.get_json()
+        run = wait_for_run(self.client, response.get_json()["run_id"])
+        assert run["status"] == "completed", {n: r["error"] for n, r in run["nodes"].items()}
+        return run
 
     def artifact(self, name: str, node: str, port: str):
         digest = self.runs[name]["nodes"][node]["outputs"][port]["digest"]

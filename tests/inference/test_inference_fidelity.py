@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from components.models import ASSIGNMENTS, SCORED_LABELS, SCORED_PROBABILITIES
-from inference_support import RAW_TEST_ROWS, bearer, wait_for_run
+from inference_support import RAW_TEST_ROWS, bearer
 
 EXAMPLES = sorted(RAW_TEST_ROWS)
 
@@ -63,14 +63,7 @@ def test_batch_graph_output_equals_the_training_runs_scores(trained, name):
     node, port = RAW_TEST_ROWS[name]
     raw = trained.artifact(name, node, port)
     datastore = trained.designer.home.datastore
-    (datastore / "fidelity").mkdir(exist_ok=True)
-    raw.to_parquet(datastore / "fidelity" / f"{name}.parquet")
-    graph_id = trained.inference_graph(name, "batch")
-    response = trained.client.post(f"/api/graphs/{graph_id}/runs", json={"parameters": {
-        "dataset_path": f"fidelity/{name}.parquet", "output_path": f"fidelity/{name}-scored.csv"}})
-    assert response.status_code == 202, response.get_json()
-    run = wait_for_run(trained.client, response.get_json()["run_id"])
-    assert run["status"] == "completed", {n: r["error"] for n, r in run["nodes"].items()}
+    run = trained.run_batch(name, raw, f"{name}-scored.csv")
 
     expected = trained.artifact(name, "score", "scored_dataset")
     columns = _scored_columns(expected)
