@@ -10,6 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import components
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DESIGNER = Path(sys.executable).with_name("designer")
 #: Every example whose data is a table (the image ones need image folders or long trainings).
@@ -75,7 +77,8 @@ def test_the_notebook_has_one_described_cell_per_node():
     document = json.loads((EXAMPLES / "iris-classification.json").read_text())
     node_cells = [c for c in book.cells if c.cell_type == "code" and " = run(" in c.source]
     assert len(node_cells) == len(document["nodes"])
-    assert any(c.cell_type == "markdown" and "Split rows at random" in c.source for c in book.cells)
+    first_line = components.get("split-data").description.splitlines()[0]
+    assert any(c.cell_type == "markdown" and first_line in c.source for c in book.cells)
 
 
 def test_export_of_a_saved_graph_by_id(tmp_path):
