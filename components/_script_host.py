@@ -1,6 +1,7 @@
 """The child process of execute-python-script: runs the user's `azureml_main` on tables read from files.
 
-Run as `python -m components._script_host WORK_DIR`. WORK_DIR holds `script.py` and,
+Run as `python -I _script_host.py [--uid UID] WORK_DIR` (a copy of this file inside WORK_DIR, so it needs
+nothing but the standard library, pandas and pyarrow). WORK_DIR holds `script.py` and,
 when connected, `dataframe1.parquet` / `dataframe2.parquet`. On success it gets
 `result1.parquet` / `result2.parquet` for what the script returned; when the
 script itself fails it gets `error.txt`, a traceback of the script's own lines,
@@ -142,5 +143,18 @@ def _text_or_none(value):
     return None if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
+def drop_privileges(uid: int) -> None:
+    """Become `uid` (a throwaway user id) before any user code runs; only when started as root."""
+    import os
+
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1])))
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--uid"]:
+        drop_privileges(int(arguments[1]))
+        arguments = arguments[2:]
+    sys.exit(main(Path(arguments[0])))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from components import datastore_paths
 from components.spec import ComponentError
 
 
@@ -67,14 +68,13 @@ class RunContext:
         """Resolve a user-given path inside the datastore, refusing anything that escapes it."""
         if self.datastore is None:
             raise ComponentError("no datastore is configured for this run")
-        root = Path(self.datastore).resolve()
-        text = str(relative).strip()
-        if not text:
-            raise ComponentError("no path was given")
-        candidate = (root / text).resolve()
-        if candidate != root and root not in candidate.parents:
-            raise ComponentError(f"path {relative!r} is outside the datastore {root}")
-        return candidate
+        return datastore_paths.resolve_inside(self.datastore, relative)
+
+    def datastore_files(self, path: str | Path) -> list[Path]:
+        """Every file under a datastore folder (or the file itself), each checked to resolve inside it."""
+        if self.datastore is None:
+            raise ComponentError("no datastore is configured for this run")
+        return datastore_paths.files_inside(self.datastore, path)
 
     def scratch(self, name: str) -> Path:
         base = self.work_dir or Path(os.environ.get("TMPDIR", "/tmp")) / "designer-scratch"

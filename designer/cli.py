@@ -5,6 +5,8 @@ import argparse
 import json
 import sys
 
+from designer import cli_auth
+
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
@@ -32,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--no-examples", action="store_true", help="do not load the example pipelines")
+    serve.add_argument("--no-python-script", action="store_true",
+                       help="turn off execute-python-script (running users' code) on this server")
     state_options(serve)
     serve.set_defaults(handler=_serve)
 
@@ -80,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     state_options(c_remove)
     c_remove.set_defaults(handler=_compute_remove)
     compute.set_defaults(handler=lambda args: (compute.print_help(), EXIT_INVALID)[1])
+    cli_auth.add_commands(sub, state_options)
     return parser
 
 
@@ -229,7 +234,8 @@ def _print_summary(result) -> None:
 def _serve(args) -> int:
     from designer.server import serve
 
-    return serve(host=args.host, port=args.port, home=args.home, db=args.db, load_examples=not args.no_examples)
+    return serve(host=args.host, port=args.port, home=args.home, db=args.db, load_examples=not args.no_examples,
+                 python_script=not args.no_python_script)
 
 
 def _deploy(args) -> int:

@@ -36,8 +36,11 @@ def datastore_fingerprint(datastore: str | None, relative: str) -> str:
     text = str(relative or "").strip()
     if not datastore or not text or ":" in text.split("/")[0]:
         return ""  # nothing to look at (no datastore, no path, or a reference such as registry:NAME)
-    root = Path(datastore).resolve()
-    path = (root / text).resolve()
+    try:
+        root = Path(datastore).resolve()
+        path = (root / text).resolve()
+    except (OSError, ValueError):  # e.g. a NUL byte: the component refuses the path itself
+        return "invalid"
     if path != root and root not in path.parents:
         return "outside"  # the component refuses it with a clear message
     try:
@@ -53,6 +56,6 @@ def datastore_fingerprint(datastore: str | None, relative: str) -> str:
                     rel = os.path.relpath(os.path.join(folder, name), path)
                     hasher.update(f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
             return "dir:" + hasher.hexdigest()
-    except OSError:
+    except (OSError, ValueError):
         pass
     return "missing"
