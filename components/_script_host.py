@@ -18,6 +18,7 @@ from pathlib import Path
 SCRIPT_FILE = "script.py"
 USER_ERROR_FILE = "error.txt"
 ENTRY_POINT = "azureml_main"
+PR_SET_CHILD_SUBREAPER = 36
 
 
 class ScriptProblem(Exception):
@@ -25,6 +26,14 @@ class ScriptProblem(Exception):
 
 
 def main(work: Path) -> int:
+    _become_reaper()
+    try:
+        return _run(work)
+    finally:
+        kill_descendants()
+
+
+def _run(work: Path) -> int:
     import pandas as pd
 
     inputs = [pd.read_parquet(work / f"dataframe{i}.parquet") if (work / f"dataframe{i}.parquet").exists()
@@ -141,6 +150,65 @@ def _write(frame, path: Path) -> None:
 
 def _text_or_none(value):
     return None if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _become_reaper() -> None:
+    """Adopt every orphan the script leaves (a double fork), so none outlives this process."""
+    import signal
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the process group is all that is killed
+        pass
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+
+
+def _stop_on_signal(signum, _frame) -> None:
+    import os
+
+    kill_descendants()
+    os._exit(128 + signum)
+
+
+def kill_descendants() -> None:
+    """SIGKILL this process's children until none are left (orphans keep arriving while their parents die)."""
+    import os
+    import signal
+
+    me = os.getpid()
+    for _ in range(200):
+        children = [pid for pid in _processes() if _parent_of(pid) == me]
+        if not children:
+            return
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+
+
+def _processes() -> list[int]:
+    import os
+
+    try:
+        return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def drop_privileges(uid: int) -> None:

@@ -109,9 +109,9 @@ def _run_host(work: Path, timeout_seconds: int, ctx) -> tuple[int, list[str]]:
                 f"the script gets {limits.max_seconds} s")
         timeout_seconds = limits.max_seconds
     isolation = detect_isolation()
-    ctx.log(f"isolation: {isolation.describe()}; limits: {limits.describe()}")
     shutil.copyfile(host.__file__, work / HOST_FILE)
     process = SandboxedProcess(work, HOST_FILE, limits, isolation)
+    ctx.log(f"isolation: {isolation.describe()}; runs as {process.runs_as}; limits: {limits.describe()}")
     lines: queue.Queue = queue.Queue()
     stderr_tail: deque = deque(maxlen=_STDERR_TAIL)
     pumps = [threading.Thread(target=_pump, args=(stream, kind, lines), daemon=True)

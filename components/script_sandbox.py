@@ -32,6 +32,8 @@ SANDBOX_DIR = "/sandbox"
 BUBBLEWRAP, RLIMITS = "bubblewrap", "rlimits"
 #: Throwaway user ids for scripts when the server is root (well above any real account).
 UID_BASE, UID_SPAN = 1_500_000, 400_000
+#: Seconds the host has to kill its descendants when asked to stop, before its group is killed.
+STOP_GRACE = 2.0
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,8 @@ class SandboxedProcess:
 
     def __init__(self, work: Path, host_file: str, limits: ScriptLimits, isolation: Isolation):
         self.work, self.limits, self.isolation = Path(work), limits, isolation
-        self.uid = UID_BASE + secrets.randbelow(UID_SPAN) if os.geteuid() == 0 else None
+        throwaway = os.geteuid() == 0 and (isolation.level == BUBBLEWRAP or others_can_run_python())
+        self.uid = UID_BASE + secrets.randbelow(UID_SPAN) if throwaway else None
         os.chmod(self.work, 0o700)
         if self.uid is not None:
             for path in [self.work, *self.work.iterdir()]:
@@ -186,6 +189,10 @@ class SandboxedProcess:
             os.setgid(self.uid)
             os.setuid(self.uid)
 
+    @property
+    def runs_as(self) -> str:
+        return f"throwaway uid {self.uid}" if self.uid is not None else "the server's user"
+
     def poll(self):
         return self.process.poll()
 
@@ -194,7 +201,14 @@ class SandboxedProcess:
         return self.process.returncode
 
     def stop(self) -> None:
-        """Kill the script and everything it started (its group; its PID namespace or its whole uid)."""
+        """Kill the script and everything it started: its PID namespace (bubblewrap) or its whole uid (root),
+        and otherwise what the host, a child subreaper, still holds when asked to stop, then its group."""
+        if self.process.poll() is None and self.isolation.level != BUBBLEWRAP and self.uid is None:
+            try:
+                self.process.terminate()  # the host kills its descendants on SIGTERM
+                self.process.wait(timeout=STOP_GRACE)
+            except (subprocess.TimeoutExpired, ProcessLookupError):
+                pass
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -206,6 +220,20 @@ class SandboxedProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def others_can_run_python() -> bool:
+    """Whether a user other than the owner may run this Python (every folder on the way is o+x): a
+    pyenv under root's 0700 home is not, and then the rlimits fallback cannot switch to a throwaway uid."""
+    for place in {os.path.realpath(sys.executable), os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}:
+        path = Path(place)
+        for folder in [*path.parents, path] if path.is_dir() else path.parents:
+            try:
+                if not folder.stat().st_mode & 0o001:
+                    return False
+            except OSError:
+                return False
+    return True
 
 
 def _kill_uid(uid: int) -> None:

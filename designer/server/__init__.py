@@ -82,9 +82,13 @@ def create_app(designer: Designer | None = None, *, home=None, db=None,
 
 
 def _health():
+    from components.script_sandbox import detect_isolation
+
     designer = current_designer()
     designer.store.list_compute_targets()  # proves the database answers
-    return {"status": "ok", "compute_targets": designer.targets.names()}
+    enabled = SCRIPT_COMPONENT not in designer.disabled_components
+    return {"status": "ok", "compute_targets": designer.targets.names(),
+            "python_script": {"enabled": enabled, "isolation": detect_isolation().level if enabled else None}}
 
 
 def socketio_for(app: Flask) -> SocketIO:
@@ -147,6 +151,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, home=None, db=None, load_ex
             return 1
         print(f"Designer running at {_url(host, server.server_port)}  (home: {designer.home.path}; "
               "press Ctrl+C to stop)", flush=True)
+        print(_script_note(python_script), flush=True)
         if not loopback:
             print("sign-in required: browsers sign in at /login, scripts send 'Authorization: Bearer TOKEN'",
                   flush=True)
@@ -157,6 +162,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765, home=None, db=None, load_ex
     finally:
         close_app(app)
     return 0
+
+
+def _script_note(enabled: bool) -> str:
+    if not enabled:
+        return "execute-python-script: turned off (--no-python-script)"
+    from components.script_sandbox import detect_isolation
+
+    return f"execute-python-script isolation: {detect_isolation().describe()}"
 
 
 def _state_flags(home, db) -> str:

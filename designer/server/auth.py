@@ -104,9 +104,9 @@ def install_auth(app: Flask) -> None:
         raise ValueError(f"DESIGNER_AUTH must be one of {', '.join(AUTH_MODES)}, not {mode!r}")
     if not app.secret_key:
         app.secret_key = app.config.get("DESIGNER_SECRET_KEY") or _home_secret(app)
-    app.config.setdefault("SESSION_COOKIE_NAME", SESSION_COOKIE)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_NAME"] = app.config.get("DESIGNER_SESSION_COOKIE", SESSION_COOKIE)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
     @app.before_request
     def _authenticate():
