@@ -1,5 +1,6 @@
-// The top bar shared by every page: product name (home link), the main sections, and page-specific content.
+// The top bar shared by every page: product name (home link), the main sections, page-specific content, the user.
 import { useRoute } from '../ui/router.js';
+import { UserMenu } from './UserMenu.jsx';
 
 const SECTIONS = [
   { href: '#/', label: 'Pipelines', pages: ['pipelines', 'graph', 'run'], testId: 'nav-pipelines' },
@@ -25,6 +26,7 @@ export function AppHeader({ children }) {
         ))}
       </nav>
       {children}
+      <UserMenu />
     </header>
   );
 }
