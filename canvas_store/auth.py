@@ -38,8 +38,7 @@ class AccessRecords:
     def has_credentials(self) -> bool:
         """Whether any user or token exists (then the server asks everyone to sign in)."""
         with self._db.read() as session:
-            return bool(session.scalar(select(exists().where(User.name.is_not(None))))
-                        or session.scalar(select(exists().where(ApiToken.id.is_not(None)))))
+            return bool(session.scalar(select(exists(select(User.name)) | exists(select(ApiToken.id)))))
 
     # ------------------------------------------------------------ users
     def add_user(self, name: str, role: str, password: str) -> dict:

@@ -82,13 +82,9 @@ def create_app(designer: Designer | None = None, *, home=None, db=None,
 
 
 def _health():
-    from components.script_sandbox import detect_isolation
-
     designer = current_designer()
     designer.store.list_compute_targets()  # proves the database answers
-    enabled = SCRIPT_COMPONENT not in designer.disabled_components
-    return {"status": "ok", "compute_targets": designer.targets.names(),
-            "python_script": {"enabled": enabled, "isolation": detect_isolation().level if enabled else None}}
+    return {"status": "ok", "compute_targets": designer.targets.names()}
 
 
 def socketio_for(app: Flask) -> SocketIO:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import time
 from dataclasses import asdict, dataclass
 from functools import wraps
 from pathlib import Path
@@ -46,6 +47,9 @@ OPEN_ENDPOINTS = frozenset({"login.login_page", "login.login_submit", "login.log
                             "site.assets"})
 KEY_PREFIXES = ("/endpoints/", "/pipelines/")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Seconds a server remembers that users or tokens exist.
+CREDENTIALS_MEMORY = 2.0
+_CREDENTIALS_SEEN = "designer.credentials_seen_until"
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,15 @@ def auth_required(app: Flask | None = None) -> bool:
         return False
     if mode == "required":
         return True
-    return app.extensions["designer"].store.has_credentials()
+    # Once someone exists the answer rarely changes back: remember a yes briefly (a no is asked each time,
+    # so the first token made by the CLI takes effect at once).
+    now = time.monotonic()
+    if app.extensions.get(_CREDENTIALS_SEEN, 0.0) > now:
+        return True
+    if app.extensions["designer"].store.has_credentials():
+        app.extensions[_CREDENTIALS_SEEN] = now + CREDENTIALS_MEMORY
+        return True
+    return False
 
 
 def current_identity() -> Identity:

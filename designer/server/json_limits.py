@@ -54,7 +54,9 @@ def parse_json(raw: bytes | str) -> Any:
     except RecursionError:
         raise JsonRefused(f"the JSON is nested too deeply (at most {MAX_DEPTH} levels)",
                           {"max_depth": MAX_DEPTH}) from None
-    check_value(value)
+    # NUL and lone surrogates can only arrive as \u escapes (raw ones are not valid JSON / UTF-8).
+    escaped = "\\u" in raw if isinstance(raw, str) else b"\\u" in raw
+    check_value(value, content=escaped)
     return value
 
 
@@ -71,13 +73,15 @@ def check_text(text: str, *, limit: int = MAX_STRING, where: str = "") -> None:
                           {"path": where})
 
 
-def check_value(value: Any) -> None:
-    """Walk `value` without recursion: depth, and every key and string (see check_text)."""
+def check_value(value: Any, *, content: bool = True) -> None:
+    """Walk `value` without recursion: depth, and every key and string (see check_text; with
+    `content` False only their lengths)."""
     stack = [(value, 1, "")]
     while stack:
         item, depth, path = stack.pop()
         if isinstance(item, str):
-            check_text(item, where=path or "the top")
+            if content or len(item) > MAX_STRING:
+                check_text(item, where=path or "the top")
             continue
         if not isinstance(item, (dict, list)):
             continue
@@ -86,7 +90,10 @@ def check_value(value: Any) -> None:
                               {"max_depth": MAX_DEPTH, "path": path})
         if isinstance(item, dict):
             for key, child in item.items():
-                check_text(key, limit=MAX_KEY, where=f"{path}/{key[:40]!r}" if path else repr(key[:40]))
-                stack.append((child, depth + 1, f"{path}/{key[:40]}"))
+                if content or len(key) > MAX_KEY:
+                    check_text(key, limit=MAX_KEY, where=f"{path}/{key[:40]!r}" if path else repr(key[:40]))
+                if isinstance(child, (dict, list)) or content or isinstance(child, str) and len(child) > MAX_STRING:
+                    stack.append((child, depth + 1, f"{path}/{key[:40]}"))
         else:
-            stack.extend((child, depth + 1, f"{path}/{index}") for index, child in enumerate(item))
+            stack.extend((child, depth + 1, f"{path}/{index}") for index, child in enumerate(item)
+                         if content or isinstance(child, (dict, list, str)))

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+import time
 
-from flask import Blueprint, Response, jsonify, redirect, request, session
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, session
 from markupsafe import escape
 
 from designer.server.app_state import current_designer
@@ -15,6 +17,7 @@ from designer.server.payloads import json_object
 
 blueprint = Blueprint("login", __name__)
 FIELD_LIMIT = 1000
+THROTTLE = "designer.login_throttle"
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -109,7 +112,11 @@ def login_submit():
     expected = session.get("login_csrf")
     if not expected or not hmac.compare_digest(str(expected), form.get("csrf", "")):
         return _page("The sign-in form expired; please try again.", name=_shown(name), next_url=next_url, status=400)
-    user = _check(name, password)
+    try:
+        user = _check(name, password)
+    except ApiError as refused:
+        return _page(refused.message[:1].upper() + refused.message[1:] + ".", name=_shown(name), next_url=next_url,
+                     status=refused.status)
     if user is None:
         return _page("That user name and password do not match.", name=_shown(name), next_url=next_url, status=401)
     token = start_session(user)
@@ -128,13 +135,61 @@ def logout():
     return response
 
 
+class LoginThrottle:
+    """Failed sign-ins per (client address, user name): past the limit within the window, refuse for a while."""
+
+    def __init__(self, attempts: int = 10, window: float = 300.0):
+        self.attempts, self.window = attempts, window
+        self._failures: dict[tuple, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, key: tuple) -> int:
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._failures.get(key, ()) if now - t < self.window]
+            self._failures[key] = recent
+            if len(recent) < self.attempts:
+                return 0
+            return max(1, int(self.window - (now - recent[0])))
+
+    def failed(self, key: tuple) -> None:
+        with self._lock:
+            self._failures.setdefault(key, []).append(time.monotonic())
+            if len(self._failures) > 10_000:  # forget the oldest keys rather than grow without end
+                self._failures.pop(next(iter(self._failures)))
+
+    def succeeded(self, key: tuple) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def _throttle() -> LoginThrottle:
+    app = current_app
+    throttle = app.extensions.get(THROTTLE)
+    if throttle is None:
+        throttle = app.extensions[THROTTLE] = LoginThrottle(app.config.get("DESIGNER_LOGIN_ATTEMPTS", 10))
+    return throttle
+
+
 def _check(name: str, password: str) -> dict | None:
+    """The user if the password is theirs; ApiError 429 after too many failures from this address."""
+    key = (request.remote_addr, name[:255])
+    throttle = _throttle()
+    wait = throttle.wait_seconds(key)
+    if wait:
+        raise ApiError(429, "too-many-attempts", f"too many failed sign-ins for '{name[:100]}'; "
+                       f"try again in {wait} seconds", {"retry_after": wait}, headers={"Retry-After": str(wait)})
     try:
         check_text(name, limit=255)
         check_text(password, limit=FIELD_LIMIT)
     except JsonRefused:
         return None
-    return current_designer().store.check_password(name, password)
+    user = current_designer().store.check_password(name, password)
+    if user is None:
+        throttle.failed(key)
+    else:
+        throttle.succeeded(key)
+    return user
 
 
 def _shown(name: str) -> str:

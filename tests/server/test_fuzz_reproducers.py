@@ -162,7 +162,8 @@ def test_an_unexpected_error_while_starting_a_node_fails_only_that_node(designer
     result = designer.run(document)
     assert result.nodes["after"].status == "failed"
     assert "something nobody expected" in result.nodes["after"].error
-    assert result.nodes["read"].status == "completed" and result.status == "failed"
+    # read and other are the same node twice: whichever starts second is served from the cache
+    assert result.nodes["read"].status in ("completed", "cached") and result.status == "failed"
 
 
 def test_an_executor_crash_ends_the_run_and_leaves_no_node_queued_or_running(designer, monkeypatch):
