@@ -11,39 +11,32 @@ PASSWORD_MIN = 8
 
 
 def add_commands(sub, state_options) -> None:
-    tokens = sub.add_parser("tokens", help="API tokens for scripts and the CLI (Authorization: Bearer TOKEN)")
-    tokens_sub = tokens.add_subparsers(dest="tokens_command")
-    create = tokens_sub.add_parser("create", help="make a token; it is printed once, as the last line")
-    create.add_argument("name")
-    create.add_argument("--role", choices=ROLE_CHOICES, default="editor")
-    state_options(create)
-    create.set_defaults(handler=_tokens_create)
-    listing = tokens_sub.add_parser("list", help="the tokens (never the tokens themselves)")
-    listing.add_argument("--json", action="store_true")
-    state_options(listing)
-    listing.set_defaults(handler=_tokens_list)
-    revoke = tokens_sub.add_parser("revoke", help="stop a token from working")
-    revoke.add_argument("name", help="the token's name (or id)")
-    state_options(revoke)
-    revoke.set_defaults(handler=_tokens_revoke)
-    tokens.set_defaults(handler=lambda args: (tokens.print_help(), EXIT_INVALID)[1])
+    def group(name: str, help_text: str):
+        parser = sub.add_parser(name, help=help_text)
+        parser.set_defaults(handler=lambda args: (parser.print_help(), EXIT_INVALID)[1])
+        return parser.add_subparsers(dest=f"{name}_command")
 
-    users = sub.add_parser("users", help="people who sign in at /login")
-    users_sub = users.add_subparsers(dest="users_command")
-    add = users_sub.add_parser("add", help="make a login; the password is read from stdin")
-    add.add_argument("name")
-    add.add_argument("--role", choices=ROLE_CHOICES, required=True)
-    state_options(add)
-    add.set_defaults(handler=_users_add)
-    u_list = users_sub.add_parser("list")
-    u_list.add_argument("--json", action="store_true")
-    state_options(u_list)
-    u_list.set_defaults(handler=_users_list)
-    remove = users_sub.add_parser("remove")
-    remove.add_argument("name")
-    state_options(remove)
-    remove.set_defaults(handler=_users_remove)
-    users.set_defaults(handler=lambda args: (users.print_help(), EXIT_INVALID)[1])
+    def command(commands, name: str, handler, help_text: str | None = None, *, listing: bool = False):
+        parser = commands.add_parser(name, help=help_text)
+        if listing:
+            parser.add_argument("--json", action="store_true")
+        else:
+            parser.add_argument("name")
+        state_options(parser)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    tokens = group("tokens", "API tokens for scripts and the CLI (Authorization: Bearer TOKEN)")
+    command(tokens, "create", _tokens_create, "make a token; it is printed once, as the last line") \
+        .add_argument("--role", choices=ROLE_CHOICES, default="editor")
+    command(tokens, "list", _tokens_list, "the tokens (never the tokens themselves)", listing=True)
+    command(tokens, "revoke", _tokens_revoke, "stop a token from working (by name or id)")
+
+    users = group("users", "people who sign in at /login")
+    command(users, "add", _users_add, "make a login; the password is read from stdin") \
+        .add_argument("--role", choices=ROLE_CHOICES, required=True)
+    command(users, "list", _users_list, listing=True)
+    command(users, "remove", _users_remove)
 
 
 def _err(message: str) -> None:
@@ -86,27 +79,34 @@ def _tokens_create(args) -> int:
 def _tokens_list(args) -> int:
     with _store(args) as store:
         tokens = store.list_tokens()
-    if args.json:
-        print(json.dumps({"tokens": tokens}, indent=2))
-        return EXIT_OK
-    if not tokens:
-        print("no tokens")
-    for t in tokens:
-        print(f"{t['name']:<24} {t['role']:<7} {t['prefix']}…  created {t['created_at'][:19]}"
-              f"  last used {(t['last_used_at'] or 'never')[:19]}")
-    return EXIT_OK
+    return _listing(args, "tokens", tokens, lambda t: f"{t['name']:<24} {t['role']:<7} {t['prefix']}…  created "
+                    f"{t['created_at'][:19]}  last used {(t['last_used_at'] or 'never')[:19]}")
 
 
 def _tokens_revoke(args) -> int:
+    return _remove(args, "token", lambda store: store.revoke_token(args.name), "revoked")
+
+
+def _listing(args, what: str, rows: list[dict], line) -> int:
+    if args.json:
+        print(json.dumps({what: rows}, indent=2))
+    elif not rows:
+        print(f"no {what}")
+    for row in rows if not args.json else ():
+        print(line(row))
+    return EXIT_OK
+
+
+def _remove(args, what: str, remove, done: str) -> int:
     from canvas_store.repository import NotFound
 
     with _store(args) as store:
         try:
-            store.revoke_token(args.name)
+            remove(store)
         except NotFound:
-            _err(f"error: no token named '{args.name}'")
+            _err(f"error: no {what} named '{args.name}'")
             return EXIT_INVALID
-    print(f"revoked token {args.name}")
+    print(f"{done} {what} {args.name}")
     return EXIT_OK
 
 
@@ -147,24 +147,8 @@ def _users_add(args) -> int:
 def _users_list(args) -> int:
     with _store(args) as store:
         users = [{k: v for k, v in u.items() if k != "session_epoch"} for u in store.list_users()]
-    if args.json:
-        print(json.dumps({"users": users}, indent=2))
-        return EXIT_OK
-    if not users:
-        print("no users")
-    for u in users:
-        print(f"{u['name']:<24} {u['role']:<7} added {u['created_at'][:19]}")
-    return EXIT_OK
+    return _listing(args, "users", users, lambda u: f"{u['name']:<24} {u['role']:<7} added {u['created_at'][:19]}")
 
 
 def _users_remove(args) -> int:
-    from canvas_store.repository import NotFound
-
-    with _store(args) as store:
-        try:
-            store.remove_user(args.name)
-        except NotFound:
-            _err(f"error: no user named '{args.name}'")
-            return EXIT_INVALID
-    print(f"removed user {args.name}")
-    return EXIT_OK
+    return _remove(args, "user", lambda store: store.remove_user(args.name), "removed")
