@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from auth_support import ROLES, make_callers
 from designer.server import close_app, create_app
@@ -84,3 +86,30 @@ def test_route_answers_each_credential_as_its_role_allows(callers, credential, m
 def test_the_matrix_covers_every_role_and_credential_kind():
     assert MATRIX_SIZE >= 250
     assert {least for *_, least in ROUTES} == set(ROLES)
+
+
+HEADER_TEXT = st.characters(min_codepoint=32, max_codepoint=255, exclude_categories=("Cc",))
+
+
+@settings(max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(authorization=st.one_of(st.none(), st.text(HEADER_TEXT, max_size=300),
+                               st.text(HEADER_TEXT, max_size=80).map("Bearer ".__add__)),
+       cookie=st.one_of(st.none(), st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126,
+                                                                 exclude_characters=";,\\\""), max_size=300)),
+       csrf=st.one_of(st.none(), st.text(HEADER_TEXT, max_size=60)),
+       method=st.sampled_from(["GET", "POST", "DELETE"]))
+def test_made_up_credentials_are_refused_with_a_401_and_never_a_5xx(callers, authorization, cookie, csrf, method):
+    client = callers["none"].client
+    headers = {}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    if csrf is not None:
+        headers["X-CSRF-Token"] = csrf
+    if cookie is not None:
+        client.set_cookie("designer_session", cookie)
+    else:
+        client.delete_cookie("designer_session")
+    response = client.open("/api/graphs", method=method, headers=headers, json={} if method == "POST" else None)
+    assert response.status_code == 401, response.get_data(as_text=True)
+    assert set(response.get_json()["error"]) == {"code", "message", "details"}
