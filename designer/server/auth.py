@@ -50,6 +50,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Seconds a server remembers that users or tokens exist.
 CREDENTIALS_MEMORY = 2.0
 _CREDENTIALS_SEEN = "designer.credentials_seen_until"
+SOCKET_GATE = "designer.socket_gate"
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,10 @@ class SocketGate:
     def disconnect(self, *_args) -> None:
         self._who.pop(request.sid, None)
 
+    def connected(self) -> list[Identity]:
+        """Who holds a Socket.IO connection now."""
+        return [identity for identity, _ in list(self._who.values())]
+
     def permitted(self, sid: str) -> bool:
         """Whether the client `sid` may still read runs (viewer or better, credentials still valid)."""
         entry = self._who.get(sid)
@@ -287,7 +292,7 @@ class SocketGate:
 
 
 def install_socket_gate(app: Flask, socketio) -> SocketGate:
-    gate = SocketGate(app)
+    gate = app.extensions[SOCKET_GATE] = SocketGate(app)
     socketio.on_event("connect", gate.connect)
     socketio.on_event("disconnect", gate.disconnect)
     return gate

@@ -55,3 +55,18 @@ def test_a_viewer_is_told_when_a_change_is_not_theirs_to_make(page, shared_serve
     page.get_by_test_id("btn-new-graph").click()
     expect(page.get_by_text(re.compile("needs the editor role"))).to_be_visible()
     assert shared_server.designer.store.list_graphs() == []
+
+
+def test_a_signed_in_editor_runs_a_pipeline_with_live_events_over_an_authenticated_socket(page, shared_server):
+    from canvas_gestures import Editor, iris_document
+    from designer.server.auth import SOCKET_GATE
+
+    graph_id = shared_server.designer.store.create_graph(iris_document(shared_server))["id"]
+    page.goto(shared_server.url + "/")
+    sign_in(page, "ann")
+    expect(page.get_by_test_id("user-name")).to_have_text("ann")
+    editor = Editor(page, shared_server, graph_id).open()
+    editor.submit_run()
+    editor.expect_statuses({n: "completed" for n in ("iris", "split", "algo", "train", "score", "eval")})
+    gate = shared_server.app.extensions[SOCKET_GATE]
+    assert any(who.name == "ann" and who.kind == "user" for who in gate.connected())
