@@ -8,6 +8,7 @@ import { EndpointsPage } from './pages/EndpointsPage.jsx';
 import { EndpointPage } from './pages/EndpointPage.jsx';
 import { PublishedPage } from './pages/PublishedPage.jsx';
 import { PublishedPipelinePage } from './pages/PublishedPipelinePage.jsx';
+import { AccessPage } from './pages/AccessPage.jsx';
 
 export function App() {
   const route = useRoute();
@@ -20,6 +21,7 @@ export function App() {
       {route.page === 'endpoint' && <EndpointPage key={route.name} name={route.name} />}
       {route.page === 'published' && <PublishedPage />}
       {route.page === 'published-pipeline' && <PublishedPipelinePage key={route.pipelineId} pipelineId={route.pipelineId} />}
+      {route.page === 'access' && <AccessPage />}
     </ToastProvider>
   );
 }

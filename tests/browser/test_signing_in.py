@@ -70,3 +70,40 @@ def test_a_signed_in_editor_runs_a_pipeline_with_live_events_over_an_authenticat
     editor.expect_statuses({n: "completed" for n in ("iris", "split", "algo", "train", "score", "eval")})
     gate = shared_server.app.extensions[SOCKET_GATE]
     assert any(who.name == "ann" and who.kind == "user" for who in gate.connected())
+
+
+def test_an_admin_adds_a_user_and_makes_and_revokes_a_token_on_the_access_page(page, shared_server):
+    store = shared_server.designer.store
+    store.add_user("ada", "admin", PASSWORD)
+    page.goto(shared_server.url + "/")
+    sign_in(page, "ada")
+    page.get_by_test_id("nav-access").click()
+    expect(page.get_by_role("heading", name="Access")).to_be_visible()
+
+    page.get_by_test_id("new-user-name").fill("bob")
+    page.get_by_test_id("new-user-password").fill("bob's long password")
+    page.get_by_test_id("new-user-role").select_option("viewer")
+    page.get_by_test_id("btn-add-user").click()
+    expect(page.get_by_test_id("user-row-bob")).to_contain_text("bob")
+    assert store.check_password("bob", "bob's long password")["role"] == "viewer"
+    page.get_by_test_id("role-bob").select_option("editor")
+    expect(page.get_by_text("bob is now editor")).to_be_visible()
+    assert store.get_user("bob")["role"] == "editor"
+
+    page.get_by_test_id("new-token-name").fill("nightly-ci")
+    page.get_by_test_id("btn-create-token").click()
+    token = page.get_by_test_id("token-value").inner_text()
+    assert store.token_identity(token)["name"] == "nightly-ci"
+    expect(page.get_by_test_id("token-row-nightly-ci")).to_contain_text("editor")
+    page.get_by_test_id("token-row-nightly-ci").get_by_test_id("btn-revoke-token").click()
+    page.get_by_role("button", name="Revoke", exact=True).click()
+    expect(page.get_by_test_id("token-row-nightly-ci")).to_have_count(0)
+    assert store.token_identity(token) is None
+    assert page.errors == []
+
+
+def test_the_access_link_is_only_for_admins(page, shared_server):
+    page.goto(shared_server.url + "/")
+    sign_in(page, "ann")
+    expect(page.get_by_test_id("user-name")).to_have_text("ann")
+    expect(page.get_by_test_id("nav-access")).to_have_count(0)

@@ -15,3 +15,16 @@ export async function signOut() {
   current = null;
   window.location.assign('/login');
 }
+
+export const access = {
+  listUsers: () => request('GET', '/api/users'),
+  addUser: (name, role, password) => request('POST', '/api/users', { name, role, password }),
+  setRole: (name, role) => request('PATCH', `/api/users/${encodeURIComponent(name)}`, { role }),
+  removeUser: (name) => request('DELETE', `/api/users/${encodeURIComponent(name)}`),
+  listTokens: () => request('GET', '/api/tokens'),
+  createToken: (name, role) => request('POST', '/api/tokens', { name, role }),
+  revokeToken: (name) => request('DELETE', `/api/tokens/${encodeURIComponent(name)}`),
+};
+
+export const ROLES = ['viewer', 'editor', 'admin'];
+export const ROLE_HELP = { viewer: 'reads', editor: 'edits and runs', admin: 'also manages compute, users and keys' };

@@ -2,14 +2,19 @@
 import { useEffect, useState } from 'react';
 import { me, signOut } from '../api/access.js';
 
-export function UserMenu() {
+/** Who is signed in ({name, role, kind}), null until known. */
+export function useMe() {
   const [user, setUser] = useState(null);
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     let alive = true;
     me().then((who) => { if (alive) setUser(who); }).catch(() => {});
     return () => { alive = false; };
   }, []);
+  return user;
+}
+
+export function UserMenu({ user }) {
+  const [busy, setBusy] = useState(false);
   if (!user || user.kind === 'local') return null;
   const onSignOut = async () => {
     setBusy(true);

@@ -1,5 +1,6 @@
 // Hash routing: #/ (pipelines), #/graphs/<id> (canvas), #/runs/<run_id> (a past run, read-only),
-// #/endpoints[/<name>] (real-time endpoints), #/published[/<pipeline_id>] (published pipelines).
+// #/endpoints[/<name>] (real-time endpoints), #/published[/<pipeline_id>] (published pipelines),
+// #/access (users and tokens, for admins).
 import { useEffect, useState } from 'react';
 
 export function parseRoute(hash) {
@@ -9,6 +10,7 @@ export function parseRoute(hash) {
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', runId: parts[1] };
   if (parts[0] === 'endpoints') return parts[1] ? { page: 'endpoint', name: parts[1] } : { page: 'endpoints' };
   if (parts[0] === 'published') return parts[1] ? { page: 'published-pipeline', pipelineId: parts[1] } : { page: 'published' };
+  if (parts[0] === 'access') return { page: 'access' };
   return { page: 'pipelines' };
 }
 
