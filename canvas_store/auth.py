@@ -5,7 +5,7 @@ import hashlib
 import secrets
 import uuid
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from canvas_store.auth_models import ApiToken, User
@@ -117,10 +117,6 @@ class AccessRecords:
             with self._db.write() as session:
                 session.execute(update(ApiToken).where(ApiToken.id == found["id"]).values(last_used_at=now))
         return found
-
-    def count_admins(self) -> int:
-        with self._db.read() as session:
-            return session.scalar(select(func.count()).select_from(User).where(User.role == "admin")) or 0
 
 
 def _user_dict(user: User) -> dict:

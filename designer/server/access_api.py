@@ -79,15 +79,30 @@ def update_user(name: str):
     if unknown:
         raise ApiError(400, "unknown-field", f"unknown field(s): {', '.join(unknown)} (known: role, password)",
                        {"fields": unknown})
-    user = current_designer().store.update_user(name, role=_role(body), password=_password(body, required=False))
+    role = _role(body)
+    if role is not None and role != "admin":
+        _keep_an_admin(name)
+    user = current_designer().store.update_user(name, role=role, password=_password(body, required=False))
     return _public(user)
 
 
 @blueprint.delete("/api/users/<name>")
 @requires_role("admin")
 def remove_user(name: str):
+    _keep_an_admin(name)
     current_designer().store.remove_user(name)
     return Response(status=204)
+
+
+def _keep_an_admin(name: str) -> None:
+    """Refuse to take the admin role from the last admin there is (nobody could manage access then)."""
+    store = current_designer().store
+    user = store.get_user(name)
+    others = [u for u in store.list_users() if u["role"] == "admin" and u["name"] != name]
+    tokens = [t for t in store.list_tokens() if t["role"] == "admin"]
+    if user["role"] == "admin" and not others and not tokens:
+        raise ApiError(409, "last-admin", f"'{name}' is the last admin; make another admin first",
+                       {"name": name})
 
 
 # ---------------------------------------------------------------- tokens

@@ -332,3 +332,15 @@ def test_too_many_failed_sign_ins_are_throttled_even_with_the_right_password_the
     other = app.test_client()  # another user name is not held up
     app.extensions["designer"].store.add_user("bob", "editor", PASSWORD)
     assert other.post("/login", json={"name": "bob", "password": PASSWORD}).status_code == 200
+
+
+def test_the_last_admin_cannot_be_removed_or_demoted(app_client, store):
+    store.add_user("ada", "admin", PASSWORD)
+    sign_in(app_client, "ada")
+    csrf = {"X-CSRF-Token": csrf_of(app_client)}
+    demoted = app_client.patch("/api/users/ada", json={"role": "editor"}, headers=csrf)
+    assert demoted.status_code == 409 and demoted.json["error"]["code"] == "last-admin"
+    assert app_client.delete("/api/users/ada", headers=csrf).status_code == 409
+    assert app_client.post("/api/users", json={"name": "bea", "role": "admin", "password": PASSWORD},
+                           headers=csrf).status_code == 201
+    assert app_client.patch("/api/users/ada", json={"role": "editor"}, headers=csrf).status_code == 200
