@@ -179,15 +179,20 @@ def field(body: dict, name: str, kind: type | tuple, *, default: Any = _MISSING,
         expected = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
         raise ApiError(400, "invalid-field", f"'{name}' must be {expected}, not {json_kind(value)}",
                        {"field": name})
-    if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
-        # Revisions and versions are database integers; a larger number cannot name one.
-        raise ApiError(400, "invalid-field", f"'{name}' is out of range ({INT_MIN} to {INT_MAX})",
-                       {"field": name, "min": INT_MIN, "max": INT_MAX})
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = RECORD_NUMBER if name in RECORD_NUMBER_FIELDS else WHOLE_NUMBER
+        if not low <= value <= high:
+            # Numbers reach database integer columns; a larger one cannot name a record or be stored.
+            raise ApiError(400, "invalid-field", f"'{name}' is out of range ({low} to {high})",
+                           {"field": name, "min": low, "max": high})
     return value
 
 
-#: What a whole-number field may hold (a signed 32-bit integer, the size of revision and version columns).
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+#: What a whole-number field may hold: a signed 64-bit integer (SQLite's), and for the fields that
+#: name a revision or version, a signed 32-bit one (the size of those columns).
+WHOLE_NUMBER = (-(2**63), 2**63 - 1)
+RECORD_NUMBER = (-(2**31), 2**31 - 1)
+RECORD_NUMBER_FIELDS = frozenset({"revision", "version", "pipeline_version", "default_version"})
 
 
 def query_int(name: str, default: int, *, minimum: int, maximum: int) -> int:

@@ -1,23 +1,44 @@
 """`designer tokens` and `designer users`: who may sign in, managed on a home from the command line."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from designer.cli import main
 from designer.server import close_app, create_app
 
 DESIGNER = Path(sys.executable).with_name("designer")
 
 
-def cli(*args, stdin: str = "") -> subprocess.CompletedProcess:
+def console(*args, stdin: str = "") -> subprocess.CompletedProcess:
+    """The real console script, in its own process."""
     return subprocess.run([str(DESIGNER), *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """`designer ARGS` in this process (fast): a CompletedProcess-like result."""
+
+    def run(*args, stdin: str = ""):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse refusing an argument
+            code = exit_.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+    return run
 
 
 def test_tokens_create_prints_the_token_last_and_it_opens_the_api(tmp_path):
     home = str(tmp_path / "home")
-    created = cli("tokens", "create", "ci", "--role", "viewer", "--home", home)
+    created = console("tokens", "create", "ci", "--role", "viewer", "--home", home)
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip().splitlines()[-1]
     assert token.startswith("dsn_") and len(token) > 40
@@ -31,7 +52,7 @@ def test_tokens_create_prints_the_token_last_and_it_opens_the_api(tmp_path):
         close_app(app)
 
 
-def test_tokens_list_shows_names_and_roles_but_never_a_token_and_revoke_removes_it(tmp_path):
+def test_tokens_list_shows_names_and_roles_but_never_a_token_and_revoke_removes_it(tmp_path, cli):
     home = str(tmp_path / "home")
     token = cli("tokens", "create", "ci", "--home", home).stdout.strip().splitlines()[-1]
     listed = cli("tokens", "list", "--home", home)
@@ -44,7 +65,7 @@ def test_tokens_list_shows_names_and_roles_but_never_a_token_and_revoke_removes_
     assert missing.returncode == 2 and "no token named" in missing.stderr
 
 
-def test_a_second_token_of_the_same_name_and_an_unknown_role_are_refused(tmp_path):
+def test_a_second_token_of_the_same_name_and_an_unknown_role_are_refused(tmp_path, cli):
     home = str(tmp_path / "home")
     assert cli("tokens", "create", "ci", "--home", home).returncode == 0
     again = cli("tokens", "create", "ci", "--home", home)
@@ -52,7 +73,7 @@ def test_a_second_token_of_the_same_name_and_an_unknown_role_are_refused(tmp_pat
     assert cli("tokens", "create", "x", "--role", "owner", "--home", home).returncode == 2
 
 
-def test_users_add_reads_the_password_from_stdin_and_the_user_can_sign_in(tmp_path):
+def test_users_add_reads_the_password_from_stdin_and_the_user_can_sign_in(tmp_path, cli):
     home = str(tmp_path / "home")
     added = cli("users", "add", "ann", "--role", "admin", "--home", home, stdin="a long password\n")
     assert added.returncode == 0, added.stderr
@@ -67,7 +88,7 @@ def test_users_add_reads_the_password_from_stdin_and_the_user_can_sign_in(tmp_pa
     assert json.loads(cli("users", "list", "--json", "--home", home).stdout) == {"users": []}
 
 
-def test_users_add_refuses_a_short_password_a_missing_role_and_a_duplicate(tmp_path):
+def test_users_add_refuses_a_short_password_a_missing_role_and_a_duplicate(tmp_path, cli):
     home = str(tmp_path / "home")
     short = cli("users", "add", "ann", "--role", "editor", "--home", home, stdin="short\n")
     assert short.returncode == 2 and "at least 8" in short.stderr
