@@ -87,3 +87,4 @@ def test_two_writers_racing_for_one_name_make_one_token(store):
         thread.join()
     assert sorted(results) == ["ci", "conflict"]
     assert [t["name"] for t in store.list_tokens()] == ["ci"]
+
