@@ -7,12 +7,12 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: serve test install install-test browser-app chromium postgres bench clean
+.PHONY: serve test install install-test browser-app chromium bubblewrap postgres bench clean
 
-serve: install browser-app
+serve: install browser-app bubblewrap
 	$(VENV)/bin/designer serve --host $(HOST) --port $(PORT)
 
-test: install-test browser-app chromium
+test: install-test browser-app chromium bubblewrap
 	DESIGNER_TEST_PG_URL="$$(bash scripts/start-postgres.sh)" && export DESIGNER_TEST_PG_URL && \
 	  $(VENV)/bin/pytest -q -p no:cacheprovider
 
@@ -40,6 +40,12 @@ browser-app:
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+
+# execute-python-script runs inside bubblewrap where the machine has it (rlimits only otherwise).
+bubblewrap:
+	@if ! command -v bwrap >/dev/null 2>&1; then \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null \
+	  || echo "note: bubblewrap could not be installed; scripts get rlimits only"; fi
 
 postgres:
 	bash scripts/start-postgres.sh

@@ -134,15 +134,26 @@ class Database:
         self.engine = create_store_engine(url)
         self.dialect = self.engine.dialect.name
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # An in-memory SQLite database is one shared connection: two threads' transactions on it would
+        # nest ("cannot start a transaction within a transaction"), so they take turns.
+        self._turns = threading.RLock() if isinstance(self.engine.pool, StaticPool) else None
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        if self._turns is None:
+            yield
+            return
+        with self._turns:
+            yield
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
+        with self._turn(), self._sessions() as session, session.begin():
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
+        with self._turn(), self._sessions() as session, session.begin():
             session.connection(execution_options={WRITE: True})
             yield session
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from canvas_store.datasets import DatasetRecords
+from canvas_store.auth import AccessRecords
 from canvas_store.db import Database
 from canvas_store.errors import Conflict, NotFound, StaleRevision
 from canvas_store.graphs import GraphRecords
@@ -27,7 +28,7 @@ DATABASE_FILE = "designer.db"
 
 
 class Store(GraphRecords, RunRecords, ComputeTargetRecords, ModelRegistry, PipelineRecords,
-            EndpointRecords, ScheduleRecords, MonitoringRecords, DatasetRecords, RunSearch):
+            EndpointRecords, ScheduleRecords, MonitoringRecords, DatasetRecords, RunSearch, AccessRecords):
     def __init__(self, url: str):
         self.url = url
         self._db = Database(url)

@@ -249,25 +249,37 @@ class RunRecords:
         return [{**_run_summary(r), "metrics": metrics.get(r.id, {})} for r in runs]
 
     def mark_unfinished_runs_failed(self, reason: str = "server stopped") -> int:
-        """After a restart: runs still queued or running can never finish, so they fail (and their nodes stop)."""
+        """After a restart: runs still queued or running can never finish, so they fail; and no node of
+        a finished run is left queued or running (an executor that died mid-run left them so)."""
         now = literal(utcnow(), UTCDateTime())
-        unfinished = select(Run.id).where(Run.status.not_in(RUN_FINISHED)).scalar_subquery()
         with self._db.write() as session:
-            session.execute(
-                update(NODES)
-                .where(NODES.c.run_id.in_(unfinished), NODES.c.status == "running")
-                .values(status="failed", error=reason, finished_at=now)
-            )
-            session.execute(
-                update(NODES)
-                .where(NODES.c.run_id.in_(unfinished), NODES.c.status.not_in(NODE_FINISHED))
-                .values(status="cancelled")
-            )
-            return session.execute(
+            count = session.execute(
                 update(Run).where(Run.status.not_in(RUN_FINISHED))
                 .values(status="failed", error=func.coalesce(Run.error, reason),
                         finished_at=func.coalesce(Run.finished_at, now))
             ).rowcount
+            self._end_unfinished_nodes(session, None, reason, now)
+            return count
+
+    def end_unfinished_nodes(self, run_id: str, reason: str) -> None:
+        """The run is over: its running nodes fail with `reason`, its queued ones are cancelled."""
+        with self._db.write() as session:
+            self._end_unfinished_nodes(session, run_id, reason, literal(utcnow(), UTCDateTime()))
+
+    @staticmethod
+    def _end_unfinished_nodes(session, run_id: str | None, reason: str, now) -> None:
+        runs = (select(Run.id).where(Run.status.in_(RUN_FINISHED)) if run_id is None
+                else select(Run.id).where(Run.id == run_id)).scalar_subquery()
+        session.execute(
+            update(NODES)
+            .where(NODES.c.run_id.in_(runs), NODES.c.status == "running")
+            .values(status="failed", error=func.coalesce(NODES.c.error, reason), finished_at=now)
+        )
+        session.execute(
+            update(NODES)
+            .where(NODES.c.run_id.in_(runs), NODES.c.status.not_in(NODE_FINISHED))
+            .values(status="cancelled")
+        )
 
 
 def _run_summary(run) -> dict:

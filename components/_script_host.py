@@ -1,6 +1,7 @@
 """The child process of execute-python-script: runs the user's `azureml_main` on tables read from files.
 
-Run as `python -m components._script_host WORK_DIR`. WORK_DIR holds `script.py` and,
+Run as `python -I _script_host.py [--uid UID] WORK_DIR` (a copy of this file inside WORK_DIR, so it needs
+nothing but the standard library, pandas and pyarrow). WORK_DIR holds `script.py` and,
 when connected, `dataframe1.parquet` / `dataframe2.parquet`. On success it gets
 `result1.parquet` / `result2.parquet` for what the script returned; when the
 script itself fails it gets `error.txt`, a traceback of the script's own lines,
@@ -17,6 +18,7 @@ from pathlib import Path
 SCRIPT_FILE = "script.py"
 USER_ERROR_FILE = "error.txt"
 ENTRY_POINT = "azureml_main"
+PR_SET_CHILD_SUBREAPER = 36
 
 
 class ScriptProblem(Exception):
@@ -24,6 +26,14 @@ class ScriptProblem(Exception):
 
 
 def main(work: Path) -> int:
+    _become_reaper()
+    try:
+        return _run(work)
+    finally:
+        kill_descendants()
+
+
+def _run(work: Path) -> int:
     import pandas as pd
 
     inputs = [pd.read_parquet(work / f"dataframe{i}.parquet") if (work / f"dataframe{i}.parquet").exists()
@@ -142,5 +152,77 @@ def _text_or_none(value):
     return None if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
+def _become_reaper() -> None:
+    """Adopt every orphan the script leaves (a double fork), so none outlives this process."""
+    import signal
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the process group is all that is killed
+        pass
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+
+
+def _stop_on_signal(signum, _frame) -> None:
+    import os
+
+    kill_descendants()
+    os._exit(128 + signum)
+
+
+def kill_descendants() -> None:
+    """SIGKILL this process's children until none are left (orphans keep arriving while their parents die)."""
+    import os
+    import signal
+
+    me = os.getpid()
+    for _ in range(200):
+        children = [pid for pid in _processes() if _parent_of(pid) == me]
+        if not children:
+            return
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+
+
+def _processes() -> list[int]:
+    import os
+
+    try:
+        return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def drop_privileges(uid: int) -> None:
+    """Become `uid` (a throwaway user id) before any user code runs; only when started as root."""
+    import os
+
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1])))
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--uid"]:
+        drop_privileges(int(arguments[1]))
+        arguments = arguments[2:]
+    sys.exit(main(Path(arguments[0])))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from components import datastore_paths
 from components.spec import ComponentError
 
 
@@ -68,9 +69,7 @@ class RunContext:
     def datastore_path(self, relative: str, datastore: str | None = None) -> Path:
         """Resolve a user-given path inside a datastore (the workspace one by default), refusing any
         path that escapes it by '..', an absolute path or a link."""
-        from components.confinement import confine
-
-        return confine(self.datastore_root(datastore), relative)
+        return datastore_paths.confine(self.datastore_root(datastore), relative)
 
     def datastore_root(self, datastore: str | None = None) -> Path:
         """The folder of datastore `datastore` ("workspace" or None: the home's datastore)."""
@@ -93,6 +92,10 @@ class RunContext:
             known = ", ".join(["workspace", *sorted(self.datastores or {})])
             raise ComponentError(f"datastore '{datastore}' does not exist (datastores: {known})")
         return info
+
+    def datastore_files(self, path: str | Path, datastore: str | None = None) -> list[Path]:
+        """Every file under a datastore folder (or the file itself), each checked to resolve inside it."""
+        return datastore_paths.files_inside(self.datastore_root(datastore), path)
 
     def scratch(self, name: str) -> Path:
         base = self.work_dir or Path(os.environ.get("TMPDIR", "/tmp")) / "designer-scratch"

@@ -100,6 +100,7 @@ def import_data(*, path: Param(str, "", kind=Kind.READ_PATH,
     file = ctx.datastore_path(path, datastore)
     if not file.exists():
         raise ComponentError(f"file {path!r} was not found in the datastore")
+    ctx.datastore_files(file, datastore)  # a Parquet folder's part files, too, must not lead outside
     fmt = "parquet" if file.is_dir() and format == "auto" else format_for(file, format, path)
     frame = read_table_file(file, fmt, shown=path, delimiter=delimiter_char(delimiter, file),
                             has_header=has_header)

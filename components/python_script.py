@@ -1,16 +1,15 @@
-"""The execute-python-script component: a user's `azureml_main` run in its own process, with a time limit.
+"""The execute-python-script component: a user's `azureml_main` run in a sandboxed process, with limits.
 
 Azure ML designer's contract is kept so existing scripts work unchanged: the
 script defines `azureml_main(dataframe1 = None, dataframe2 = None)` and returns
 a tuple of up to two pandas DataFrames. The script runs in a child process
-(`components._script_host`) so a crash, a hang or a stray `os.chdir` cannot
-harm the run; tables cross over as Parquet files in a temporary folder.
+(`components._script_host`, inside `components.script_sandbox`) so a crash, a
+hang, a fork bomb or a curious script cannot harm the run or the server; tables
+cross over as Parquet files in a private temporary folder.
 """
 import os
 import queue
-import signal
-import subprocess
-import sys
+import shutil
 import tempfile
 import threading
 import time
@@ -23,7 +22,13 @@ from components import _script_host as host
 from components.columns import keep_roles
 from components.ports import DataFrame
 from components.roles import Role
+from components.script_sandbox import SandboxedProcess, ScriptLimits, detect_isolation
 from components.spec import ComponentError, Input, Param, component
+
+SCRIPT_COMPONENT = "execute-python-script"
+#: Set to "off" (by `designer serve --no-python-script`) to refuse running scripts in this process tree.
+SCRIPT_SWITCH = "DESIGNER_PYTHON_SCRIPT"
+HOST_FILE = "_script_host.py"
 
 DEFAULT_SCRIPT = '''\
 # The script MUST contain a function named azureml_main, the entry point of this component.
@@ -46,7 +51,7 @@ _STDERR_TAIL = 15
 _POLL_SECONDS = 0.1
 
 
-@component(id="execute-python-script", category="Python Language",
+@component(id=SCRIPT_COMPONENT, category="Python Language",
            inputs={"dataframe1": Input(DataFrame, optional=True, description="Passed as dataframe1."),
                    "dataframe2": Input(DataFrame, optional=True, description="Passed as dataframe2.")},
            outputs={"result_dataset": DataFrame, "result_dataset2": DataFrame}, roles={Role.NO_INFERENCE_FORM})
@@ -62,8 +67,12 @@ def execute_python_script(dataframe1, dataframe2, *,
     argument is the table on that input port, or None. It returns a tuple of up
     to two DataFrames, which become `result_dataset` and `result_dataset2` (an
     empty table when not returned). What it prints appears in the node's log. It
-    runs in a separate process and is stopped after `timeout_seconds`.
+    runs in a sandboxed process (no network, no access to the designer's files
+    where the machine has bubblewrap; memory and process limits everywhere) and
+    is stopped after `timeout_seconds` (at most the server's maximum).
     """
+    if os.environ.get(SCRIPT_SWITCH, "").lower() in ("off", "0", "false"):
+        raise ComponentError("execute-python-script is turned off on this server")
     with tempfile.TemporaryDirectory(prefix="designer-script-") as temp:
         work = Path(temp)
         (work / host.SCRIPT_FILE).write_text(script or "")
@@ -93,18 +102,21 @@ def _write_input(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _run_host(work: Path, timeout_seconds: int, ctx) -> tuple[int, list[str]]:
-    """Run the child, streaming its output lines into ctx.log; returns (exit status, last stderr lines)."""
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "components._script_host", str(work)], cwd=work, env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, encoding="utf-8", errors="replace", start_new_session=(os.name == "posix"))
+    """Run the child in its sandbox, streaming its output lines into ctx.log; returns (exit status, last
+    stderr lines)."""
+    limits = ScriptLimits.from_environment()
+    if timeout_seconds > limits.max_seconds:
+        ctx.log(f"note: timeout_seconds {timeout_seconds} is above this server's maximum; "
+                f"the script gets {limits.max_seconds} s")
+        timeout_seconds = limits.max_seconds
+    isolation = detect_isolation()
+    shutil.copyfile(host.__file__, work / HOST_FILE)
+    process = SandboxedProcess(work, HOST_FILE, limits, isolation)
+    ctx.log(f"isolation: {isolation.describe()}; runs as {process.runs_as}; limits: {limits.describe()}")
     lines: queue.Queue = queue.Queue()
     stderr_tail: deque = deque(maxlen=_STDERR_TAIL)
     pumps = [threading.Thread(target=_pump, args=(stream, kind, lines), daemon=True)
-             for stream, kind in ((process.stdout, "stdout"), (process.stderr, "stderr"))]
+             for stream, kind in ((process.process.stdout, "stdout"), (process.process.stderr, "stderr"))]
     for pump in pumps:
         pump.start()
     deadline = time.monotonic() + timeout_seconds
@@ -116,7 +128,7 @@ def _run_host(work: Path, timeout_seconds: int, ctx) -> tuple[int, list[str]]:
                 raise ComponentError(f"the Python script did not finish within {timeout_seconds} seconds "
                                      f"and was stopped; raise timeout_seconds if it needs longer")
     finally:
-        _kill(process)
+        process.stop()
         for pump in pumps:
             pump.join(timeout=2)
         _log_lines(lines, ctx, stderr_tail, wait=0)
@@ -142,16 +154,3 @@ def _log_lines(lines: queue.Queue, ctx, stderr_tail: deque, wait: float) -> None
     except queue.Empty:
         return
 
-
-def _kill(process: subprocess.Popen) -> None:
-    """Stop the child and anything it started (its whole process group on POSIX)."""
-    if process.poll() is not None:
-        return
-    try:
-        if os.name == "posix":
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
-    except ProcessLookupError:
-        pass
-    process.wait()

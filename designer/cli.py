@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from designer import cli_compute, cli_data, cli_export, cli_models, cli_runs, cli_schedules
+from designer import cli_auth, cli_compute, cli_data, cli_export, cli_models, cli_runs, cli_schedules
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--no-examples", action="store_true", help="do not load the example pipelines")
+    serve.add_argument("--no-python-script", action="store_true",
+                       help="turn off execute-python-script (running users' code) on this server")
     state_options(serve)
     serve.set_defaults(handler=_serve)
 
@@ -72,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_export.add_commands(sub, state_options)
     cli_models.add_commands(sub, state_options)
     cli_runs.add_commands(sub, state_options)
+    cli_auth.add_commands(sub, state_options)
     return parser
 
 
@@ -226,7 +229,8 @@ def _print_summary(result) -> None:
 def _serve(args) -> int:
     from designer.server import serve
 
-    return serve(host=args.host, port=args.port, home=args.home, db=args.db, load_examples=not args.no_examples)
+    return serve(host=args.host, port=args.port, home=args.home, db=args.db, load_examples=not args.no_examples,
+                 python_script=not args.no_python_script)
 
 
 def _deploy(args) -> int:

@@ -1,6 +1,7 @@
 """The designer's core service: validate, plan and run graphs against one home; CLI and server both use it."""
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import replace
 from typing import Any, Callable, Iterable
@@ -19,6 +20,7 @@ from designer.graph.validation import ParameterError, Problem, validate
 from designer.home import Home
 
 Listener = Callable[[dict], None]
+log = logging.getLogger("designer")
 
 
 def _dtype(name):
@@ -50,6 +52,8 @@ class Designer:
         self.executor = Executor(self.artifacts, self.targets, datastore=str(home.datastore),
                                  datastores=self.datastore_settings)
         self.listeners: list[Listener] = []
+        #: Component ids this server refuses to run (e.g. execute-python-script on a shared server).
+        self.disabled_components: set[str] = set()
         self._threads: dict[str, threading.Thread] = {}
         self._results: dict[str, RunResult] = {}
         self._lock = threading.Lock()
@@ -90,9 +94,15 @@ class Designer:
     # ------------------------------------------------------------ graphs
     def validate(self, document: Any, *, check_columns: bool = True) -> list[Problem]:
         """Every problem, unknown-column ones included (the canvas and `designer validate` show them)."""
-        return validate(document, components.catalogue(), known_computes=self.targets.names(),
-                        datasets=self.dataset_versions, schema_lookup=self.schema_lookup,
-                        check_columns=check_columns)
+        problems = validate(document, components.catalogue(), known_computes=self.targets.names(),
+                            datasets=self.dataset_versions, schema_lookup=self.schema_lookup,
+                            check_columns=check_columns)
+        if self.disabled_components and isinstance(document, dict):
+            for node in document.get("nodes") or []:
+                if isinstance(node, dict) and node.get("component") in self.disabled_components:
+                    problems.append(Problem(node.get("id"), None, "component-disabled",
+                                            f"component '{node['component']}' is turned off on this server"))
+        return problems
 
     def plan(self, document: dict, *, compute: str | None = None, parameters: dict | None = None,
              to: str | list[str] | None = None, rerun: Iterable[str] = ()) -> RunPlan:
@@ -179,9 +189,16 @@ class Designer:
 
         try:
             result = self.executor.run(plan, run_id, emit)
-        except Exception as exc:  # pragma: no cover - executor bugs still end the run as failed
-            recorder({"event": "run.status", "status": "failed", "error": f"internal error: {exc}"})
-            result = RunResult(run_id, "failed", {}, error=str(exc))
+        except Exception as exc:  # executor bugs still end the run as failed, with no node left hanging
+            log.exception("run %s stopped by an internal error", run_id)
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            try:
+                recorder.flush()
+            except Exception:
+                log.exception("could not record the last events of run %s", run_id)
+            self.store.set_run_status(run_id, "failed", error=message)
+            self.store.end_unfinished_nodes(run_id, message)
+            result = RunResult(run_id, "failed", {}, error=message)
         finally:
             try:
                 recorder.close()

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Sequence
 
 from components.context import RunContext
+from components.datastore_paths import files_inside
 from components.ports import ImageDirectory as ImageDirectoryPort
 from components.roles import Kind
 from components.spec import ComponentError, Param, component
@@ -238,9 +239,14 @@ def _is_hidden(path: Path) -> bool:
 
 
 def read_class_folders(root: Path, shown: str, *, verify: bool = True,
-                       ctx: RunContext | None = None) -> ImageDirectory:
-    """An ImageDirectory from an ImageFolder tree: one sub-folder per class, images inside (any depth)."""
+                       ctx: RunContext | None = None, confined_to: Path | None = None) -> ImageDirectory:
+    """An ImageDirectory from an ImageFolder tree: one sub-folder per class, images inside (any depth).
+
+    With `confined_to` (a datastore), every class folder and image must resolve inside it.
+    """
     root = Path(root)
+    if confined_to is not None:
+        files_inside(confined_to, root)
     layout_hint = f"put each class's images in its own sub-folder, e.g. {shown.rstrip('/')}/cat/1.jpg"
     if not root.is_dir():
         raise ComponentError(f"folder '{shown}' was not found ({root}); {layout_hint}")
@@ -249,7 +255,8 @@ def read_class_folders(root: Path, shown: str, *, verify: bool = True,
     if len(folders) == 1 and not loose and not _images_in(folders[0], recursive=False) \
             and any(d.is_dir() and not _is_hidden(d) for d in folders[0].iterdir()):
         # A zip of the folder itself: descend into its single top-level folder.
-        return read_class_folders(folders[0], f"{shown.rstrip('/')}/{folders[0].name}", verify=verify, ctx=ctx)
+        return read_class_folders(folders[0], f"{shown.rstrip('/')}/{folders[0].name}", verify=verify, ctx=ctx,
+                                  confined_to=confined_to)
     if not folders:
         if loose:
             raise ComponentError(f"the images in '{shown}' are not in class folders; {layout_hint}")
@@ -354,7 +361,7 @@ def image_directory(*, path: Param(str, "images", kind=Kind.READ_PATH, required=
                              f"{location} (or upload a .zip there)")
     else:
         root = location
-    images = read_class_folders(root, path, ctx=ctx)
+    images = read_class_folders(root, path, ctx=ctx, confined_to=None if root is not location else ctx.datastore)
     counts = images.class_counts()
     ctx.log(f"{len(images)} images in {len(counts)} classes: "
             + ", ".join(f"{name} ({n})" for name, n in counts.items()))

@@ -139,7 +139,7 @@ class DataCatalogue:
 
     def image_file(self, name: str, version: int, relative: str) -> Path:
         """One image file of an image dataset version (for thumbnails)."""
-        from components.confinement import PathOutsideDatastore, confine
+        from components.datastore_paths import PathOutsideDatastore, confine
 
         record = self.store.get_dataset_version(name, version)
         root = self.artifacts.existing_path(record["digest"])

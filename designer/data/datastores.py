@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.confinement import PathOutsideDatastore, confine
+from components.datastore_paths import PathOutsideDatastore, confine
 from designer.data.errors import DataError
 
 WORKSPACE = "workspace"

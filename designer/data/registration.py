@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from canvas_store.artifacts import ArtifactStore
-from components.confinement import has_links
+from components.datastore_paths import link_leading_outside
 from components.ports import DataFrame, ImageDirectory
 from components.spec import ComponentError
 from components.table_formats import read_table_file
@@ -58,10 +58,10 @@ def pin_from_datastore(artifacts: ArtifactStore, store: Datastore, path: str) ->
         raise DataError(404, "not-found", f"{path!r} does not exist in datastore '{store.name}'",
                         {"path": path, "datastore": store.name})
     if location.is_dir():
-        link = has_links(location)
+        link = link_leading_outside(location, store.folder())
         if link is not None:
             shown = f"{path.rstrip('/')}/{link}"
-            raise DataError(400, "path-outside-datastore", f"path {shown!r} is a link, which could lead out of the "
+            raise DataError(400, "path-outside-datastore", f"path {shown!r} is a link that leads out of the "
                             f"datastore '{store.name}'; replace it by the file itself",
                             {"path": shown, "datastore": store.name})
         if any(p.suffix.lower() in (".parquet", ".pq") for p in location.iterdir() if p.is_file()):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from components.confinement import PathOutsideDatastore, confine
+from components.datastore_paths import PathOutsideDatastore, confine
 from designer.data.datastores import STAGING_FOLDER, Datastore
 from designer.data.errors import DataError
 

@@ -35,7 +35,7 @@ def datastore_fingerprint(datastore: str | None, relative: str) -> str:
     text = str(relative or "").strip()
     if not datastore or not text or ":" in text.split("/")[0]:
         return ""  # nothing to look at (no datastore, no path, or a reference such as registry:NAME)
-    from components.confinement import PathOutsideDatastore, confine
+    from components.datastore_paths import PathOutsideDatastore, confine
 
     try:
         path = confine(datastore, text)
@@ -54,6 +54,6 @@ def datastore_fingerprint(datastore: str | None, relative: str) -> str:
                     rel = os.path.relpath(os.path.join(folder, name), path)
                     hasher.update(f"{rel}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
             return "dir:" + hasher.hexdigest()
-    except OSError:
+    except (OSError, ValueError):
         pass
     return "missing"

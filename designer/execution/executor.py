@@ -25,6 +25,7 @@ from designer.execution.progress import throttled
 from designer.execution.plan import RunPlan
 
 Emit = Callable[[dict], None]
+_STOP_STARTING = object()
 
 
 @dataclass
@@ -209,41 +210,53 @@ class _Run:
             if node_id not in self.pending:
                 continue
             self.pending.discard(node_id)
-            planned = self.plan.nodes[node_id]
-            inputs = {port: self.results[src].outputs[out] for port, (src, out) in planned.inputs.items()}
-            for port in planned.spec.inputs:
-                inputs.setdefault(port, None)
-            key = cache_key(planned.spec.id, planned.spec.version, self._keyed_params(planned), inputs)
-            result = self.results[node_id]
-            result.cache_key = key
-            cached = None if node_id in self.plan.rerun else self.store.cached_outputs(key)
-            if cached is not None:
-                now = time.time()
-                result.outputs, result.cached, result.seconds = cached, True, 0.0
-                result.started_at = result.finished_at = now
-                self._read_metrics(node_id)
-                self._set(node_id, "cached")
-                self._completed(node_id)
-                continue
-            target = targets[planned.compute]
-            if planned.compute not in self.checked:
-                try:
-                    target.check_available()
-                except TargetUnavailable as exc:
-                    self._abort(node_id, str(exc))
-                    return
-                self.checked.add(planned.compute)
-            task = NodeTask(self.run_id, node_id, planned.spec.id, planned.params, inputs, key,
-                            str(self.store.root), self.executor.datastore, self.datastores)
-            result.started_at = time.time()
-            self._set(node_id, "running")
             try:
-                future = target.submit(task, self._reporter(node_id))
+                if self._start(node_id, targets) is _STOP_STARTING:
+                    return
+            except Exception as exc:  # a bug or a value nothing expected: this node fails, the run goes on
+                if self.results[node_id].status == "running":
+                    self.results[node_id].finished_at = time.time()
+                self._fail(node_id, f"the node could not be started: {type(exc).__name__}: {exc}",
+                           traceback.format_exc())
+
+    def _start(self, node_id: str, targets: dict[str, ComputeTarget]):
+        """Serve the node from the cache, or submit it to its target; _STOP_STARTING when the target is gone."""
+        planned = self.plan.nodes[node_id]
+        inputs = {port: self.results[src].outputs[out] for port, (src, out) in planned.inputs.items()}
+        for port in planned.spec.inputs:
+            inputs.setdefault(port, None)
+        key = cache_key(planned.spec.id, planned.spec.version, self._keyed_params(planned), inputs)
+        result = self.results[node_id]
+        result.cache_key = key
+        cached = None if node_id in self.plan.rerun else self.store.cached_outputs(key)
+        if cached is not None:
+            now = time.time()
+            result.outputs, result.cached, result.seconds = cached, True, 0.0
+            result.started_at = result.finished_at = now
+            self._read_metrics(node_id)
+            self._set(node_id, "cached")
+            self._completed(node_id)
+            return None
+        target = targets[planned.compute]
+        if planned.compute not in self.checked:
+            try:
+                target.check_available()
             except TargetUnavailable as exc:
-                self._fail(node_id, str(exc), None)
-                continue
-            self.running[future] = node_id
-            future.add_done_callback(lambda f, n=node_id: self.done.put((n, f)))
+                self._abort(node_id, str(exc))
+                return _STOP_STARTING
+            self.checked.add(planned.compute)
+        task = NodeTask(self.run_id, node_id, planned.spec.id, planned.params, inputs, key,
+                        str(self.store.root), self.executor.datastore, self.datastores)
+        result.started_at = time.time()
+        self._set(node_id, "running")
+        try:
+            future = target.submit(task, self._reporter(node_id))
+        except TargetUnavailable as exc:
+            self._fail(node_id, str(exc), None)
+            return None
+        self.running[future] = node_id
+        future.add_done_callback(lambda f, n=node_id: self.done.put((n, f)))
+        return None
 
     def _finish(self, node_id: str, future: Future) -> None:
         result = self.results[node_id]

@@ -85,7 +85,12 @@ def _well_formed_part(document: dict) -> dict:
                                            for k in ("source", "source_port", "target", "target_port"))
 
     def good_param(p):
-        return isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("type") in PARAM_TYPES
+        def number(key):
+            return p.get(key) is None or isinstance(p.get(key), (int, float)) and not isinstance(p.get(key), bool)
+
+        return isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("type"), str) \
+            and p.get("type") in PARAM_TYPES and number("min") and number("max") \
+            and (p.get("choices") is None or isinstance(p.get("choices"), list))
 
     nodes = document.get("nodes") if isinstance(document.get("nodes"), list) else []
     edges = document.get("edges") if isinstance(document.get("edges"), list) else []

@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import logging
+import os
+import shlex
 import sys
 from typing import Any, Mapping
 
 from flask import Flask
 from flask_socketio import SocketIO
 
+from components.python_script import SCRIPT_COMPONENT, SCRIPT_SWITCH
 from designer.home import Home
 from designer.server import compute_api, components_api, graphs_api, runs_api, site
-from designer.server import endpoints_api, inference_api, monitoring_api, pipelines_api, schedules_api
-from designer.server import datasets_api, datastores_api, schemas_api
+from designer.server import access_api, endpoints_api, inference_api, login, monitoring_api, pipelines_api
+from designer.server import datasets_api, datastores_api, schedules_api, schemas_api
 from designer.server import models_api, revisions_api, workspace_runs_api
 from designer.server.app_state import EXTENSION, current_designer
+from designer.server.auth import install_auth, install_socket_gate
 from designer.server.errors import ApiError, register_error_handlers
 from designer.server.events import RunEventForwarder, register_socket_handlers
 from designer.server.json_values import DesignerJSONProvider
@@ -36,13 +40,18 @@ DEFAULT_CONFIG = {
     #: Largest upload into a datastore, in bytes (streamed to disk; larger ones get 413 and nothing is kept);
     #: None: $DESIGNER_UPLOAD_LIMIT, else 10 GiB.
     "DESIGNER_UPLOAD_LIMIT": None,
+    #: When to ask for credentials: "auto" (once any user or token exists), "required" (always; `serve` on a
+    #: non-loopback address), "off". See designer/server/auth.py.
+    "DESIGNER_AUTH": "auto",
+    #: Whether execute-python-script may run (`designer serve --no-python-script` turns it off).
+    "DESIGNER_PYTHON_SCRIPT": True,
 }
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
               inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
               schedules_api.blueprint, monitoring_api.blueprint, datastores_api.blueprint,
               datasets_api.blueprint, schemas_api.blueprint, models_api.blueprint, workspace_runs_api.blueprint,
-              revisions_api.blueprint, site.blueprint)
+              revisions_api.blueprint, access_api.blueprint, login.blueprint, site.blueprint)
 _EVENTS = "designer_events"
 _OWNED = "designer_owned"
 
@@ -59,11 +68,14 @@ def create_app(designer: Designer | None = None, *, home=None, db=None,
     app.config.update(config or {})
     app.extensions[EXTENSION] = designer
     app.extensions[_OWNED] = owned
+    if not app.config["DESIGNER_PYTHON_SCRIPT"]:
+        designer.disabled_components.add(SCRIPT_COMPONENT)
     # Runs left queued or running by a previous server can never finish now.
     designer.store.mark_unfinished_runs_failed()
 
     register_error_handlers(app)
     install_request_guards(app)
+    install_auth(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.add_url_rule("/api/health", "health", _health)
@@ -72,7 +84,8 @@ def create_app(designer: Designer | None = None, *, home=None, db=None,
     socketio = SocketIO(app, async_mode="threading",
                         cors_allowed_origins=list(app.config["DESIGNER_ALLOWED_ORIGINS"]) or None)
     forwarder = RunEventForwarder(socketio)
-    register_socket_handlers(socketio, forwarder)
+    gate = install_socket_gate(app, socketio)
+    register_socket_handlers(socketio, forwarder, permitted=gate.permitted)
     designer.listeners.append(forwarder)
     app.extensions[_EVENTS] = forwarder
     return app
@@ -104,16 +117,35 @@ def close_app(app: Flask) -> None:
         designer.close()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, home=None, db=None, load_examples: bool = True) -> int:
-    """`designer serve`: listen, print the URL once it answers, serve until interrupted; returns the exit code."""
+def serve(host: str = "127.0.0.1", port: int = 8765, home=None, db=None, load_examples: bool = True,
+          python_script: bool = True) -> int:
+    """`designer serve`: listen, print the URL once it answers, serve until interrupted; returns the exit code.
+
+    On a loopback address nobody signs in (unless users or tokens exist); on any other address
+    everyone must, and the server refuses to start while there is nobody who could.
+    """
     from werkzeug.serving import make_server
 
     from designer.server.examples import load_examples as import_examples
 
     _quiet_logging()
     loopback = host in LOOPBACK_HOSTS
-    app = create_app(home=home, db=db, config={"DESIGNER_ALLOWED_HOSTS": LOOPBACK_HOSTS if loopback else None})
+    if not python_script:
+        os.environ[SCRIPT_SWITCH] = "off"  # process workers started from here refuse it too
+    app = create_app(home=home, db=db, config={"DESIGNER_ALLOWED_HOSTS": LOOPBACK_HOSTS if loopback else None,
+                                               "DESIGNER_AUTH": "auto" if loopback else "required",
+                                               "DESIGNER_PYTHON_SCRIPT": python_script})
     designer = app.extensions[EXTENSION]
+    if not loopback and not designer.store.has_credentials():
+        close_app(app)
+        print(f"error: refusing to serve on {host}: nobody could sign in. Anyone who can reach this address\n"
+              f"could run code as this user, so the designer needs a login first. Make one with\n"
+              f"  designer users add NAME --role admin{_state_flags(home, db)}   (reads the password from stdin)\n"
+              f"or a token for scripts with\n"
+              f"  designer tokens create NAME --role admin{_state_flags(home, db)}\n"
+              f"then start the server again (or serve on 127.0.0.1, which needs no login).",
+              file=sys.stderr, flush=True)
+        return 2
     try:
         if load_examples:
             imported = import_examples(designer.store, record=designer.home.path / "examples-imported.json")
@@ -129,9 +161,10 @@ def serve(host: str = "127.0.0.1", port: int = 8765, home=None, db=None, load_ex
             return 1
         print(f"Designer running at {_url(host, server.server_port)}  (home: {designer.home.path}; "
               "press Ctrl+C to stop)", flush=True)
+        print(_script_note(python_script), flush=True)
         if not loopback:
-            print("warning: the designer API has no login; anyone who can reach this address can use it",
-                  file=sys.stderr, flush=True)
+            print("sign-in required: browsers sign in at /login, scripts send 'Authorization: Bearer TOKEN'",
+                  flush=True)
         try:
             server.serve_forever()
         finally:
@@ -139,6 +172,19 @@ def serve(host: str = "127.0.0.1", port: int = 8765, home=None, db=None, load_ex
     finally:
         close_app(app)
     return 0
+
+
+def _script_note(enabled: bool) -> str:
+    if not enabled:
+        return "execute-python-script: turned off (--no-python-script)"
+    from components.script_sandbox import detect_isolation
+
+    return f"execute-python-script isolation: {detect_isolation().describe()}"
+
+
+def _state_flags(home, db) -> str:
+    flags = f" --home {shlex.quote(str(home))}" if home else ""
+    return flags + (f" --db {shlex.quote(str(db))}" if db else "")
 
 
 def _quiet_logging() -> None:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, url_for
 from designer.compute.kinds import target_kinds
 from designer.compute.local import local_devices
 from designer.server.app_state import current_designer
+from designer.server.auth import requires_role
 from designer.server.errors import ApiError
 from designer.server.payloads import field, json_object
 
@@ -43,6 +44,7 @@ def list_targets():
 
 
 @blueprint.post("/api/compute")
+@requires_role("admin")
 def add_target():
     body = json_object()
     name = field(body, "name", str)
@@ -67,6 +69,7 @@ def add_target():
 
 
 @blueprint.delete("/api/compute/<name>")
+@requires_role("admin")
 def remove_target(name: str):
     if name == BUILT_IN:
         raise ApiError(400, "built-in", "the 'local' compute target is built in and cannot be removed")

@@ -9,6 +9,7 @@ from designer.data.catalogue import DataCatalogue
 from designer.data.errors import DataError
 from designer.data.uploads import DEFAULT_UPLOAD_LIMIT, place, receive, staging_folder, too_large
 from designer.server.app_state import current_designer
+from designer.server.auth import requires_role
 from designer.server.errors import ApiError
 from designer.server.payloads import field, json_object, takes_uploads
 
@@ -35,6 +36,7 @@ def list_datastores():
 
 
 @blueprint.post("/api/datastores")
+@requires_role("admin")
 def add_datastore():
     body = json_object()
     name = field(body, "name", str)

@@ -12,6 +12,7 @@ from components.roles import Role
 from components.spec import ComponentError
 from components.web_service import PayloadError, parse_schema
 from designer.server.app_state import EXTENSION, current_designer
+from designer.server.auth import requires_role
 from designer.server.errors import ApiError, error_response
 from designer.server.operations import note_scored_inputs
 from designer.server.payloads import field, json_body, json_object
@@ -198,6 +199,7 @@ def delete_endpoint(name: str):
 
 
 @blueprint.post("/api/endpoints/<name>/rotate-key")
+@requires_role("admin")
 def rotate_endpoint_key(name: str):
     json_body(required=False)
     key = current_designer().store.rotate_endpoint_key(name)

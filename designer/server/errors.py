@@ -14,6 +14,7 @@ log = logging.getLogger("designer.server")
 #: Codes for the HTTP errors Flask and Werkzeug raise on their own.
 _HTTP_CODES = {
     400: "bad-request",
+    401: "unauthenticated",
     403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
@@ -25,12 +26,14 @@ _HTTP_CODES = {
 class ApiError(Exception):
     """A caller mistake (or a refusal) with the status, code and details the client will see."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details or {}
+        self.headers = headers or {}
 
 
 def error_response(status: int, code: str, message: str, details: dict | None = None, headers=None):
@@ -44,7 +47,7 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
-        return error_response(error.status, error.code, error.message, error.details)
+        return error_response(error.status, error.code, error.message, error.details, error.headers)
 
     @app.errorhandler(NotFound)
     def _not_found(error: NotFound):

@@ -91,13 +91,19 @@ def _run_id(data) -> str | None:
     return None
 
 
-def register_socket_handlers(socketio: SocketIO, forwarder: RunEventForwarder | None = None) -> None:
-    """`join` / `leave` `{"run_id"}`: enter or leave a run's room; the acknowledgement says whether it worked."""
+def register_socket_handlers(socketio: SocketIO, forwarder: RunEventForwarder | None = None,
+                             permitted=None) -> None:
+    """`join` / `leave` `{"run_id"}`: enter or leave a run's room; the acknowledgement says whether it worked.
+
+    `permitted(sid)` (the auth gate) says whether a client may still join rooms.
+    """
 
     def _join(data=None):
         run_id = _run_id(data)
         if run_id is None:
             return {"ok": False, "error": "send {\"run_id\": \"...\"} to join a run's events"}
+        if permitted is not None and not permitted(request.sid):
+            return {"ok": False, "error": "not signed in (or no longer allowed to read runs)"}
         if forwarder is None:
             join_room(run_id)
             return {"ok": True, "run_id": run_id}

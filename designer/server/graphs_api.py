@@ -65,7 +65,7 @@ def import_graph():
 
 @blueprint.get("/api/graphs/<graph_id>")
 def get_graph(graph_id: str):
-    revision = query_int("revision", 0, minimum=1, maximum=2**31) or None
+    revision = query_int("revision", 0, minimum=1, maximum=2**31 - 1) or None
     return _graph_response(current_designer().store.get_graph(graph_id, revision))
 
 

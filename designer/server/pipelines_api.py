@@ -9,6 +9,7 @@ from flask import Blueprint, url_for
 
 from designer.published_runs import PipelineDisabled, start_pipeline_run
 from designer.server.app_state import current_designer
+from designer.server.auth import requires_role
 from designer.server.endpoints_api import bearer_key, unauthorized
 from designer.server.errors import ApiError
 from designer.server.payloads import field, json_body, json_object
@@ -98,6 +99,7 @@ def default_version(pipeline_id: str):
 
 
 @blueprint.post("/api/pipelines/<pipeline_id>/rotate-key")
+@requires_role("admin")
 def rotate_key(pipeline_id: str):
     json_body(required=False)
     return {"pipeline_id": pipeline_id, "key": current_designer().store.rotate_pipeline_key(pipeline_id)}

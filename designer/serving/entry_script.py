@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from components import _script_host as host
-from components.python_script import _kill
+from components.script_sandbox import kill_process_group as _kill
 from designer.serving.endpoint import DeploymentError
 
 KIND = "entry-script"

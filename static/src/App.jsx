@@ -16,6 +16,7 @@ import { ModelPage } from './pages/ModelPage.jsx';
 import { RunsPage } from './pages/RunsPage.jsx';
 import { ComparePage } from './pages/ComparePage.jsx';
 import { RevisionPage } from './pages/RevisionPage.jsx';
+import { AccessPage } from './pages/AccessPage.jsx';
 
 export function App() {
   const route = useRoute();
@@ -36,6 +37,7 @@ export function App() {
       {route.page === 'runs' && <RunsPage />}
       {route.page === 'revision' && <RevisionPage key={`${route.graphId}@${route.revision}`} graphId={route.graphId} revision={route.revision} />}
       {route.page === 'compare' && <ComparePage key={route.runIds.join(',')} runIds={route.runIds} />}
+      {route.page === 'access' && <AccessPage />}
     </ToastProvider>
   );
 }

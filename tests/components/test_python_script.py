@@ -1,4 +1,4 @@
-"""execute-python-script: Azure ML's azureml_main contract, run in a separate process with a time limit."""
+"""execute-python-script: Azure ML's azureml_main contract, run in a sandboxed process with a time limit."""
 import os
 import textwrap
 import threading
@@ -113,11 +113,11 @@ def test_script_mistakes_become_clear_errors(run_component, code, message):
         run_component("execute-python-script", {"dataframe1": pd.DataFrame({"a": [1]})}, {"script": code})
 
 
-def test_a_script_past_its_time_limit_is_stopped(run_component, ctx, tmp_path):
-    code = script(f"""
+def test_a_script_past_its_time_limit_is_stopped(run_component, ctx):
+    code = script("""
         import os, time
         def azureml_main(dataframe1 = None, dataframe2 = None):
-            open({str(tmp_path / "pid")!r}, "w").write(str(os.getpid()))
+            print(f"sandbox-uid={os.getuid()}", flush=True)
             time.sleep(60)
     """)
     started = time.monotonic()
@@ -125,25 +125,29 @@ def test_a_script_past_its_time_limit_is_stopped(run_component, ctx, tmp_path):
         run_component("execute-python-script", {}, {"script": code, "timeout_seconds": 2})
 
     assert time.monotonic() - started < 10
-    assert_process_is_gone(int((tmp_path / "pid").read_text()))
+    assert_no_process_of(script_uid(logged(ctx)))
 
 
-def test_cancelling_the_run_kills_the_script(run_component, tmp_path):
-    pid_file = tmp_path / "pid"
-    code = script(f"""
+def test_cancelling_the_run_kills_the_script(run_component):
+    code = script("""
         import os, time
         def azureml_main(dataframe1 = None, dataframe2 = None):
-            open({str(pid_file)!r}, "w").write(str(os.getpid()))
+            print(f"sandbox-uid={os.getuid()}", flush=True)
             time.sleep(60)
     """)
-    cancelled = threading.Event()
-    context = RunContext(is_cancelled=cancelled.is_set)
-    threading.Thread(target=lambda: (_wait_for(pid_file), cancelled.set()), daemon=True).start()
+    cancelled, lines = threading.Event(), []
 
+    def report(kind, payload):
+        if kind == "node.log":
+            lines.append(payload["text"])
+            if payload["text"].startswith("sandbox-uid="):
+                cancelled.set()
+
+    context = RunContext(is_cancelled=cancelled.is_set, report=report)
     with pytest.raises(Cancelled):
         run_component("execute-python-script", {}, {"script": code}, context=context)
 
-    assert_process_is_gone(int(pid_file.read_text()))
+    assert_no_process_of(script_uid(lines))
 
 
 def test_output_columns_mixing_types_are_kept_as_text(run_component, ctx):
@@ -157,18 +161,30 @@ def test_output_columns_mixing_types_are_kept_as_text(run_component, ctx):
     assert any("mix value types" in line for line in logged(ctx))
 
 
-def _wait_for(path, seconds=20):
-    deadline = time.monotonic() + seconds
-    while not (path.exists() and path.read_text()) and time.monotonic() < deadline:
-        time.sleep(0.05)
+def script_uid(lines: list[str]) -> int:
+    """The user id the script ran as (it printed it); a throwaway one per run when the server is root."""
+    found = [int(line.split("=", 1)[1]) for line in lines if line.startswith("sandbox-uid=")]
+    assert found, f"the script did not report its uid: {lines}"
+    return found[0]
 
 
-def assert_process_is_gone(pid: int) -> None:
+def processes_of(uid: int) -> list[int]:
+    owned = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    owned.append(int(entry))
+            except FileNotFoundError:
+                pass
+    return owned
+
+
+def assert_no_process_of(uid: int) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only a root server gives each script its own uid to find its processes by")
+    assert uid != 0, "a root server must not run scripts as root"
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
+    while processes_of(uid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    raise AssertionError(f"script process {pid} is still running")
+    assert processes_of(uid) == [], f"processes of the script's uid {uid} are still running"

@@ -101,10 +101,18 @@ def test_reads_are_json_even_for_unknown_ids(app_client):
     assert error_of(response)["details"] == {"what": "run", "id": "does-not-exist"}
 
 
-def test_key_authenticated_calls_are_not_refused_for_their_origin(app_client, iris):
+def test_a_bearer_header_does_not_skip_the_origin_check_of_the_api(app_client, iris):
     response = app_client.post("/api/graphs", json=iris,
                                headers={"Origin": "https://elsewhere.example", "Authorization": "Bearer k"})
-    assert response.status_code == 201
+    assert response.status_code == 403
+    assert response.json["error"]["code"] == "cross-origin"
+
+
+def test_key_authenticated_calls_are_not_refused_for_their_origin(app_client):
+    response = app_client.post("/pipelines/nope/runs", json={},
+                               headers={"Origin": "https://elsewhere.example", "Authorization": "Bearer k"})
+    assert response.status_code in (401, 404)
+    assert response.json["error"]["code"] != "cross-origin"
 
 
 def test_a_loopback_server_answers_only_to_loopback_host_names(make_app):

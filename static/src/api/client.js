@@ -9,14 +9,40 @@ export class ApiError extends Error {
   }
 }
 
+const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+
+/** The CSRF token signing in gave (the designer_csrf cookie); state changes send it back as a header. */
+export function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)designer_csrf=([^;]*)/);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+let leaving = false;
+
+/** This page is going away (signing out): later 401s must not send it elsewhere. */
+export function markLeaving() {
+  leaving = true;
+}
+
+/** Go to the sign-in page (once, however many requests were refused), coming back here afterwards. */
+export function goToLogin() {
+  if (leaving) return;
+  leaving = true;
+  const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+  window.location.assign(`/login?next=${encodeURIComponent(here)}`);
+}
+
+/** Every API call goes through here: JSON in and out, the CSRF header, 401 → sign in, errors as ApiError. */
 export async function request(method, path, body, { keepalive = false, headers = {} } = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers }, keepalive };
+  const init = { method, headers: { Accept: 'application/json', ...headers }, keepalive, credentials: 'same-origin' };
   if (typeof FormData !== 'undefined' && body instanceof FormData) {
     init.body = body; // multipart upload: the browser sets the boundary
   } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
+  const token = csrfToken();
+  if (token && !SAFE_METHODS.includes(method)) init.headers['X-CSRF-Token'] = token;
   let response;
   try {
     response = await fetch(path, init);
@@ -33,6 +59,7 @@ export async function request(method, path, body, { keepalive = false, headers =
       data = null;
     }
   }
+  if (response.status === 401 && path.startsWith('/api/')) goToLogin();
   if (!response.ok) {
     const error = (data && data.error) || {};
     throw new ApiError(response.status, error.code || `http-${response.status}`,

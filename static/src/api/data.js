@@ -1,6 +1,6 @@
 // The data API (datastores, their files, datasets): every call goes through client.js's request helper,
 // except uploads, which use XMLHttpRequest for upload progress (same headers, same JSON errors).
-import { ApiError, request } from './client.js';
+import { ApiError, csrfToken, goToLogin, request } from './client.js';
 
 const enc = encodeURIComponent;
 const encPath = (path) => path.split('/').map(enc).join('/');
@@ -35,12 +35,15 @@ export function uploadFiles(name, items, { folder = '', extract = false, onProgr
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/datastores/${enc(name)}/files`);
     xhr.setRequestHeader('Accept', 'application/json');
+    const token = csrfToken();
+    if (token) xhr.setRequestHeader('X-CSRF-Token', token);
     xhr.upload.onprogress = (event) => { if (event.lengthComputable) onProgress(event.loaded / event.total); };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload was interrupted: the server could not be reached.'));
     xhr.onload = () => {
       let data = null;
       try { data = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch { data = null; }
       if (xhr.status >= 200 && xhr.status < 300) { onProgress(1); resolve(data); return; }
+      if (xhr.status === 401) goToLogin();
       const error = (data && data.error) || {};
       reject(new ApiError(xhr.status, error.code || `http-${xhr.status}`, error.message || `Upload failed (${xhr.status})`, error.details));
     };

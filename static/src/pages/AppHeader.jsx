@@ -1,5 +1,6 @@
-// The top bar shared by every page: product name (home link), the main sections, and page-specific content.
+// The top bar shared by every page: product name (home link), the main sections, page-specific content, the user.
 import { useRoute } from '../ui/router.js';
+import { UserMenu, useMe } from './UserMenu.jsx';
 
 const SECTIONS = [
   { href: '#/', label: 'Pipelines', pages: ['pipelines', 'graph', 'run', 'revision'], testId: 'nav-pipelines' },
@@ -10,9 +11,12 @@ const SECTIONS = [
   { href: '#/published', label: 'Published', pages: ['published', 'published-pipeline'], testId: 'nav-published' },
   { href: '#/schedules', label: 'Schedules', pages: ['schedules'], testId: 'nav-schedules' },
 ];
+const ACCESS = { href: '#/access', label: 'Access', pages: ['access'], testId: 'nav-access' };
 
 export function AppHeader({ children }) {
   const route = useRoute();
+  const user = useMe();
+  const sections = user && user.role === 'admin' ? [...SECTIONS, ACCESS] : SECTIONS;
   return (
     <header className="app-header">
       <a className="brand" href="#/" title="All pipelines">
@@ -22,13 +26,14 @@ export function AppHeader({ children }) {
         <span className="brand-name">Pipeline Designer</span>
       </a>
       <nav className="main-nav" aria-label="Sections">
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <a key={s.href} href={s.href} data-testid={s.testId}
             className={`main-nav-link${s.pages.includes(route.page) ? ' active' : ''}`}
             aria-current={s.pages.includes(route.page) ? 'page' : undefined}>{s.label}</a>
         ))}
       </nav>
       {children}
+      <UserMenu user={user} />
     </header>
   );
 }
