@@ -292,6 +292,18 @@ class TrainedModel:
         scored = frame.drop(columns=[c for c in frame.columns if is_scored_column(c)])
         roles = dict(scored.attrs.get(ROLES_KEY) or {})
         scored.attrs = {}
+        new_columns = self.scores_for(matrix)
+        scored = pd.concat([scored, pd.DataFrame(new_columns, index=frame.index)], axis=1)
+        if roles:
+            scored.attrs[ROLES_KEY] = roles
+        score_role = {"task": self.task, "label": self.label_column, "classes": self.classes,
+                      "features": self.feature_columns, "algorithm": self.algorithm}
+        if self.label_column is not None and self.label_column in scored.columns:
+            return with_roles(scored, score=score_role, label=self.label_column)
+        return with_roles(scored, score=score_role)
+
+    def scores_for(self, matrix: np.ndarray) -> dict[str, np.ndarray]:
+        """{scored column: values} for the rows of a feature matrix, in the order `score` appends them."""
         predictions = self._predict_matrix(matrix)
         new_columns: dict[str, Any] = {}
         if self.task == "clustering":
@@ -302,14 +314,7 @@ class TrainedModel:
             probabilities = self._probabilities(matrix)
             for index, cls in enumerate(self.classes):
                 new_columns[probability_column(cls)] = probabilities[:, index]
-        scored = pd.concat([scored, pd.DataFrame(new_columns, index=frame.index)], axis=1)
-        if roles:
-            scored.attrs[ROLES_KEY] = roles
-        score_role = {"task": self.task, "label": self.label_column, "classes": self.classes,
-                      "features": self.feature_columns, "algorithm": self.algorithm}
-        if self.label_column is not None and self.label_column in scored.columns:
-            return with_roles(scored, score=score_role, label=self.label_column)
-        return with_roles(scored, score=score_role)
+        return new_columns
 
     def scored_columns(self) -> list[str]:
         if self.task == "clustering":

@@ -5,6 +5,8 @@ import argparse
 import json
 import sys
 
+from designer import cli_serving
+
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
@@ -80,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     state_options(c_remove)
     c_remove.set_defaults(handler=_compute_remove)
     compute.set_defaults(handler=lambda args: (compute.print_help(), EXIT_INVALID)[1])
+    cli_serving.add_commands(sub, state_options)
     return parser
 
 

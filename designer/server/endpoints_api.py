@@ -8,15 +8,16 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, url_for
 
 from components.spec import ComponentError
-from components.web_service import PayloadError, parse_schema
+from components.web_service import parse_schema
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, error_response
 from designer.server.payloads import field, json_body, json_object
 from designer.serving.deployment import deploy_endpoint
 from designer.serving.endpoint import DeploymentError
 from designer.serving.openapi import openapi_document
-from designer.serving.payloads import answer, parse_request
 from designer.serving.runtimes import EndpointRuntimes
+from designer.serving.scoring import score_request
+from designer.serving.shared_runtimes import SharedRuntimes
 
 blueprint = Blueprint("endpoints_api", __name__)
 RUNTIMES = "designer.endpoints"
@@ -25,8 +26,8 @@ RUNTIMES = "designer.endpoints"
 @blueprint.record_once
 def _install(state) -> None:
     designer = state.app.extensions[EXTENSION]
-    state.app.extensions[RUNTIMES] = EndpointRuntimes(designer.store, designer.artifacts.get,
-                                                      designer.home.datastore)
+    # Shared: keys rotated and endpoints redeployed by other processes on the same store are seen within a second.
+    state.app.extensions[RUNTIMES] = SharedRuntimes(designer.store, designer.artifacts.get, designer.home.datastore)
 
 
 def runtimes() -> EndpointRuntimes:
@@ -131,22 +132,11 @@ def _loaded(name: str):
 
 @blueprint.post("/endpoints/<name>/score")
 def score(name: str):
-    key = bearer_key()
-    pool = runtimes()
-    if not pool.check_key(name, key):
-        current_designer().store.get_endpoint(name)  # an unknown endpoint is a 404, not a 401
-        return unauthorized("endpoint", key is not None)
-    endpoint = _loaded(name)
-    body = json_body()
-    try:
-        shape, tables = parse_request(body, endpoint)
-        results = endpoint.score(tables)
-    except PayloadError as exc:
-        details = {k: v for k, v in (("column", exc.column), ("row", exc.row)) if v is not None}
-        raise ApiError(400, exc.code, str(exc), details) from None
-    except ComponentError as exc:
-        raise ApiError(400, "scoring-failed", f"the rows could not be scored: {exc}") from None
-    return answer(shape, endpoint, results)
+    # The same request handling as `designer serve-endpoint` (designer/serving/scoring.py).
+    outcome = score_request(runtimes(), name, request.headers.get("Authorization"), request.get_data(cache=False),
+                            rows=current_app.config.get("DESIGNER_ROW_PATH", True))
+    return current_app.response_class(outcome.json_bytes(), outcome.status, outcome.headers,
+                                      mimetype="application/json")
 
 
 @blueprint.get("/endpoints/<name>/swagger.json")
