@@ -10,6 +10,7 @@ Routes (the same URLs and answers as `designer serve`):
 from __future__ import annotations
 
 import logging
+import os
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -42,6 +43,8 @@ class ScoringApp:
         self.names = frozenset(names) if names is not None else None
         self.rows = rows
         self.max_body_bytes = max_body_bytes
+        #: Which process answered: lets a load balancer's operator (and the tests) tell workers apart.
+        self.worker_header = ("X-Designer-Worker", str(os.getpid()))
 
     def warm(self) -> None:
         """Load every served endpoint now, so the first request does not pay for it."""
@@ -58,7 +61,7 @@ class ScoringApp:
             response = self._route(environ, path, method)
         except Refused as refusal:
             response = refusal.response
-        headers = [("Content-Type", "application/json")]
+        headers = [("Content-Type", "application/json"), self.worker_header]
         if path.startswith("/endpoints/"):
             headers.extend(CORS_HEADERS)
         headers.extend(response.headers.items())
