@@ -281,10 +281,18 @@ class TrainedModel:
     def _predictions(self, matrix: np.ndarray) -> np.ndarray:
         if self.task == "classification":
             codes = self.estimator.predict(matrix) if len(matrix) else np.zeros(0, dtype=np.int64)
-            return pd.Series(self.classes).take(np.asarray(codes, dtype=np.int64)).to_numpy()
+            return self._class_values().take(np.asarray(codes, dtype=np.int64))
         if self.task == "regression":
             return np.asarray(self.estimator.predict(matrix) if len(matrix) else [], dtype=np.float64)
         return np.asarray(self.estimator.predict(matrix) if len(matrix) else [], dtype=np.int64)
+
+    def _class_values(self) -> np.ndarray:
+        # The classes as a Series gives them (text as str objects, numbers as their numpy type), made once:
+        # building that Series cost more than predicting one row.
+        values = self.__dict__.get("_classes_array")
+        if values is None:
+            values = self.__dict__["_classes_array"] = pd.Series(self.classes).to_numpy()
+        return values
 
     def score(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The input rows with the scored columns appended (see DESIGN's scored columns convention)."""
