@@ -11,7 +11,7 @@ exits 0 without figures.
 The designer trains its iris example (logistic regression) and deploys it; the
 very same fitted scikit-learn estimator is saved with `mlflow.sklearn.save_model`
 in the MLflow environment. Both servers get the same number of worker processes
-and are driven by the same client (one `requests.Session` per client thread),
+and are driven by the same light client (one kept-alive http.client connection per client thread),
 one row per request, at concurrency 1 and 16, in alternating rounds so other
 load on the machine hits both alike. The designer answers label and class
 probabilities; MLflow's default sklearn flavour answers only `predict`.
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from endpoint_latency import drive, percentile, trained_iris  # noqa: E402
+from endpoint_latency import percentile, trained_iris  # noqa: E402
 
 DESIGNER_CLI = str(Path(sys.executable).with_name("designer"))
 SAVE_MODEL = r"""
@@ -71,6 +71,54 @@ def mlflow_python(venv: Path) -> Path | None:
         print(f"skipped: mlflow could not be installed in a throw-away environment ({exc})")
         return None
     return python if subprocess.run(probe, capture_output=True).returncode == 0 else None
+
+
+def drive(url: str, body: bytes, headers: dict, requests_total: int, concurrency: int) -> tuple[list, float]:
+    """Send `requests_total` POSTs from `concurrency` threads, each on one kept-alive http.client connection.
+
+    A light client (http.client, not requests) so that the servers, not the client, are what is measured.
+    Returns (latencies in seconds, wall seconds).
+    """
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    per_thread = [requests_total // concurrency + (1 if i < requests_total % concurrency else 0)
+                  for i in range(concurrency)]
+    barrier = threading.Barrier(concurrency + 1)
+    results: list[list] = [[] for _ in range(concurrency)]
+
+    def post(connection):
+        connection.request("POST", parts.path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{url}: {response.status}")
+
+    def worker(index: int, count: int) -> None:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        post(connection)  # connect and warm up
+        barrier.wait()
+        latencies = results[index]
+        for _ in range(count):
+            started = time.perf_counter()
+            post(connection)
+            latencies.append(time.perf_counter() - started)
+        connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, n)) for i, n in enumerate(per_thread)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies = [x for r in results for x in r]
+    if len(latencies) != requests_total:
+        raise RuntimeError(f"{url}: {requests_total - len(latencies)} request(s) failed")
+    return latencies, wall
 
 
 def free_port() -> int:
