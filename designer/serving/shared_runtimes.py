@@ -56,20 +56,10 @@ class SharedRuntimes(EndpointRuntimes):
         state = self.state(name)
         if state is None:
             raise NotFound("endpoint", name)
-        endpoint = self._endpoints.get(name)
-        if endpoint is not None:
-            return endpoint
-        with self._lock:
-            lock = self._loading.setdefault(name, threading.Lock())
-        with lock:  # one loader per endpoint; other callers wait for it rather than load it again
-            endpoint = self._endpoints.get(name)
-            if endpoint is None:
-                record = self.store.get_endpoint(name)
-                endpoint = self.build(name, record["document"])
-                with self._lock:
-                    self._endpoints[name] = endpoint
-                with self._state_lock:
-                    self._versions[name] = _version(record)
+        endpoint = super().get(name)
+        with self._state_lock:
+            # Read before loading, so never newer than what was loaded: at worst one needless reload.
+            self._versions.setdefault(name, _version(state))
         return endpoint
 
     def add(self, endpoint: Endpoint) -> None:
