@@ -36,7 +36,7 @@ class EndpointServer(BaseApplication):
     """gunicorn driven from Python: `factory()` builds the WSGI app in every worker."""
 
     def __init__(self, factory: Callable, *, host: str, port: int, workers: int, threads: int = 1,
-                 on_ready: Callable[[str, int], None] | None = None, timeout: int = 30):
+                 on_ready: Callable[[str, int], None] | None = None, timeout: int = 120):
         self.factory = factory
         self.options = {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -45,6 +45,7 @@ class EndpointServer(BaseApplication):
             "threads": threads,
             "preload_app": False,
             "keepalive": 5,
+            # Also bounds a worker's boot (loading its models): generous, so a large model is not killed loading.
             "timeout": timeout,
             "graceful_timeout": 10,
             "accesslog": None,
