@@ -30,7 +30,7 @@ class RowPath:
         self.inputs = endpoint.inputs
         self.outputs = endpoint.outputs
         self.static = endpoint._static
-        self.steps = steps  # ((node id, {port: source}, row step), ...)
+        self.steps = steps  # ((node id, {port: (node, port)}, row step), ...)
 
     def score(self, rows_by_input: Mapping[str, Any]) -> dict:
         """{output name: ColumnTable} for {input name: [row, ...]}; NotForRows when the table path must answer."""
@@ -39,7 +39,8 @@ class RowPath:
             rows = rows_by_input.get(service_input.name)
             if not isinstance(rows, list) or len(rows) > ROW_PATH_MAX_ROWS:
                 raise NotForRows()
-            values[(service_input.node_id, "dataset")] = columns_from_records(rows, list(service_input.columns))
+            port = getattr(service_input, "port", "dataset")  # the input node's output port
+            values[(service_input.node_id, port)] = columns_from_records(rows, list(service_input.columns))
         for node_id, sources, step in self.steps:
             outputs = step({port: values[source] for port, source in sources.items()})
             for port, value in outputs.items():
