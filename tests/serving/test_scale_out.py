@@ -48,10 +48,13 @@ def test_a_key_rotated_on_one_process_is_refused_by_all_within_a_second(pg_home,
     rotated = time.monotonic()
     refused_after = []
     for server in servers:
-        while server.score(pg_home.name, {"data": [IRIS_ROW]}, old_key).status_code == 200:
-            assert time.monotonic() - rotated < 1.0, "a process still took the old key a second later"
+        while True:
+            sent = time.monotonic() - rotated
+            if server.score(pg_home.name, {"data": [IRIS_ROW]}, old_key).status_code != 200:
+                break
+            assert sent < 1.0, "a process still took the old key a second after it was rotated"
             time.sleep(0.02)
-        refused_after.append(time.monotonic() - rotated)
+        refused_after.append(sent)
         assert server.score(pg_home.name, {"data": [IRIS_ROW]}, new_key).json() == expected
     assert max(refused_after) < 1.0
 
