@@ -209,6 +209,7 @@ answered too. `/endpoints/{name}/swagger.json` describes the columns it takes;
 
 Options: `--workers N` (processes), `--host`, `--port`, `--home DIR` (where the
 endpoint is installed; default `home/` here), `--db URL` (a PostgreSQL URL lets
-several copies behind a load balancer share keys). `HOST`, `PORT` and `WORKERS`
-may be set in the environment instead.
+several copies behind a load balancer share keys; it also needs
+`pip install "psycopg[binary]"`). `HOST`, `PORT` and `WORKERS` may be set in the
+environment instead.
 """
