@@ -240,22 +240,28 @@ def _as_loaded_table(value: Any) -> Any:
         return None
     from components.ports import ROLES_KEY
 
-    table = value.copy(deep=True)
+    table = value.copy(deep=not _copy_on_write(pandas))
     roles = value.attrs.get(ROLES_KEY)
     table.attrs = {ROLES_KEY: roles} if roles else {}
     return table
 
 
 def _fresh(value: Any) -> Any:
-    """Tables and plain JSON-like values are copied; models and other objects are shared read-only."""
+    """Tables and plain JSON-like values are copied (tables copy-on-write); models and other objects are shared."""
     import sys
 
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(value, pandas.DataFrame):
-        return value.copy(deep=True)
+        return value.copy(deep=not _copy_on_write(pandas))
     if isinstance(value, (dict, list)):
         return copy.deepcopy(value)
     return value
+
+
+def _copy_on_write(pandas) -> bool:
+    """True where pandas itself keeps shallow copies apart (pandas 3: a write to one never reaches the other),
+    so a shallow copy protects the remembered table as a deep one did, without copying every column."""
+    return int(pandas.__version__.split(".", 1)[0]) >= 3
 
 
 def _is_digest(text: str) -> bool:

@@ -21,6 +21,7 @@ from canvas_store.registry import ComputeTargetRecords, ModelRegistry
 from canvas_store.run_search import RunSearch
 from canvas_store.runs import RunRecords
 from canvas_store.schedules import ScheduleRecords
+from canvas_store.serving import EndpointServing
 
 __all__ = ["Store", "NotFound", "StaleRevision", "Conflict", "DATABASE_FILE"]
 
@@ -28,7 +29,8 @@ DATABASE_FILE = "designer.db"
 
 
 class Store(GraphRecords, RunRecords, ComputeTargetRecords, ModelRegistry, PipelineRecords,
-            EndpointRecords, ScheduleRecords, MonitoringRecords, DatasetRecords, RunSearch, AccessRecords):
+            EndpointRecords, ScheduleRecords, MonitoringRecords, DatasetRecords, RunSearch, AccessRecords,
+            EndpointServing):
     def __init__(self, url: str):
         self.url = url
         self._db = Database(url)

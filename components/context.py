@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from components import datastore_paths
 from components.spec import ComponentError
@@ -42,6 +42,9 @@ class RunContext:
     is_cancelled: Callable[[], bool] = field(default=lambda: False, repr=False)
     #: Loads a stored artifact by digest (set by the executor and by endpoints; saved-model nodes use it).
     artifact_loader: Callable[[str], Any] | None = field(default=None, repr=False)
+    #: Input port -> directory of the stored artifact its value was loaded from (set by the executor): a
+    #: component that writes an input out unchanged may copy those bytes instead of encoding them again.
+    stored_inputs: Mapping[str, Path] = field(default_factory=dict, repr=False)
 
     def progress(self, fraction: float, message: str = "") -> None:
         self.check_cancelled()
@@ -65,6 +68,12 @@ class RunContext:
             return self.artifact_loader(digest)
         except KeyError:
             raise ComponentError(f"artifact {digest!r} is not in the artifact store") from None
+
+    def stored_table_file(self, port: str) -> Path | None:
+        """The Parquet file the table on input `port` is stored as, if the executor loaded it from the store."""
+        directory = self.stored_inputs.get(port)
+        file = Path(directory) / "data.parquet" if directory is not None else None
+        return file if file is not None and file.is_file() else None
 
     def datastore_path(self, relative: str, datastore: str | None = None) -> Path:
         """Resolve a user-given path inside a datastore (the workspace one by default), refusing any

@@ -58,6 +58,26 @@ def _threads_for(matrix: np.ndarray):
     return _thread_controller.limit(limits=1, user_api="openmp")
 
 
+#: Large tables are scored this many rows at a time (at most), each chunk on one thread: a plain script's
+#: chunked loop was faster than one multi-threaded call over the whole table, most of all on busy cores.
+SCORE_CHUNK_ROWS = 20_000
+
+
+def _in_chunks(predict, matrix: np.ndarray) -> np.ndarray:
+    """`predict(matrix)`, over near-equal row chunks of at most SCORE_CHUNK_ROWS (no tiny last chunk)."""
+    if not isinstance(matrix, np.ndarray) or matrix.ndim != 2 or len(matrix) <= SCORE_CHUNK_ROWS:
+        with _threads_for(matrix):
+            return predict(matrix)
+    # Each chunk in the memory layout the whole matrix had, as a table of just those rows would give it.
+    layout = np.asfortranarray if matrix.flags.f_contiguous else np.ascontiguousarray
+    results = []
+    for part in np.array_split(matrix, -(-len(matrix) // SCORE_CHUNK_ROWS)):
+        part = layout(part)
+        with _threads_for(part):
+            results.append(predict(part))
+    return np.concatenate(results)
+
+
 def probability_column(cls: Any) -> str:
     return f"{SCORED_PROBABILITIES}{cls}"
 
@@ -274,22 +294,30 @@ class TrainedModel:
     def _probabilities(self, matrix: np.ndarray) -> np.ndarray:
         if len(matrix) == 0:
             return np.zeros((0, len(self.classes)))
-        with _threads_for(matrix):
-            return np.asarray(self.estimator.predict_proba(matrix), dtype=np.float64)
+        return _in_chunks(lambda part: np.asarray(self.estimator.predict_proba(part), dtype=np.float64), matrix)
 
     def _predict_matrix(self, matrix: np.ndarray) -> np.ndarray:
-        with _threads_for(matrix):
+        if len(matrix) == 0:
             return self._predictions(matrix)
+        return _in_chunks(self._predictions, matrix)
 
     def _predictions(self, matrix: np.ndarray) -> np.ndarray:
         if self.task == "classification":
             codes = self.estimator.predict(matrix) if len(matrix) else np.zeros(0, dtype=np.int64)
-            return pd.Series(self.classes).take(np.asarray(codes, dtype=np.int64)).to_numpy()
+            return self._class_values().take(np.asarray(codes, dtype=np.int64))
         if self.task == "regression":
             return np.asarray(self.estimator.predict(matrix) if len(matrix) else [], dtype=np.float64)
         if self.task == "anomaly":
             return np.asarray(self.estimator.predict(matrix) if len(matrix) else [], dtype=np.int64)
         return np.asarray(self.estimator.predict(matrix) if len(matrix) else [], dtype=np.int64)
+
+    def _class_values(self) -> np.ndarray:
+        # The classes as a Series gives them (text as str objects, numbers as their numpy type), made once:
+        # building that Series cost more than predicting one row.
+        values = self.__dict__.get("_classes_array")
+        if values is None:
+            values = self.__dict__["_classes_array"] = pd.Series(self.classes).to_numpy()
+        return values
 
     def score(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The input rows with the scored columns appended (see DESIGN's scored columns convention)."""
@@ -297,6 +325,18 @@ class TrainedModel:
         scored = frame.drop(columns=[c for c in frame.columns if is_scored_column(c)])
         roles = dict(scored.attrs.get(ROLES_KEY) or {})
         scored.attrs = {}
+        new_columns = self.scores_for(matrix)
+        scored = pd.concat([scored, pd.DataFrame(new_columns, index=frame.index)], axis=1)
+        if roles:
+            scored.attrs[ROLES_KEY] = roles
+        score_role = {"task": self.task, "label": self.label_column, "classes": self.classes,
+                      "features": self.feature_columns, "algorithm": self.algorithm}
+        if self.label_column is not None and self.label_column in scored.columns:
+            return with_roles(scored, score=score_role, label=self.label_column)
+        return with_roles(scored, score=score_role)
+
+    def scores_for(self, matrix: np.ndarray) -> dict[str, np.ndarray]:
+        """{scored column: values} for the rows of a feature matrix, in the order `score` appends them."""
         predictions = self._predict_matrix(matrix)
         new_columns: dict[str, Any] = {}
         if self.task == "clustering":
@@ -312,14 +352,7 @@ class TrainedModel:
                                                 else np.zeros(0))
         if hasattr(self.estimator, "extra_scores") and len(matrix):
             new_columns.update(self.estimator.extra_scores(matrix))
-        scored = pd.concat([scored, pd.DataFrame(new_columns, index=frame.index)], axis=1)
-        if roles:
-            scored.attrs[ROLES_KEY] = roles
-        score_role = {"task": self.task, "label": self.label_column, "classes": self.classes,
-                      "features": self.feature_columns, "algorithm": self.algorithm}
-        if self.label_column is not None and self.label_column in scored.columns:
-            return with_roles(scored, score=score_role, label=self.label_column)
-        return with_roles(scored, score=score_role)
+        return new_columns
 
     def scored_columns(self) -> list[str]:
         if self.task == "clustering":

@@ -29,7 +29,8 @@ def export_data(dataset, *,
     if file.exists() and not overwrite:
         raise ComponentError(f"{path!r} already exists; turn overwrite on to replace it")
     try:
-        write_table_file(dataset, file, fmt)
+        # The table comes unchanged from the store: its stored Parquet bytes are the file (no second encoding).
+        write_table_file(dataset, file, fmt, stored_parquet=ctx.stored_table_file("dataset"))
     except OSError as exc:
         raise ComponentError(f"{path!r} could not be written: {exc.strerror or exc}") from None
     ctx.log(f"wrote {len(dataset)} rows to {path} as {fmt}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -155,8 +156,12 @@ def _frame_from_json(value: Any, source: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- writing
 
-def write_table_file(frame: pd.DataFrame, path: Path, fmt: str) -> None:
-    """Write `frame` to `path` atomically: a reader sees the old file or the whole new one, never half."""
+def write_table_file(frame: pd.DataFrame, path: Path, fmt: str, *, stored_parquet: Path | None = None) -> None:
+    """Write `frame` to `path` atomically: a reader sees the old file or the whole new one, never half.
+
+    `stored_parquet` is the artifact file `frame` was loaded from, if any: a Parquet file of a table
+    without an index of its own is then copied, since it holds exactly the bytes encoding would give.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     plain = frame.copy(deep=False)
     plain.attrs = {}
@@ -167,6 +172,8 @@ def write_table_file(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     try:
         if fmt == "csv":
             plain.to_csv(temp, index=False)
+        elif fmt == "parquet" and stored_parquet is not None and _stored_as_is(plain):
+            shutil.copyfile(stored_parquet, temp)
         elif fmt == "parquet":
             plain.to_parquet(temp, index=False, engine="pyarrow")
         elif fmt == "json":
@@ -182,3 +189,10 @@ def write_table_file(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _stored_as_is(frame: pd.DataFrame) -> bool:
+    """True when the artifact store wrote this table just as `to_parquet(index=False)` does (a 0, 1, 2... index)."""
+    index = frame.index
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and \
+        not frame.columns.has_duplicates

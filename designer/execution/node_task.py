@@ -56,6 +56,7 @@ def run_node_task(task: NodeTask, report: Report, is_cancelled: Callable[[], boo
         datastore=Path(task.datastore) if task.datastore else None, datastores=dict(task.datastores or {}),
         work_dir=store.work_dir(task.cache_key, create=False), devices=tuple(devices),
         report=report, is_cancelled=is_cancelled, artifact_loader=store.get,
+        stored_inputs={port: store.path(digest) for port, digest in task.inputs.items() if digest is not None},
     )
     ctx.check_cancelled()
     values = call_component(spec, inputs, task.params, ctx)

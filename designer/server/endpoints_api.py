@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, make_response, request, url_f
 import components
 from components.roles import Role
 from components.spec import ComponentError
-from components.web_service import PayloadError, parse_schema
+from components.web_service import parse_schema
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.auth import requires_role
 from designer.server.errors import ApiError, error_response
@@ -21,8 +21,9 @@ from designer.serving.endpoint import MAX_ROWS, DeploymentError
 from designer.serving.entry_script import EndpointRetired, EntryScriptFailed, is_entry_script
 from designer.serving.traffic import is_split
 from designer.serving.openapi import openapi_document
-from designer.serving.payloads import answer, parse_request
 from designer.serving.runtimes import EndpointRuntimes
+from designer.serving.scoring import score_request
+from designer.serving.shared_runtimes import SharedRuntimes
 
 blueprint = Blueprint("endpoints_api", __name__)
 RUNTIMES = "designer.endpoints"
@@ -31,9 +32,9 @@ RUNTIMES = "designer.endpoints"
 @blueprint.record_once
 def _install(state) -> None:
     designer = state.app.extensions[EXTENSION]
-    state.app.extensions[RUNTIMES] = EndpointRuntimes(designer.store, designer.artifacts.get,
-                                                      designer.home.datastore,
-                                                      artifact_path=designer.artifacts.existing_path)
+    # Shared: keys rotated and endpoints redeployed by other processes on the same store are seen within a second.
+    state.app.extensions[RUNTIMES] = SharedRuntimes(designer.store, designer.artifacts.get, designer.home.datastore,
+                                                    artifact_path=designer.artifacts.existing_path)
 
 
 def runtimes() -> EndpointRuntimes:
@@ -221,12 +222,20 @@ def _loaded(name: str):
 
 @blueprint.post("/endpoints/<name>/score")
 def score(name: str):
-    key = bearer_key()
     pool = runtimes()
+    key = bearer_key()
     if not pool.check_key(name, key):
         current_designer().store.get_endpoint(name)  # an unknown endpoint is a 404, not a 401
         return unauthorized("endpoint", key is not None)
-    return _scored(name)
+    document = _loaded(name).document
+    if is_split(document) or is_entry_script(document):
+        return _scored(name)
+    # A graph endpoint: the same request handling as `designer serve-endpoint` (designer/serving/scoring.py).
+    app = current_app._get_current_object()
+    outcome = score_request(pool, name, request.headers.get("Authorization"), request.get_data(cache=False),
+                            rows=app.config.get("DESIGNER_ROW_PATH", True),
+                            on_inputs=lambda endpoint, rows: note_scored_inputs(app, endpoint, rows))
+    return app.response_class(outcome.json_bytes(), outcome.status, outcome.headers, mimetype="application/json")
 
 
 @blueprint.post("/api/endpoints/<name>/test")

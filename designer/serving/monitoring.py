@@ -222,6 +222,8 @@ class EndpointMonitor:
         tables_by: dict[tuple, list] = {}
         for name, moment, tables in queued:
             if tables:
+                tables = {k: v if isinstance(v, pd.DataFrame) else pd.DataFrame.from_records(v or [])
+                          for k, v in tables.items()}  # the row path hands over the request's row objects
                 hour = datetime.fromtimestamp(moment - moment % 3600, timezone.utc)
                 tables_by.setdefault((name, hour), []).append(next(iter(tables.values())))
         rollups = []

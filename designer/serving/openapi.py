@@ -16,6 +16,12 @@ def openapi_document(endpoint: Endpoint, score_url: str) -> dict:
     azure_request = {"type": "object", "required": ["Inputs"],
                      "properties": {"Inputs": {"type": "object", "required": list(rows), "properties": rows},
                                     "GlobalParameters": {"type": "object"}}}
+    classic_table = {"type": "object", "required": ["ColumnNames", "Values"], "properties": {
+        "ColumnNames": {"type": "array", "items": {"type": "string"}},
+        "Values": {"type": "array", "maxItems": MAX_ROWS, "items": {"type": "array"}}}}
+    classic_request = {"type": "object", "required": ["Inputs"], "description": "Studio (classic) shape",
+                       "properties": {"Inputs": {"type": "object", "additionalProperties": classic_table},
+                                      "GlobalParameters": {"type": "object"}}}
     error = {"type": "object", "properties": {"error": {"type": "object", "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "object"}}}}}
     return {
@@ -29,11 +35,12 @@ def openapi_document(endpoint: Endpoint, score_url: str) -> dict:
         "paths": {f"/endpoints/{endpoint.name}/score": {"post": {
             "summary": "Score rows",
             "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"oneOf": [designer_request, azure_request]},
+                "schema": {"oneOf": [designer_request, azure_request, classic_request]},
                 "example": {"data": [_example_row(endpoint.inputs[0].columns)]}}}},
             "responses": {
                 "200": {"description": '{"predictions": [...]} for {"data"}; {"Results": {output: [rows]}} for '
-                                       '{"Inputs"}',
+                                       '{"Inputs"}; {"Results": {"output1": {"type": "table", "value": '
+                                       '{"ColumnNames", "ColumnTypes", "Values"}}}} for Studio (classic) tables',
                         "content": {"application/json": {"schema": {"type": "object"}}}},
                 "400": {"description": "The rows do not fit the input schema (the column is named).",
                         "content": {"application/json": {"schema": error}}},

@@ -68,3 +68,23 @@ def test_export_to_a_folder_name_is_refused(run_component, ctx, table):
     (ctx.datastore / "out.csv").mkdir()
     with pytest.raises(ComponentError, match="is a folder"):
         run_component("export-data", {"dataset": table}, {"path": "out.csv"})
+
+
+def test_a_table_from_the_store_is_written_as_its_stored_bytes_without_encoding_it_again(run_component, ctx,
+                                                                                        table, artifact_store):
+    from components.ports import DataFrame
+
+    digest = artifact_store.put(DataFrame, table)
+    ctx.stored_inputs = {"dataset": artifact_store.path(digest)}
+    run_component("export-data", {"dataset": artifact_store.get(digest)}, {"path": "t.parquet"})
+    assert (ctx.datastore / "t.parquet").read_bytes() == (artifact_store.path(digest) / "data.parquet").read_bytes()
+    assert_frame_equal(pd.read_parquet(ctx.datastore / "t.parquet"), table.set_axis(table.columns, axis=1),
+                       check_dtype=False)
+    # Encoded anew when the stored file also holds an index of its own, or for another format.
+    filtered = table[table["id"] > 1]
+    digest = artifact_store.put(DataFrame, filtered)
+    ctx.stored_inputs = {"dataset": artifact_store.path(digest)}
+    run_component("export-data", {"dataset": artifact_store.get(digest)}, {"path": "f.parquet"})
+    assert pd.read_parquet(ctx.datastore / "f.parquet").index.tolist() == [0, 1]
+    run_component("export-data", {"dataset": artifact_store.get(digest)}, {"path": "f.csv"})
+    assert (ctx.datastore / "f.csv").read_text() == filtered.to_csv(index=False)

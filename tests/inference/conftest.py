@@ -26,3 +26,28 @@ def trained(tmp_path_factory):
 @pytest.fixture
 def client(trained):
     return trained.client
+
+
+@pytest.fixture(params=["designer", "table-path", "serve-endpoint"])
+def scoring_client(request, trained):
+    """A client for the scoring routes, once per way a request can be answered.
+
+    designer: the designer's Flask route (row path for small requests); table-path: the same route
+    with every request scored through pandas tables, as before the row path; serve-endpoint: the
+    lean WSGI app `designer serve-endpoint` runs, over the same store.
+    """
+    from werkzeug.test import Client
+
+    from designer.serving.shared_runtimes import SharedRuntimes
+    from designer.serving.wsgi import ScoringApp
+
+    if request.param == "serve-endpoint":
+        designer = trained.designer
+        runtimes = SharedRuntimes(designer.store, designer.artifacts.get, designer.home.datastore)
+        yield Client(ScoringApp(runtimes))
+        return
+    trained.app.config["DESIGNER_ROW_PATH"] = request.param == "designer"
+    try:
+        yield trained.client
+    finally:
+        trained.app.config["DESIGNER_ROW_PATH"] = True

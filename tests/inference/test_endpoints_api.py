@@ -70,27 +70,27 @@ def test_deploy_needs_name_and_graph_id(client):
 
 # ---------------------------------------------------------------- keys
 
-def test_scoring_without_a_key_is_401_with_a_bearer_challenge(client, iris):
-    response = score(client, iris[0], {"data": [IRIS_ROW]})
+def test_scoring_without_a_key_is_401_with_a_bearer_challenge(scoring_client, iris):
+    response = score(scoring_client, iris[0], {"data": [IRIS_ROW]})
     assert response.status_code == 401 and error_of(response)["code"] == "missing-key"
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_scoring_with_a_wrong_key_is_401(client, iris):
-    response = score(client, iris[0], {"data": [IRIS_ROW]}, key="not-the-key")
+def test_scoring_with_a_wrong_key_is_401(scoring_client, iris):
+    response = score(scoring_client, iris[0], {"data": [IRIS_ROW]}, key="not-the-key")
     assert response.status_code == 401 and error_of(response)["code"] == "invalid-key"
-    response = client.post(f"/endpoints/{iris[0]}/score", json={"data": [IRIS_ROW]},
+    response = scoring_client.post(f"/endpoints/{iris[0]}/score", json={"data": [IRIS_ROW]},
                            headers={"Authorization": f"Basic {iris[1]}"})
     assert response.status_code == 401
 
 
-def test_another_endpoints_key_does_not_open_this_one(client, trained, iris):
+def test_another_endpoints_key_does_not_open_this_one(scoring_client, trained, iris):
     _, other_key = trained.endpoint("diabetes-regression")
-    assert score(client, iris[0], {"data": [IRIS_ROW]}, other_key).status_code == 401
+    assert score(scoring_client, iris[0], {"data": [IRIS_ROW]}, other_key).status_code == 401
 
 
-def test_scoring_an_unknown_endpoint_is_404(client):
-    response = score(client, "no-such-endpoint", {"data": [IRIS_ROW]}, key="whatever")
+def test_scoring_an_unknown_endpoint_is_404(scoring_client):
+    response = score(scoring_client, "no-such-endpoint", {"data": [IRIS_ROW]}, key="whatever")
     assert response.status_code == 404
 
 
@@ -132,17 +132,22 @@ def test_keys_are_stored_hashed(trained, iris):
     ({"data": [{**IRIS_ROW, "sepal width (cm)": True}]}, "wrong-type", "sepal width (cm)"),
     ({"data": [IRIS_ROW, {**IRIS_ROW, "petal length (cm)": [1]}]}, "wrong-type", "petal length (cm)"),
 ])
-def test_rows_that_do_not_fit_are_400_naming_the_column(client, iris, body, code, column):
-    response = score(client, iris[0], body, iris[1])
+def test_rows_that_do_not_fit_are_400_naming_the_column(scoring_client, iris, body, code, column):
+    response = score(scoring_client, iris[0], body, iris[1])
     assert response.status_code == 400
     error = error_of(response)
     assert (error["code"], error["details"]["column"]) == (code, column)
     assert repr(column) in error["message"]
 
 
-def test_the_label_column_is_not_an_input(client, iris):
-    response = score(client, iris[0], {"data": [{**IRIS_ROW, "species": "setosa"}]}, iris[1])
-    assert response.status_code == 400 and error_of(response)["details"]["column"] == "species"
+@pytest.mark.parametrize("label", ["setosa", "", None])
+def test_the_label_column_may_be_sent_and_is_ignored(scoring_client, iris, label):
+    # Azure ML's generated samples send the label column, often empty; the answer is the same without it.
+    plain = score(scoring_client, iris[0], {"data": [IRIS_ROW]}, iris[1])
+    response = score(scoring_client, iris[0], {"data": [{**IRIS_ROW, "species": label}]}, iris[1])
+    assert response.status_code == 200 and response.get_json() == plain.get_json()
+    azure = score(scoring_client, iris[0], {"Inputs": {"WebServiceInput0": [{**IRIS_ROW, "species": label}]}}, iris[1])
+    assert "species" not in azure.get_json()["Results"]["WebServiceOutput0"][0]
 
 
 @pytest.mark.parametrize("body, code", [
@@ -157,29 +162,29 @@ def test_the_label_column_is_not_an_input(client, iris):
     ({"Inputs": [IRIS_ROW]}, "bad-payload"),
     ({"Inputs": {"WebServiceInput0": [IRIS_ROW]}, "GlobalParameters": {"threshold": 1}}, "unknown-parameter"),
 ])
-def test_empty_oversize_and_misshapen_payloads_are_400(client, iris, body, code):
-    response = score(client, iris[0], body, iris[1])
+def test_empty_oversize_and_misshapen_payloads_are_400(scoring_client, iris, body, code):
+    response = score(scoring_client, iris[0], body, iris[1])
     assert response.status_code == 400 and error_of(response)["code"] == code
 
 
-def test_missing_numbers_that_the_model_cannot_score_are_400(client, iris):
-    response = score(client, iris[0], {"data": [{**IRIS_ROW, "sepal width (cm)": None}]}, iris[1])
+def test_missing_numbers_that_the_model_cannot_score_are_400(scoring_client, iris):
+    response = score(scoring_client, iris[0], {"data": [{**IRIS_ROW, "sepal width (cm)": None}]}, iris[1])
     assert response.status_code == 400 and error_of(response)["code"] == "scoring-failed"
     assert "sepal width (cm)" in error_of(response)["message"]
 
 
-def test_a_body_that_is_not_json_is_refused(client, iris):
-    response = client.post(f"/endpoints/{iris[0]}/score", data="{not json", headers={
+def test_a_body_that_is_not_json_is_refused(scoring_client, iris):
+    response = scoring_client.post(f"/endpoints/{iris[0]}/score", data="{not json", headers={
         **bearer(iris[1]), "Content-Type": "application/json"})
     assert response.status_code == 400 and error_of(response)["code"] == "invalid-json"
-    response = client.post(f"/endpoints/{iris[0]}/score", data="a=1", headers={
+    response = scoring_client.post(f"/endpoints/{iris[0]}/score", data="a=1", headers={
         **bearer(iris[1]), "Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 415
 
 
-def test_integers_are_accepted_for_number_columns(client, iris):
+def test_integers_are_accepted_for_number_columns(scoring_client, iris):
     row = {k: int(v) for k, v in IRIS_ROW.items()}
-    response = score(client, iris[0], {"data": [row]}, iris[1])
+    response = score(scoring_client, iris[0], {"data": [row]}, iris[1])
     assert response.status_code == 200
     assert response.get_json()["predictions"][0]["label"] in ("setosa", "versicolor", "virginica")
 

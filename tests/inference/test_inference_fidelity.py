@@ -1,6 +1,9 @@
 """An inference graph scores exactly as the training run did: same rows in, bit-identical predictions out."""
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -25,10 +28,10 @@ def _scored_columns(table: pd.DataFrame) -> list[str]:
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_endpoint_predictions_equal_the_training_runs_scores_exactly(trained, name):
+def test_endpoint_predictions_equal_the_training_runs_scores_exactly(trained, scoring_client, name):
     endpoint, key = trained.endpoint(name)
     rows, scored = _request_rows(trained, name)
-    response = trained.client.post(f"/endpoints/{endpoint}/score", json={"data": rows}, headers=bearer(key))
+    response = scoring_client.post(f"/endpoints/{endpoint}/score", json={"data": rows}, headers=bearer(key))
     assert response.status_code == 200, response.get_json()
     predictions = response.get_json()["predictions"]
     assert len(predictions) == len(scored)
@@ -45,10 +48,10 @@ def test_endpoint_predictions_equal_the_training_runs_scores_exactly(trained, na
 
 
 @pytest.mark.parametrize("name", ["iris-classification", "diabetes-regression"])
-def test_azure_shaped_requests_get_the_scored_rows_back(trained, name):
+def test_azure_shaped_requests_get_the_scored_rows_back(trained, scoring_client, name):
     endpoint, key = trained.endpoint(name)
     rows, scored = _request_rows(trained, name)
-    response = trained.client.post(f"/endpoints/{endpoint}/score", headers=bearer(key),
+    response = scoring_client.post(f"/endpoints/{endpoint}/score", headers=bearer(key),
                                    json={"Inputs": {"WebServiceInput0": rows}, "GlobalParameters": {}})
     assert response.status_code == 200, response.get_json()
     results = response.get_json()["Results"]["WebServiceOutput0"]
@@ -81,3 +84,52 @@ def test_batch_graph_default_dataset_is_the_training_data(trained):
     exported = pd.read_parquet(trained.designer.home.datastore / default)
     pd.testing.assert_frame_equal(exported, trained.artifact("iris-classification", "iris", "dataset"),
                                   check_exact=True)
+
+
+
+#: Examples whose endpoints score small requests on the row path (the wine network normalizes first: tables).
+ROW_PATH_EXAMPLES = {"iris-classification", "iris-clustering", "diabetes-regression", "breast-cancer-boosted-tree"}
+
+
+def _both_paths(trained, endpoint: str, key: str, body) -> tuple:
+    """(row path answer, table path answer) of one request, through the one function both servers call."""
+    from designer.serving.scoring import score_request
+
+    runtimes = trained.app.extensions["designer.endpoints"]
+    raw = json.dumps(body).encode()
+    return (score_request(runtimes, endpoint, f"Bearer {key}", raw, rows=True),
+            score_request(runtimes, endpoint, f"Bearer {key}", raw, rows=False))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_one_row_requests_answer_exactly_as_the_table_path(trained, name):
+    from designer.serving.fast_rows import row_path_of
+
+    endpoint, key = trained.endpoint(name)
+    rows, _ = _request_rows(trained, name)
+    runtimes = trained.app.extensions["designer.endpoints"]
+    assert (row_path_of(runtimes.get(endpoint)) is not None) == (name in ROW_PATH_EXAMPLES)
+    for row in rows[:: max(1, len(rows) // 15)]:
+        for body in ({"data": [row]}, {"Inputs": {"WebServiceInput0": [row]}}):
+            fast, table = _both_paths(trained, endpoint, key, body)
+            assert fast.status == table.status == 200
+            assert fast.body == table.body
+
+
+@pytest.mark.parametrize("name", sorted(ROW_PATH_EXAMPLES))
+def test_small_requests_of_random_rows_answer_exactly_as_the_table_path(trained, name):
+    from designer.serving.fast_rows import row_path_of
+
+    endpoint, key = trained.endpoint(name)
+    rows, _ = _request_rows(trained, name)
+    columns = list(rows[0])
+    path = row_path_of(trained.app.extensions["designer.endpoints"].get(endpoint))
+    generator = np.random.default_rng(16)
+    for size in [1, 2, 3, 7, 16, 33, 64]:
+        picked = [rows[i] for i in generator.integers(0, len(rows), size)]
+        noisy = [{c: float(v) * float(generator.uniform(0.5, 1.5)) for c, v in row.items()} for row in picked]
+        noisy[0][columns[0]] = int(noisy[0][columns[0]])  # integers are numbers too
+        fast, table = _both_paths(trained, endpoint, key, {"data": noisy})
+        assert fast.status == table.status == 200
+        assert fast.body == table.body
+        path.score({"WebServiceInput0": noisy})  # the row path answered it (NotForRows would mean a fallback)
