@@ -64,7 +64,6 @@ class RunSearch:
         # The page is chosen on narrow rows (id and the sort keys), then only its runs are read in full.
         query = select(Run.id).where(*conditions)
         sort = sort or "created_at"
-        newest = (Run.created_at.desc(), Run.id.desc())
         if sort.startswith(METRIC_SORT):
             key = sort[len(METRIC_SORT):]
             if not key:

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, make_response, request, url_f
 import components
 from components.roles import Role
 from components.spec import ComponentError
-from components.web_service import parse_schema
+from components.web_service import PayloadError, parse_schema
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.auth import requires_role
 from designer.server.errors import ApiError, error_response
@@ -21,6 +21,7 @@ from designer.serving.endpoint import MAX_ROWS, DeploymentError
 from designer.serving.entry_script import EndpointRetired, EntryScriptFailed, is_entry_script
 from designer.serving.traffic import is_split
 from designer.serving.openapi import openapi_document
+from designer.serving.payloads import answer, parse_request
 from designer.serving.runtimes import EndpointRuntimes
 from designer.serving.scoring import score_request
 from designer.serving.shared_runtimes import SharedRuntimes
