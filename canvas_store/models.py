@@ -235,3 +235,4 @@ class Endpoint(Base):
     status: Mapped[str] = mapped_column(STATUS)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+from canvas_store import sweep_models  # noqa: E402,F401

@@ -16,6 +16,7 @@ from canvas_store.graphs import GraphRecords
 from canvas_store.publishing import EndpointRecords, PipelineRecords
 from canvas_store.registry import ComputeTargetRecords, ModelRegistry
 from canvas_store.runs import RunRecords
+from canvas_store.sweeps import SweepRecords
 
 __all__ = ["Store", "NotFound", "StaleRevision", "Conflict", "DATABASE_FILE"]
 
@@ -23,7 +24,7 @@ DATABASE_FILE = "designer.db"
 
 
 class Store(GraphRecords, RunRecords, ComputeTargetRecords, ModelRegistry, PipelineRecords,
-            EndpointRecords):
+            EndpointRecords, SweepRecords):
     def __init__(self, url: str):
         self.url = url
         self._db = Database(url)

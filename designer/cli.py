@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     state_options(c_remove)
     c_remove.set_defaults(handler=_compute_remove)
     compute.set_defaults(handler=lambda args: (compute.print_help(), EXIT_INVALID)[1])
+    from designer import cli_sweep
+    cli_sweep.add_commands(sub, state_options)
     return parser
 
 

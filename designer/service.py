@@ -39,6 +39,17 @@ class Designer:
         self._threads: dict[str, threading.Thread] = {}
         self._results: dict[str, RunResult] = {}
         self._lock = threading.Lock()
+        self._sweeps = None
+
+    @property
+    def sweeps(self):
+        """The SweepManager of this Designer (hyperparameter sweeps run as ordinary runs of it)."""
+        from designer.sweeps.runner import SweepManager
+
+        with self._lock:
+            if self._sweeps is None:
+                self._sweeps = SweepManager(self)
+            return self._sweeps
 
     def _target_records(self) -> dict:
         return {r["name"]: (r["kind"], r.get("settings") or {}) for r in self.store.list_compute_targets()}

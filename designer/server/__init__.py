@@ -10,7 +10,7 @@ from flask_socketio import SocketIO
 
 from designer.home import Home
 from designer.server import compute_api, components_api, graphs_api, runs_api, site
-from designer.server import endpoints_api, inference_api, pipelines_api
+from designer.server import endpoints_api, inference_api, pipelines_api, sweeps_api
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, register_error_handlers
 from designer.server.events import RunEventForwarder, register_socket_handlers
@@ -29,11 +29,13 @@ DEFAULT_CONFIG = {
     "DESIGNER_ALLOWED_HOSTS": None,
     #: The built browser app; None means the repository's static/dist.
     "STATIC_DIST": None,
+    #: Sweeps a stopped server was running continue when it starts again (else: interrupted, resumable).
+    "DESIGNER_RESUME_SWEEPS": True,
 }
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
               inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
-              site.blueprint)
+              sweeps_api.blueprint, site.blueprint)
 _EVENTS = "designer_events"
 _OWNED = "designer_owned"
 
@@ -52,6 +54,7 @@ def create_app(designer: Designer | None = None, *, home=None, db=None,
     app.extensions[_OWNED] = owned
     # Runs left queued or running by a previous server can never finish now.
     designer.store.mark_unfinished_runs_failed()
+    designer.sweeps.recover(resume=app.config["DESIGNER_RESUME_SWEEPS"])
 
     register_error_handlers(app)
     install_request_guards(app)
