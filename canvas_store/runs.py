@@ -1,7 +1,7 @@
 """Run records: a run's status and document, and the per-node rows the executor updates in batches."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -64,11 +64,6 @@ def _tags(tags: Any) -> dict:
     return {str(k): "" if v is None else str(v) for k, v in tags.items()}
 
 
-def is_evaluation(node: dict) -> bool:
-    """Nodes whose metrics summarise a run (`evaluate-model` and its kin)."""
-    return str(node.get("component", "")).startswith("evaluate")
-
-
 class RunRecords:
     _db: Database
 
@@ -77,11 +72,11 @@ class RunRecords:
                    pipeline_id: str | None = None, pipeline_version: int | None = None,
                    trigger: str | None = None, experiment: str | None = None, display_name: str | None = None,
                    description: str | None = None, tags: dict | None = None,
-                   environment: dict | None = None) -> str:
-        """A queued run; `experiment` defaults to the graph's name and `trigger` to the run's kind."""
+                   environment: dict | None = None, evaluation_nodes: Iterable[str] = ()) -> str:
+        """A queued run; `experiment` defaults to the graph's name and `trigger` to the run's kind;
+        `evaluation_nodes` are the nodes whose metrics summarise it in run lists."""
         name = document_name(document, fallback="")
-        evaluate_nodes = [n["id"] for n in document.get("nodes") or []
-                          if isinstance(n, dict) and "id" in n and is_evaluation(n)]
+        evaluate_nodes = list(evaluation_nodes)
         run_id = new_id()
         with self._db.write() as session:
             if graph_id is not None and session.get(Graph, graph_id) is None:

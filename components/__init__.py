@@ -7,12 +7,14 @@ import pkgutil
 import threading
 from importlib.metadata import entry_points
 
-from components.spec import ComponentError, ComponentSpec, Input, Param, component, registered
+from components.roles import Kind, Role
+from components.spec import ComponentError, ComponentSpec, Input, Param, component, registered, with_role
 
-__all__ = ["ComponentError", "ComponentSpec", "Input", "Param", "component", "catalogue", "get"]
+__all__ = ["ComponentError", "ComponentSpec", "Input", "Kind", "Param", "Role", "component", "catalogue", "get",
+           "with_role"]
 
 #: Modules of this package that hold no components.
-_NOT_COMPONENT_MODULES = {"spec", "ports", "context", "calling", "models"}
+_NOT_COMPONENT_MODULES = {"spec", "roles", "ports", "context", "calling", "models"}
 _loaded = False
 _lock = threading.Lock()
 #: module name -> error text, for component modules that failed to import (shown, never fatal).

@@ -5,6 +5,7 @@ from functools import lru_cache
 import pandas as pd
 
 from components.ports import DataFrame, with_roles
+from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
 from components.table_formats import delimiter_char, format_for, read_table_file, read_table_text
 
@@ -54,8 +55,8 @@ def _load_sample(name: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-@component(id="import-data", category=CATEGORY, outputs={"dataset": DataFrame})
-def import_data(*, path: Param(str, "", widget="path", required=True,
+@component(id="import-data", category=CATEGORY, outputs={"dataset": DataFrame}, roles={Role.TABLE_READER})
+def import_data(*, path: Param(str, "", kind=Kind.READ_PATH, required=True,
                                description="File (or Parquet folder) inside the datastore, e.g. raw/sales.csv."),
                 format: Param(str, "auto", choices=("auto", "csv", "parquet", "json"),
                               description="auto picks the format from the file's suffix."),

@@ -3,6 +3,7 @@ import pandas as pd
 
 from components.columns import chosen_columns, keep_roles, quoted
 from components.ports import DataFrame, column_roles
+from components.roles import Role
 from components.spec import ComponentError, Param, component
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
@@ -10,7 +11,7 @@ _FALSE = {"false", "f", "no", "n", "0", "0.0"}
 
 
 @component(id="edit-metadata", category="Data Transformation", inputs={"dataset": DataFrame},
-           outputs={"results_dataset": DataFrame})
+           outputs={"results_dataset": DataFrame}, roles={Role.PICKS_COLUMNS})
 def edit_metadata(dataset, *,
                   columns: Param(str, "", widget="columns", required=True,
                                  description="Columns to change, comma separated."),

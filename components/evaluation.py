@@ -9,6 +9,7 @@ import pandas as pd
 from components import ports
 from components.context import RunContext
 from components.models import ASSIGNMENTS, SCORED_LABELS, SCORED_PROBABILITIES, is_scored_column, probability_column
+from components.roles import Role
 from components.spec import ComponentError, Input, component
 
 MAX_ROC_POINTS = 200
@@ -234,7 +235,7 @@ def evaluate(frame: pd.DataFrame, log=print) -> dict:
            inputs={"scored_dataset": ports.DataFrame,
                    "scored_dataset_to_compare": Input(ports.DataFrame, optional=True,
                                                       description="A second scored table, e.g. another model's.")},
-           outputs={"metrics": ports.Metrics}, training_only=True)
+           outputs={"metrics": ports.Metrics}, roles={Role.TRAINING_ONLY, Role.EVALUATES})
 def evaluate_model(scored_dataset, scored_dataset_to_compare=None, *, ctx: RunContext = None):
     """Evaluate a scored dataset: accuracy, AUC, confusion matrix (classification); MAE, RMSE, R²
     (regression); inertia and silhouette (clustering). Connect a second scored dataset to compare two models.

@@ -1,12 +1,14 @@
 """Where tables leave a pipeline: files written into the datastore."""
 from components.ports import DataFrame
+from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
 from components.table_formats import format_for, write_table_file
 
 
-@component(id="export-data", category="Data Input and Output", inputs={"dataset": DataFrame})
+@component(id="export-data", category="Data Input and Output", inputs={"dataset": DataFrame},
+           roles={Role.TABLE_WRITER})
 def export_data(dataset, *,
-                path: Param(str, "", widget="path", required=True,
+                path: Param(str, "", kind=Kind.WRITE_PATH, required=True,
                             description="File to write inside the datastore, e.g. results/scored.csv."),
                 format: Param(str, "auto", choices=("auto", "csv", "parquet", "json"),
                               description="auto picks the format from the file's suffix."),

@@ -22,6 +22,7 @@ import pandas as pd
 from components import _script_host as host
 from components.columns import keep_roles
 from components.ports import DataFrame
+from components.roles import Role
 from components.spec import ComponentError, Input, Param, component
 
 DEFAULT_SCRIPT = '''\
@@ -48,7 +49,7 @@ _POLL_SECONDS = 0.1
 @component(id="execute-python-script", category="Python Language",
            inputs={"dataframe1": Input(DataFrame, optional=True, description="Passed as dataframe1."),
                    "dataframe2": Input(DataFrame, optional=True, description="Passed as dataframe2.")},
-           outputs={"result_dataset": DataFrame, "result_dataset2": DataFrame})
+           outputs={"result_dataset": DataFrame, "result_dataset2": DataFrame}, roles={Role.NO_INFERENCE_FORM})
 def execute_python_script(dataframe1, dataframe2, *,
                           script: Param(str, DEFAULT_SCRIPT, widget="code",
                                         description="Python defining azureml_main(dataframe1, dataframe2)."),

@@ -10,6 +10,7 @@ import re
 
 from components.context import RunContext
 from components.ports import Transformation, TrainedModel
+from components.roles import Role
 from components.spec import ComponentError, Param, component
 
 CATEGORY = "Model"
@@ -38,7 +39,8 @@ def _load(ctx: RunContext | None, digest: str, registry: str, wanted: str) -> ob
     return value
 
 
-@component(id="trained-model", category=CATEGORY, outputs={"trained_model": TrainedModel})
+@component(id="trained-model", category=CATEGORY, outputs={"trained_model": TrainedModel},
+           roles={Role.SAVED_ARTIFACT})
 def trained_model(*, digest: Param(str, "", description="Artifact digest of a trained model (set by the "
                                                         "inference conversion)."),
                   registry: Param(str, "", description="Model registry reference NAME:VERSION this model "
@@ -55,7 +57,8 @@ def trained_model(*, digest: Param(str, "", description="Artifact digest of a tr
     return value
 
 
-@component(id="saved-transformation", category=CATEGORY, outputs={"transformation": Transformation})
+@component(id="saved-transformation", category=CATEGORY, outputs={"transformation": Transformation},
+           roles={Role.SAVED_ARTIFACT})
 def saved_transformation(*, digest: Param(str, "", description="Artifact digest of a fitted transformation "
                                                                "(set by the inference conversion)."),
                          ctx: RunContext = None):

@@ -5,12 +5,13 @@ import pandas as pd
 from components import ports
 from components.context import RunContext
 from components.models import TrainedModel
+from components.roles import Role
 from components.spec import ComponentError, Param, component
 
 
 @component(id="score-model", category="Model Scoring and Evaluation",
            inputs={"dataset": ports.DataFrame, "trained_model": ports.TrainedModel},
-           outputs={"scored_dataset": ports.DataFrame})
+           outputs={"scored_dataset": ports.DataFrame}, roles={Role.SCORER})
 def score_model(dataset, trained_model, *,
                 append_score_columns: Param(bool, True, description=(
                     "Keep every input column next to the scores. Off: only the label column "

@@ -1,12 +1,43 @@
-"""The component spec: one decorator declares a component's ports, parameters and docs once."""
+"""The component spec: one decorator declares a component's ports, parameters, roles and docs once.
+
+Writing a component::
+
+    @component(id="export-data", category="Data Input and Output",
+               inputs={"dataset": DataFrame}, roles={Role.TABLE_WRITER})
+    def export_data(dataset, *, path: Param(str, "", required=True, kind=Kind.WRITE_PATH),
+                    format: Param(str, "auto", choices=("auto", "csv", "parquet"))):
+        '''Write a table to the datastore.'''
+
+- `inputs` / `outputs` name the ports and their types (`Input(type, optional=True)`
+  for an input a graph may leave unconnected).
+- Each keyword parameter annotated with `Param(type, default, ...)` is a setting;
+  `kind=` says what its value means (`Kind.READ_PATH` is fingerprinted into the
+  cache key, `Kind.WRITE_PATH` is not, `Kind.LABEL` names the label column,
+  `Kind.COLUMN(S)` name columns); `widget=` only hints the parameter panel and
+  follows from the kind when left out. `from_training=fn` fixes a setting that
+  would otherwise be chosen from whatever rows arrive: the inference conversion
+  sets it to `fn(training node params, description of its input table)`.
+- `roles=` says what the component is (see `components.roles.Role`): training
+  only, a row picker, a scorer, that it evaluates, has no inference form, is a
+  web-service input or output, a table reader or writer, a saved artifact, or
+  re-applies a transformation. `inference_params=` are the settings it takes in
+  an inference graph (apply-image-transformation: `{"mode": "inference"}`).
+- A function parameter named `ctx` receives the `RunContext` (progress, log,
+  metrics, cancellation, the datastore).
+
+A third-party package declares components the same way and lists its module
+under the entry point group `designer.components`.
+"""
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from components.ports import PortType, port_type
+from components.roles import Kind, Role, checked_kind, checked_roles
 
 
 class ComponentError(Exception):
@@ -31,9 +62,13 @@ class Param:
     """A typed parameter with its default and constraints.
 
     `type` is one of bool, int, float, str; `choices` makes it a dropdown;
-    `widget` hints the parameter panel: "column" (pick one upstream column),
-    "columns" (pick several, comma separated), "code" (code editor),
-    "text" (multi-line), "path" (a path inside a datastore).
+    `kind` says what the value means (a `components.roles.Kind`: "read-path",
+    "write-path", "column", "columns", "label"); `widget` hints the parameter
+    panel: "column" (pick one upstream column), "columns" (pick several, comma
+    separated), "code" (code editor), "text" (multi-line), "path" (a path inside
+    a datastore). Either follows from the other when only one is given (a bare
+    `widget="path"` is a read path). `from_training(params, table)` chooses the
+    value an inference graph fixes when this setting was left at its default.
     """
 
     type: type
@@ -46,12 +81,17 @@ class Param:
     required: bool = False
     #: Set by the decorator from the function's keyword name.
     name: str = ""
+    kind: str | None = None
+    from_training: Callable[[Mapping, Mapping], Any] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.type not in (bool, int, float, str):
             raise TypeError(f"Param type must be bool, int, float or str, not {self.type!r}")
         if self.choices is not None:
             object.__setattr__(self, "choices", tuple(self.choices))
+        kind, widget = checked_kind(self.kind, self.widget)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "widget", widget)
 
     @property
     def type_name(self) -> str:
@@ -88,14 +128,10 @@ class Param:
             return float(value)
         return value
 
-    def parse_text(self, text: str) -> Any:
-        """Parse a value typed on a command line (`--param NAME=VALUE`)."""
-        return parse_typed_text(self.type, text)
-
     def to_json(self) -> dict:
         out = {"name": self.name, "type": self.type_name, "default": self.default,
                "description": self.description, "required": self.required}
-        for key in ("min", "max", "widget"):
+        for key in ("min", "max", "widget", "kind"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.choices is not None:
@@ -167,10 +203,20 @@ class ComponentSpec:
     function: Callable = field(compare=False, repr=False)
     #: True when the function takes a `ctx` keyword (progress, log, metrics, cancellation, paths).
     wants_context: bool = False
-    #: Training-only components are dropped by the training→inference conversion.
-    training_only: bool = False
-    #: Free-form hints for the inference conversion and the canvas.
+    #: What the component is (`components.roles.Role` values), for conversion, serving, run summaries.
+    roles: frozenset = frozenset()
+    #: Settings the component takes in an inference graph.
+    inference_params: Mapping[str, Any] = field(default_factory=dict)
+    #: Free-form words the palette search also matches.
     tags: tuple = ()
+
+    @property
+    def training_only(self) -> bool:
+        return Role.TRAINING_ONLY in self.roles
+
+    def params_of_kind(self, kind: str) -> list[Param]:
+        """The parameters whose values mean `kind` (e.g. `Kind.READ_PATH`), in declaration order."""
+        return [p for p in self.params.values() if p.kind == kind]
 
     def to_json(self) -> dict:
         return {
@@ -183,6 +229,8 @@ class ComponentSpec:
                         "description": p.description} for n, p in self.inputs.items()],
             "outputs": [{"name": n, "type": t.name} for n, t in self.outputs.items()],
             "params": [p.to_json() for p in self.params.values()],
+            "roles": sorted(self.roles),
+            "inference_params": dict(self.inference_params),
             "tags": list(self.tags),
         }
 
@@ -192,8 +240,9 @@ _REGISTRY: dict[str, ComponentSpec] = {}
 
 def component(*, id: str, category: str, inputs: Mapping[str, Any] | None = None,
               outputs: Mapping[str, Any] | None = None, version: str = "1",
-              name: str | None = None, training_only: bool = False, tags: tuple = ()):
-    """Declare a component. Inputs may be a PortType (required) or an `Input` (e.g. optional)."""
+              name: str | None = None, roles: Iterable[str] = (), inference_params: Mapping[str, Any] | None = None,
+              training_only: bool = False, tags: tuple = ()):
+    """Declare a component (see the module docstring). `training_only=True` is short for that role."""
 
     def decorate(function: Callable) -> Callable:
         # Modules with `from __future__ import annotations` hand us strings: evaluate them.
@@ -209,11 +258,15 @@ def component(*, id: str, category: str, inputs: Mapping[str, Any] | None = None
                        for pname, p in input_ports.items()}
         output_ports = {pname: port_type(t) for pname, t in (outputs or {}).items()}
         doc = inspect.cleandoc(function.__doc__ or "")
+        unknown = sorted(set(inference_params or {}) - set(params))
+        if unknown:
+            raise ValueError(f"component {id!r}: inference_params names unknown parameter(s) {unknown}")
         spec = ComponentSpec(
             id=id, version=str(version), name=name or _title(id), category=category,
             description=doc, inputs=input_ports, outputs=output_ports, params=params,
             function=function, wants_context="ctx" in signature.parameters,
-            training_only=training_only, tags=tuple(tags),
+            roles=checked_roles(roles, training_only=training_only),
+            inference_params=dict(inference_params or {}), tags=tuple(tags),
         )
         if id in _REGISTRY and _REGISTRY[id].function is not function:
             existing = _REGISTRY[id].function
@@ -227,12 +280,17 @@ def component(*, id: str, category: str, inputs: Mapping[str, Any] | None = None
 
 
 def _named(param: Param, name: str) -> Param:
-    return Param(param.type, param.default, param.min, param.max, param.choices,
-                 param.description, param.widget, param.required, name)
+    return dataclasses.replace(param, name=name)
 
 
 def _title(component_id: str) -> str:
     return " ".join(word.capitalize() for word in component_id.split("-"))
+
+
+def with_role(catalogue: Mapping[str, ComponentSpec], role: str) -> list[ComponentSpec]:
+    """The components declaring `role`, built-in ones first, then by id (so a plugin cannot shadow them)."""
+    found = [s for s in catalogue.values() if role in s.roles]
+    return sorted(found, key=lambda s: (not s.function.__module__.startswith("components."), s.id))
 
 
 def registered() -> dict[str, ComponentSpec]:

@@ -4,13 +4,14 @@ import pandas as pd
 
 from components.columns import chosen_columns, is_numeric, keep_roles, parse_columns, quoted, require_columns
 from components.ports import DataFrame
+from components.roles import Role
 from components.spec import ComponentError, Param, component
 
 CATEGORY = "Data Transformation"
 
 
 @component(id="select-columns", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"results_dataset": DataFrame})
+           outputs={"results_dataset": DataFrame}, roles={Role.PICKS_COLUMNS})
 def select_columns(dataset, *,
                    columns: Param(str, "", widget="columns", required=True,
                                   description="Column names, comma separated."),
@@ -93,7 +94,7 @@ def join_data(left, right, *,
 
 
 @component(id="split-data", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"train": DataFrame, "test": DataFrame}, training_only=True)
+           outputs={"train": DataFrame, "test": DataFrame}, roles={Role.ROW_PICKER})
 def split_data(dataset, *,
                test_fraction: Param(float, 0.3, min=0.0, max=1.0,
                                     description="Share of rows sent to the test output."),

@@ -6,6 +6,7 @@ from components import ports
 from components.context import RunContext
 from components._features import is_text_column, missing_value_columns, prepared_features
 from components.models import Learner, TrainedModel
+from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
 
 #: A float label with more distinct fractional values than this is taken as a quantity, not classes.
@@ -63,9 +64,9 @@ def check_label(dataset: pd.DataFrame, label: str, learner: Learner) -> None:
 
 @component(id="train-model", category="Model Training",
            inputs={"dataset": ports.DataFrame, "untrained_model": ports.UntrainedModel},
-           outputs={"trained_model": ports.TrainedModel}, training_only=True)
+           outputs={"trained_model": ports.TrainedModel}, roles={Role.TRAINING_ONLY})
 def train_model(dataset, untrained_model, *,
-                label_column: Param(str, "", widget="column",
+                label_column: Param(str, "", kind=Kind.LABEL,
                                     description="The column to predict; leave empty for k-means "
                                                 "(or to use the label Edit Metadata marked)."),
                 ctx: RunContext = None):

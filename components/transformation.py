@@ -10,6 +10,7 @@ import pandas as pd
 from components.columns import chosen_columns, keep_roles, numeric_feature_columns, quoted
 from components.fitted import IndicatorEncoder, MissingValueCleaner, Normalizer
 from components.ports import DataFrame, Transformation, column_roles
+from components.roles import Role
 from components.spec import ComponentError, Param, component
 
 CATEGORY = "Data Transformation"
@@ -98,7 +99,7 @@ def convert_to_indicator_values(dataset, *,
 
 @component(id="apply-transformation", category=CATEGORY,
            inputs={"transformation": Transformation, "dataset": DataFrame},
-           outputs={"transformed_dataset": DataFrame})
+           outputs={"transformed_dataset": DataFrame}, roles={Role.APPLIES_TRANSFORMATION})
 def apply_transformation(transformation, dataset):
     """Re-apply a transformation learned earlier (cleaning, normalization, indicators) to new data.
 

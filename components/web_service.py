@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from components.ports import DataFrame
+from components.roles import Role
 from components.spec import ComponentError, Param, component, json_kind
 
 CATEGORY = "Web Service"
@@ -201,7 +202,8 @@ def _typed(values: list, column: Column):
 
 # ---------------------------------------------------------------- components
 
-@component(id="web-service-input", category=CATEGORY, outputs={"dataset": DataFrame})
+@component(id="web-service-input", category=CATEGORY, outputs={"dataset": DataFrame},
+           roles={Role.WEB_SERVICE_INPUT})
 def web_service_input(*, schema: Param(str, "", widget="text",
                                        description='Columns a request must send: {"columns": [{"name", '
                                                    '"dtype"}, ...]} (set by the inference conversion).'),
@@ -242,7 +244,7 @@ def _empty_dtype(column: Column):
 
 
 @component(id="web-service-output", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"dataset": DataFrame})
+           outputs={"dataset": DataFrame}, roles={Role.WEB_SERVICE_OUTPUT})
 def web_service_output(dataset, *, name: Param(str, "WebServiceOutput0",
                                                description="The output's name in Azure-style answers "
                                                            '({"Results": {NAME: [rows]}}).')):

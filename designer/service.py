@@ -6,6 +6,7 @@ from typing import Any, Callable, Iterable
 
 import components
 from canvas_store.artifacts import ArtifactStore
+from components.roles import Role
 from designer.compute.registry import TargetRegistry
 from designer.environment import run_environment
 from designer.execution.executor import Executor, RunResult
@@ -91,7 +92,9 @@ class Designer:
                                        pipeline_version=pipeline_version, trigger=trigger,
                                        experiment=experiment, display_name=display_name,
                                        description=description, tags=tags,
-                                       environment=run_environment())
+                                       environment=run_environment(),
+                                       evaluation_nodes=[n for n, p in plan.nodes.items()
+                                                         if Role.EVALUATES in p.spec.roles])
         thread = threading.Thread(target=self._execute, args=(plan, run_id, list(listeners)),
                                   name=f"run-{run_id[:8]}", daemon=True)
         with self._lock:

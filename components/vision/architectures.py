@@ -14,6 +14,7 @@ from pathlib import Path
 
 from components.context import RunContext
 from components.ports import UntrainedModel
+from components.roles import Kind
 from components.spec import ComponentError, Param, component
 
 CATEGORY = "Computer Vision/Image Classification"
@@ -158,7 +159,7 @@ def _common_params():
     return dict(
         num_classes=Param(int, 0, min=0, max=100_000, description="Classes to predict; 0 takes the count from the "
                                                                   "training images."),
-        pretrained_weights=Param(str, "", widget="path",
+        pretrained_weights=Param(str, "", kind=Kind.READ_PATH,
                                  description="A .pth state_dict inside the datastore (e.g. weights/"
                                              "mobilenet_v2-b0353104.pth), or registry:<name>[:<version>]; empty "
                                              "starts from random weights."),

@@ -6,6 +6,7 @@ import math
 from components.columns import parse_columns, require_columns
 from components.context import RunContext
 from components.ports import DataFrame, ImageDirectory as ImageDirectoryPort, column_roles
+from components.roles import Role
 from components.spec import ComponentError, Param, component
 from components.vision.image_directory import ImageDirectory, ImageEntry
 
@@ -28,6 +29,19 @@ def sorted_classes(names) -> list[str]:
         return names
 
 
+def white_value_of_training_table(params, table) -> float | None:
+    """pixel_max=0 means "1, 16 or 255, whichever holds the data it is given"; an inference graph fixes the
+    value the training table called for, so request rows with faint pixels are not rescaled differently."""
+    maxima = table.get("numeric_max") or {}
+    label = params.get("label_column") or (table.get("roles") or {}).get("label")
+    chosen = parse_columns(params.get("pixel_columns") or "")
+    values = [maxima[c] for c in (chosen or maxima) if c in maxima and c != label and maxima[c] is not None]
+    if not values:
+        return None
+    largest = max(values)
+    return next((float(white) for white in (1, 16, 255) if largest <= white), None)
+
+
 @component(id="convert-to-image-directory", category=CATEGORY,
            inputs={"dataset": DataFrame}, outputs={"image_directory": ImageDirectoryPort})
 def convert_to_image_directory(
@@ -41,7 +55,7 @@ def convert_to_image_directory(
         width: Param(int, 0, min=0, max=4096, description="Image width in pixels; 0 assumes square images."),
         height: Param(int, 0, min=0, max=4096, description="Image height in pixels; 0 assumes square images."),
         channels: Param(int, 1, choices=(1, 3), description="1 for grayscale, 3 for RGB pixel columns."),
-        pixel_max: Param(float, 0.0, min=0.0,
+        pixel_max: Param(float, 0.0, min=0.0, from_training=white_value_of_training_table,
                          description="The value that means white (scaled to 255); 0 picks 1, 16 or 255, the "
                                      "smallest that holds every value (scikit-learn's digits use 0..16)."),
         ctx: RunContext = None):
@@ -121,7 +135,7 @@ def _white_value(largest: float) -> float:
 
 @component(id="split-image-directory", category=CATEGORY,
            inputs={"image_directory": ImageDirectoryPort},
-           outputs={"train": ImageDirectoryPort, "test": ImageDirectoryPort})
+           outputs={"train": ImageDirectoryPort, "test": ImageDirectoryPort}, roles={Role.ROW_PICKER})
 def split_image_directory(image_directory, *,
                           test_fraction: Param(float, 0.2, min=0.0, max=1.0,
                                                description="Share of each class's images sent to `test`."),

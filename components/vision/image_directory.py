@@ -28,6 +28,7 @@ from typing import Any, Iterable, Sequence
 
 from components.context import RunContext
 from components.ports import ImageDirectory as ImageDirectoryPort
+from components.roles import Kind
 from components.spec import ComponentError, Param, component
 
 FORMAT = "image-directory/1"
@@ -306,7 +307,7 @@ def extract_zip_safely(archive: Path, shown: str, target_root: Path) -> Path:
 
 
 @component(id="image-directory", category="Data Input and Output", outputs={"image_directory": ImageDirectoryPort})
-def image_directory(*, path: Param(str, "images", widget="path", required=True,
+def image_directory(*, path: Param(str, "images", kind=Kind.READ_PATH, required=True,
                                    description="A folder inside the datastore with one sub-folder per class "
                                                "(ImageFolder layout, e.g. images/cat/1.jpg), or a .zip of one."),
                     ctx: RunContext = None):

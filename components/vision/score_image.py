@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from components.context import RunContext
 from components.ports import DataFrame, ImageDirectory as ImageDirectoryPort, TrainedModel
+from components.roles import Role
 from components.spec import ComponentError, Param, component
 from components.vision.image_directory import ImageDirectory
 from components.vision.image_model import ImageModel
@@ -10,7 +11,7 @@ from components.vision.image_model import ImageModel
 
 @component(id="score-image-model", category="Model Scoring and Evaluation",
            inputs={"dataset": ImageDirectoryPort, "trained_model": TrainedModel},
-           outputs={"scored_dataset": DataFrame})
+           outputs={"scored_dataset": DataFrame}, roles={Role.SCORER})
 def score_image_model(dataset, trained_model, *,
                       top_k: Param(int, 0, min=0, max=1000,
                                    description="Also list the k most likely classes per image, as a JSON list in "

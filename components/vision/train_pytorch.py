@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from components.context import RunContext
 from components.ports import ImageDirectory as ImageDirectoryPort, TrainedModel, UntrainedModel
+from components.roles import Role
 from components.spec import ComponentError, Input, Param, component
 from components.vision.architectures import ImageArchitecture
 from components.vision.image_directory import ImageDirectory
 from components.vision.transforms import IMAGENET_MEAN, IMAGENET_STD, ImageTransformation
 
 
-@component(id="train-pytorch-model", category="Model Training", training_only=True,
+@component(id="train-pytorch-model", category="Model Training", roles={Role.TRAINING_ONLY},
            inputs={"untrained_model": UntrainedModel, "dataset": ImageDirectoryPort,
                    "validation_dataset": Input(ImageDirectoryPort, optional=True,
                                                description="Labelled images to measure val_loss and val_accuracy "

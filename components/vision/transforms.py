@@ -20,6 +20,7 @@ from pathlib import Path
 
 from components.context import RunContext
 from components.ports import ImageDirectory as ImageDirectoryPort, Transformation
+from components.roles import Role
 from components.spec import ComponentError, Input, Param, component
 
 CATEGORY = "Computer Vision/Image Data Transformation"
@@ -299,7 +300,8 @@ def channel_statistics(image_directory, transformation: ImageTransformation,
 
 @component(id="apply-image-transformation", category=CATEGORY,
            inputs={"transformation": Transformation, "image_directory": ImageDirectoryPort},
-           outputs={"image_directory": ImageDirectoryPort})
+           outputs={"image_directory": ImageDirectoryPort}, roles={Role.APPLIES_TRANSFORMATION},
+           inference_params={"mode": "inference"})
 def apply_image_transformation(transformation, image_directory, *,
                                mode: Param(str, "inference", choices=MODES,
                                            description="training lets random augmentation run (each epoch "

@@ -16,6 +16,7 @@ from typing import Callable, Mapping
 
 from canvas_store.artifacts import ArtifactStore
 from components.context import Cancelled
+from components.roles import Kind
 from components.spec import ComponentError
 from designer.compute.base import ComputeTarget, TargetUnavailable
 from designer.execution.caching import cache_key, datastore_fingerprint
@@ -177,9 +178,13 @@ class _Run:
             self.executor.cancel(self.run_id)
 
     def _keyed_params(self, planned) -> dict:
-        """The node's parameters, plus what the datastore files named by its path parameters hold now."""
-        paths = {name: datastore_fingerprint(self.executor.datastore, planned.params.get(name))
-                 for name, param in planned.spec.params.items() if param.widget == "path"}
+        """The node's parameters, plus what the datastore files its read-path parameters name hold now.
+
+        Write paths are left out: the file a node writes is its result, not its input, so an
+        unchanged graph ending in export-data comes from cache.
+        """
+        paths = {param.name: datastore_fingerprint(self.executor.datastore, planned.params.get(param.name))
+                 for param in planned.spec.params_of_kind(Kind.READ_PATH)}
         paths = {name: print_ for name, print_ in paths.items() if print_}
         return {**planned.params, "$datastore": paths} if paths else planned.params
 

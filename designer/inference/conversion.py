@@ -28,14 +28,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from components.roles import Kind, Role
 from components.spec import ComponentSpec
 from designer.graph.document import FORMAT
 from designer.graph.layout import layered
 from designer.inference import realtime
 from designer.inference.errors import InferenceConversionError
-from designer.inference.rules import (APPLY_COMPONENTS, DATA_DEPENDENT, DATA_TYPES, DATASET_PARAMETER, FINISHED_OK,
-                                      FROZEN_TYPES, KINDS, NO_INFERENCE_FORM, OUTPUT_PARAMETER, ROW_PICKERS,
-                                      is_scorer, primary_input, slug)
+from designer.inference.rules import (DATA_TYPES, DATASET_PARAMETER, FINISHED_OK, KINDS, OUTPUT_PARAMETER, appliers,
+                                      freezers, is_scorer, one_with_role, param_of_kind, primary_input, slug)
 
 Describe = Callable[[str], Mapping[str, Any]]
 
@@ -120,6 +120,8 @@ class _Converter:
         self.incoming: dict[str, dict[str, tuple[str, str]]] = {n: {} for n in self.nodes}
         for edge in document.get("edges") or []:
             self.incoming.setdefault(edge["target"], {})[edge["target_port"]] = (edge["source"], edge["source_port"])
+        self.frozen = freezers(catalogue)
+        self.appliers = appliers(catalogue)
         self.values = dict(run.get("parameters") or {})
         self.declared = {p["name"]: p for p in document.get("parameters") or []}
         # The new graph, built up as we walk.
@@ -141,9 +143,8 @@ class _Converter:
                 "no-scoring-node", "the graph has no scoring node (such as Score Model) fed by a trained model, "
                                    "so there is nothing to turn into an inference graph")
         for node_id in self.nodes:
-            spec = self.specs[node_id]
-            if "label_column" in spec.params and any(p.type.name == "UntrainedModel" for p in spec.inputs.values()):
-                label = self._literal(node_id, "label_column")
+            for declared in self.specs[node_id].params_of_kind(Kind.LABEL):
+                label = self._literal(node_id, declared.name)
                 if isinstance(label, str) and label.strip():
                     self.labels.add(label.strip())
         for number, scorer in enumerate(scorers):
@@ -202,14 +203,14 @@ class _Converter:
     def _make(self, node_id: str, port: str, main: bool) -> tuple[str, str]:
         spec = self.specs[node_id]
         out_type = spec.outputs[port].name
-        if out_type in FROZEN_TYPES:
+        if out_type in self.frozen:
             return self._frozen(node_id, port, out_type)
         connected = self.incoming.get(node_id, {})
         if out_type in DATA_TYPES and not connected:
             return self._source(node_id, port, out_type) if main else self._keep(node_id, port)
-        if spec.training_only or spec.id in ROW_PICKERS:
+        if spec.training_only:
             return self._bypass(node_id, port, out_type, main)
-        if spec.id in NO_INFERENCE_FORM or "no-inference" in spec.tags:
+        if Role.NO_INFERENCE_FORM in spec.roles:
             raise InferenceConversionError(
                 "no-inference-form", f"node '{node_id}' ({spec.id}) is on the scoring path, and its result cannot "
                                      f"be guaranteed equal at inference time; move it off the path to the model, or "
@@ -223,8 +224,7 @@ class _Converter:
         if node_id not in self.out_nodes:
             spec = self.specs[node_id]
             node = self._copy_node(node_id)
-            if spec.id == "apply-image-transformation":
-                node["params"]["mode"] = "inference"
+            node["params"].update(spec.inference_params)
             self.out_nodes[node_id] = node
             primary = primary_input(spec, self.incoming.get(node_id, {}))
             for in_port, (src, src_port) in self.incoming.get(node_id, {}).items():
@@ -233,7 +233,8 @@ class _Converter:
         return node_id, port or ""
 
     def _frozen(self, node_id: str, port: str, out_type: str) -> tuple[str, str]:
-        component, out_port, suffix = FROZEN_TYPES[out_type]
+        freezer = self.frozen[out_type]
+        component, out_port, suffix = freezer.component, freezer.port, freezer.suffix
         if self.nodes[node_id]["component"] == component:
             return self._keep(node_id, port)
         digest = self._output_digest(node_id, port)
@@ -265,19 +266,19 @@ class _Converter:
         spec = self.specs[node_id]
         data_inputs = [(p, src) for p, src in self.incoming.get(node_id, {}).items()
                        if spec.inputs[p].type.name == out_type]
-        if len(data_inputs) != 1 or out_type not in APPLY_COMPONENTS:
+        if len(data_inputs) != 1 or out_type not in self.appliers:
             raise InferenceConversionError(
                 "no-inference-form", f"node '{node_id}' ({spec.id}) learns from more than one input, so it cannot "
                                      f"be replaced by re-applying what it learned", node=node_id)
-        component, t_port, d_port, out_port, params = APPLY_COMPONENTS[out_type]
+        applier = self.appliers[out_type]
         if node_id not in self.out_nodes:
             t_node, t_out = self._provide(node_id, transformation_port, False)
-            self.out_nodes[node_id] = {"id": node_id, "component": component, "params": dict(params)}
-            self._edge(t_node, t_out, node_id, t_port)
+            self.out_nodes[node_id] = {"id": node_id, "component": applier.component, "params": dict(applier.params)}
+            self._edge(t_node, t_out, node_id, applier.transformation_port)
             src, src_port = data_inputs[0][1]
             new_src, new_port = self._provide(src, src_port, main)
-            self._edge(new_src, new_port, node_id, d_port)
-        return node_id, out_port
+            self._edge(new_src, new_port, node_id, applier.data_port)
+        return node_id, applier.port
 
     # ------------------------------------------------------------ sources and sinks
     def _source(self, node_id: str, port: str, out_type: str) -> tuple[str, str]:
@@ -289,21 +290,22 @@ class _Converter:
                     "realtime-needs-table-input", f"the scoring data comes from node '{node_id}' ({spec.id}) as "
                                                   f"{out_type}; a real-time endpoint takes table rows, so convert "
                                                   f"them with a table first or make a batch graph", node=node_id)
+            service_input = one_with_role(self.catalogue, Role.WEB_SERVICE_INPUT)
             number = len(self.inputs_made)
-            new_id = self._free_id("web-service-input" if number == 0 else f"web-service-input-{number + 1}")
-            self.out_nodes[new_id] = {"id": new_id, "component": "web-service-input",
+            new_id = self._free_id(service_input.id if number == 0 else f"{service_input.id}-{number + 1}")
+            self.out_nodes[new_id] = {"id": new_id, "component": service_input.id,
                                       "params": {"schema": "", "name": f"WebServiceInput{number}"},
                                       "_source_digest": digest}
             self.origin[new_id] = node_id
             self.inputs_made.append(new_id)
-            return new_id, "dataset"
+            return new_id, next(iter(service_input.outputs))
         number = sum(1 for p in self.used_parameters if p.startswith(DATASET_PARAMETER))
         parameter = DATASET_PARAMETER if number == 0 else f"{DATASET_PARAMETER}_{number + 1}"
-        path_params = [name for name, p in spec.params.items() if p.widget == "path"]
-        if path_params:
+        path_param = param_of_kind(spec, Kind.READ_PATH)
+        if path_param:
             node = self._copy_node(node_id)
-            default = node["params"].get(path_params[0], spec.params[path_params[0]].default)
-            node["params"][path_params[0]] = {"$param": parameter}
+            default = node["params"].get(path_param, spec.params[path_param].default)
+            node["params"][path_param] = {"$param": parameter}
             self.out_nodes[node_id] = node
             self._declare(parameter, "str", self._resolve(default),
                           f"The data to score, a path inside the datastore (as read by {spec.id}).")
@@ -311,47 +313,52 @@ class _Converter:
         if out_type != "DataFrame":
             raise InferenceConversionError(
                 "no-batch-input", f"node '{node_id}' ({spec.id}) has no path to read other data from", node=node_id)
+        reader = one_with_role(self.catalogue, Role.TABLE_READER)
         path = f"inference/datasets/{digest[:20]}.parquet"
         self.exports.append(DatasetExport(digest, path, node_id))
-        self.out_nodes[node_id] = {"id": node_id, "component": "import-data",
-                                   "params": {"path": {"$param": parameter}, "format": "auto"}}
+        self.out_nodes[node_id] = {"id": node_id, "component": reader.id,
+                                   "params": {param_of_kind(reader, Kind.READ_PATH): {"$param": parameter}}}
         self._declare(parameter, "str", path, f"The data to score, a file inside the datastore (CSV, Parquet or "
                                               f"JSON); the default is the data '{node_id}' gave the training run.")
-        return node_id, "dataset"
+        return node_id, next(iter(reader.outputs))
 
     def _attach_output(self, scorer: str, port: str, number: int) -> None:
         if self.kind == "realtime":
-            new_id = self._free_id("web-service-output" if number == 0 else f"web-service-output-{number + 1}")
-            self.out_nodes[new_id] = {"id": new_id, "component": "web-service-output",
+            service_output = one_with_role(self.catalogue, Role.WEB_SERVICE_OUTPUT)
+            new_id = self._free_id(service_output.id if number == 0 else f"{service_output.id}-{number + 1}")
+            self.out_nodes[new_id] = {"id": new_id, "component": service_output.id,
                                       "params": {"name": f"WebServiceOutput{number}"}}
             self.origin[new_id] = scorer
-            self._edge(scorer, port, new_id, "dataset")
+            self._edge(scorer, port, new_id, next(iter(service_output.inputs)))
             return
         parameter = OUTPUT_PARAMETER if number == 0 else f"{OUTPUT_PARAMETER}_{number + 1}"
         name_slug = slug(self.document.get("name") or "pipeline")
         suffix = "" if number == 0 else f"-{scorer}"
         self._declare(parameter, "str", f"inference/{name_slug}-scored{suffix}.csv",
                       "Where the scored rows are written, a path inside the datastore (.csv, .parquet or .json).")
+        writer = one_with_role(self.catalogue, Role.TABLE_WRITER)
         new_id = self._free_id("export-scored" if number == 0 else f"export-scored-{number + 1}")
-        self.out_nodes[new_id] = {"id": new_id, "component": "export-data",
-                                  "params": {"path": {"$param": parameter}, "format": "auto"}}
+        self.out_nodes[new_id] = {"id": new_id, "component": writer.id,
+                                  "params": {param_of_kind(writer, Kind.WRITE_PATH): {"$param": parameter}}}
         self.origin[new_id] = scorer
-        self._edge(scorer, port, new_id, "dataset")
+        self._edge(scorer, port, new_id, next(iter(writer.inputs)))
 
     def _pin_data_dependent_settings(self) -> None:
         """Settings a component would otherwise pick from whatever data it is given are fixed to the run's choice."""
         for node_id, node in self.out_nodes.items():
-            pin = DATA_DEPENDENT.get(node["component"])
-            if pin is None or node_id not in self.nodes:
+            if node_id not in self.nodes:
                 continue
-            param, choose = pin
-            if node["params"].get(param) not in (None, 0, 0.0):
-                continue
-            source = self.incoming.get(node_id, {}).get("dataset")
-            meta = self.describe_digest(self._output_digest(*source)) if source else None
-            value = choose(self.nodes[node_id], meta or {}, self._resolve) if meta else None
-            if value is not None:
-                node["params"][param] = value
+            spec = self.specs[node_id]
+            for declared in spec.params.values():
+                if declared.from_training is None or node["params"].get(declared.name) not in (None, declared.default):
+                    continue
+                table_port = primary_input(spec, self.incoming.get(node_id, {}))
+                source = self.incoming[node_id].get(table_port) if table_port else None
+                meta = self.describe_digest(self._output_digest(*source)) if source else None
+                params = {name: self._literal(node_id, name) for name in spec.params}
+                value = declared.from_training(params, meta) if meta else None
+                if value is not None:
+                    node["params"][declared.name] = value
 
     # ------------------------------------------------------------ helpers
     def _completed(self, node_id: str) -> dict:

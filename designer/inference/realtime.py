@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from components.roles import Kind, Role
 from designer.inference.errors import InferenceConversionError
-from designer.inference.rules import LABEL_NAMING
 
 if TYPE_CHECKING:
     from designer.inference.conversion import _Converter as Draft
@@ -37,7 +37,8 @@ def drop_label_references(draft: "Draft") -> None:
 
     A single-column parameter naming the label is cleared (convert-to-image-directory then makes
     unlabelled images); a column list drops it. A list left empty means "all columns" to most
-    components, so only select-columns and edit-metadata (whose only job was the label) may go.
+    components, so only components that pick columns (select-columns, edit-metadata: their only job
+    was the label) may go.
     """
     downstream = draft.descendants(draft.inputs_made)
     for node_id in [n for n in list(draft.out_nodes) if n in downstream]:
@@ -45,9 +46,9 @@ def drop_label_references(draft: "Draft") -> None:
         spec = draft.catalogue[node["component"]]
         for name, declared in spec.params.items():
             value = node["params"].get(name)
-            if declared.widget == "column" and isinstance(value, str) and value.strip() in draft.labels:
+            if declared.kind in (Kind.COLUMN, Kind.LABEL) and isinstance(value, str) and value.strip() in draft.labels:
                 node["params"][name] = ""
-            if declared.widget != "columns" or not isinstance(value, str):
+            if declared.kind != Kind.COLUMNS or not isinstance(value, str):
                 continue
             names = [c.strip() for c in value.split(",") if c.strip()]
             kept = [c for c in names if c not in draft.labels]
@@ -55,7 +56,7 @@ def drop_label_references(draft: "Draft") -> None:
                 continue
             if kept:
                 node["params"][name] = ",".join(kept)
-            elif node["component"] in LABEL_NAMING:
+            elif Role.PICKS_COLUMNS in spec.roles:
                 remove_passing_through(draft, node_id)
                 break
             else:

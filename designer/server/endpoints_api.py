@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
 
+import components
+from components.roles import Role
 from components.spec import ComponentError
 from components.web_service import PayloadError, parse_schema
 from designer.server.app_state import EXTENSION, current_designer
@@ -60,7 +62,8 @@ def _urls(name: str) -> dict:
 def _inputs_of(document: dict) -> list:
     inputs = []
     for node in (document or {}).get("nodes") or []:
-        if node.get("component") == "web-service-input":
+        spec = components.get(str(node.get("component")))
+        if spec is not None and Role.WEB_SERVICE_INPUT in spec.roles:
             params = node.get("params") or {}
             try:
                 columns = [c.to_json() for c in parse_schema(params.get("schema") or "")]

@@ -4,7 +4,9 @@ from __future__ import annotations
 import copy
 import re
 
+import components
 from canvas_store.repository import NotFound
+from components.roles import Role
 from components.saved_artifacts import parse_registry_ref
 from components.spec import ComponentError
 from designer.serving.endpoint import DeploymentError, Endpoint
@@ -20,10 +22,11 @@ def check_endpoint_name(name: object) -> str:
 
 
 def resolve_registry_references(document: dict, store) -> dict:
-    """A copy of `document` whose `trained-model` nodes naming only a registry entry also carry its digest."""
+    """A copy of `document` whose saved-model nodes naming only a registry entry also carry its digest."""
     resolved = copy.deepcopy(document)
     for node in resolved.get("nodes") or []:
-        if node.get("component") != "trained-model":
+        spec = components.get(str(node.get("component")))
+        if spec is None or Role.SAVED_ARTIFACT not in spec.roles or "registry" not in spec.params:
             continue
         params = node.setdefault("params", {})
         reference = params.get("registry")

@@ -16,12 +16,12 @@ import networkx as nx
 import components
 from components.calling import call_component
 from components.context import RunContext
+from components.roles import Role
 from components.spec import ComponentError, ComponentSpec
 from components.web_service import Column, PayloadError, parse_schema, table_from_records
 from designer.graph.document import load_graph
 from designer.graph.validation import dependency_graph, node_params, pipeline_values, validate
 
-INPUT_COMPONENT, OUTPUT_COMPONENT = "web-service-input", "web-service-output"
 #: Rows one request may send.
 MAX_ROWS = 10_000
 
@@ -41,6 +41,8 @@ class ServiceInput:
     node_id: str
     name: str
     columns: tuple  # (Column, ...); empty means "whatever the caller sends"
+    #: The output port the request rows leave the input node by.
+    port: str = "dataset"
 
 
 @dataclass(frozen=True)
@@ -79,14 +81,14 @@ class Endpoint:
         for node in graph.nodes:
             spec = catalogue[node.component]
             params = node_params(graph, node.id, spec, values)
-            if node.component == INPUT_COMPONENT:
+            if Role.WEB_SERVICE_INPUT in spec.roles:
                 try:
                     columns = tuple(parse_schema(params.get("schema") or ""))
                 except ComponentError as exc:
                     raise DeploymentError("invalid-schema", f"web-service-input '{node.id}': {exc}") from None
-                inputs.append(ServiceInput(node.id, params.get("name") or node.id, columns))
-            elif node.component == OUTPUT_COMPONENT:
-                edge = graph.incoming(node.id)["dataset"]
+                inputs.append(ServiceInput(node.id, params.get("name") or node.id, columns, next(iter(spec.outputs))))
+            elif Role.WEB_SERVICE_OUTPUT in spec.roles:
+                edge = graph.incoming(node.id)[next(iter(spec.inputs))]
                 outputs.append(ServiceOutput(node.id, params.get("name") or node.id, (edge.source, edge.source_port)))
         if not inputs or not outputs:
             raise DeploymentError("not-realtime-graph", "a real-time endpoint needs a graph with a web-service-input "
@@ -138,7 +140,7 @@ class Endpoint:
         """{output name: table} for {input name: table}, running only the per-request part of the graph."""
         values = dict(self._static)
         for service_input in self.inputs:
-            values[(service_input.node_id, "dataset")] = tables[service_input.name]
+            values[(service_input.node_id, service_input.port)] = tables[service_input.name]
         for step in self._request_steps:
             self._run_step(step, values)
         return {o.name: values[o.source] for o in self.outputs}

@@ -170,7 +170,7 @@ def test_many_threads_update_nodes_and_read_without_errors(store, run_id):
 
 
 def test_list_runs_is_newest_first_with_evaluation_metrics_only(store, graph, make_document):
-    first = store.create_run(graph["document"], graph_id=graph["id"], revision=1)
+    first = store.create_run(graph["document"], graph_id=graph["id"], revision=1, evaluation_nodes=["eval"])
     store.apply_node_updates(first, [
         {"node_id": "eval", "status": "completed", "metrics": {"accuracy": 0.9, "auc": 0.95}},
         {"node_id": "split", "status": "completed", "metrics": {"rows": 150}},

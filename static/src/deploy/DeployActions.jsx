@@ -13,9 +13,15 @@ import { PublishDialog } from './PublishDialog.jsx';
 import { rememberKey } from './keys.js';
 import { useDropdown } from '../ui/useDropdown.js';
 
+/** True when the node's component declares `role` in /api/components (e.g. 'web-service-input'). */
+function playsRole(catalogue, node, role) {
+  const spec = catalogue && catalogue.specOf(node.component);
+  return Boolean(spec && (spec.roles || []).includes(role));
+}
+
 /** 'realtime' (it has a web-service input, so it can serve), 'batch' (made for batch scoring) or 'training'. */
-export function pipelineKind(doc) {
-  if ((doc.nodes || []).some((n) => n.component === 'web-service-input')) return 'realtime';
+export function pipelineKind(doc, catalogue) {
+  if ((doc.nodes || []).some((n) => playsRole(catalogue, n, 'web-service-input'))) return 'realtime';
   const made = doc.metadata && doc.metadata.inference;
   return made && made.kind === 'batch' ? 'batch' : 'training';
 }
@@ -45,11 +51,11 @@ function InferenceMenu({ busy, onCreate }) {
   );
 }
 
-export function DeployActions({ graphId, doc, latestRunId, flush }) {
+export function DeployActions({ graphId, doc, catalogue, latestRunId, flush }) {
   const toast = useToast();
   const [busy, setBusy] = useState(false);
   const [dialog, setDialog] = useState(null); // 'deploy' | 'publish'
-  const kind = pipelineKind(doc);
+  const kind = pipelineKind(doc, catalogue);
   const made = doc.metadata && doc.metadata.inference;
 
   const saved = async () => {

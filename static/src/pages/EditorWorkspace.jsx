@@ -207,7 +207,7 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
     <div className="editor">
       <EditorHeader name={doc.name} saveState={graph.saveState}
         onRename={(v) => editGuarded((d) => ({ ...d, name: v }), 'doc:name', v)}>
-        <DeployActions graphId={graphId} doc={doc} latestRunId={latestCompletedRun} flush={graph.flush} />
+        <DeployActions graphId={graphId} doc={doc} catalogue={catalogue} latestRunId={latestCompletedRun} flush={graph.flush} />
       </EditorHeader>
       {conflict && <ConflictBanner onReload={graph.reload} onSaveCopy={saveCopy} />}
       <CommandBar graph={graph} disabled={conflict} validation={validation} exportUrl={api.exportUrl(graphId)}
