@@ -41,6 +41,7 @@ class Designer:
         self._results: dict[str, RunResult] = {}
         self._lock = threading.Lock()
         self._sweeps = None
+        self._automl = None
 
     @property
     def sweeps(self):
@@ -51,6 +52,16 @@ class Designer:
             if self._sweeps is None:
                 self._sweeps = SweepManager(self)
             return self._sweeps
+
+    @property
+    def automl(self):
+        """The AutomlManager of this Designer (automated ML: a sweep per learner, the winner as a graph)."""
+        from designer.automl import AutomlManager
+
+        with self._lock:
+            if self._automl is None:
+                self._automl = AutomlManager(self)
+            return self._automl
 
     def _target_records(self) -> dict:
         return {r["name"]: (r["kind"], r.get("settings") or {}) for r in self.store.list_compute_targets()}

@@ -10,7 +10,7 @@ from flask_socketio import SocketIO
 
 from designer.home import Home
 from designer.server import compute_api, components_api, graphs_api, runs_api, site
-from designer.server import endpoints_api, inference_api, pipelines_api, sweeps_api
+from designer.server import automl_api, endpoints_api, inference_api, pipelines_api, sweeps_api
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.errors import ApiError, register_error_handlers
 from designer.server.events import RunEventForwarder, register_socket_handlers
@@ -35,7 +35,7 @@ DEFAULT_CONFIG = {
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
               inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
-              sweeps_api.blueprint, site.blueprint)
+              sweeps_api.blueprint, automl_api.blueprint, site.blueprint)
 _EVENTS = "designer_events"
 _OWNED = "designer_owned"
 
