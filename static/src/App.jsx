@@ -1,4 +1,5 @@
 // The app shell: picks the page for the current hash route.
+import { Suspense, lazy } from 'react';
 import { ToastProvider } from './ui/toast.jsx';
 import { useRoute } from './ui/router.js';
 import { PipelinesPage } from './pages/PipelinesPage.jsx';
@@ -8,6 +9,10 @@ import { EndpointsPage } from './pages/EndpointsPage.jsx';
 import { EndpointPage } from './pages/EndpointPage.jsx';
 import { PublishedPage } from './pages/PublishedPage.jsx';
 import { PublishedPipelinePage } from './pages/PublishedPipelinePage.jsx';
+import { SweepsPage } from './pages/SweepsPage.jsx';
+
+// The sweep page brings ECharts: load it when a sweep is opened.
+const SweepPage = lazy(() => import('./pages/SweepPage.jsx').then((m) => ({ default: m.SweepPage })));
 
 export function App() {
   const route = useRoute();
@@ -19,6 +24,8 @@ export function App() {
       {route.page === 'endpoints' && <EndpointsPage />}
       {route.page === 'endpoint' && <EndpointPage key={route.name} name={route.name} />}
       {route.page === 'published' && <PublishedPage />}
+      {route.page === 'sweeps' && <SweepsPage />}
+      {route.page === 'sweep' && <Suspense fallback={null}><SweepPage key={route.sweepId} sweepId={route.sweepId} /></Suspense>}
       {route.page === 'published-pipeline' && <PublishedPipelinePage key={route.pipelineId} pipelineId={route.pipelineId} />}
     </ToastProvider>
   );

@@ -10,6 +10,7 @@ import './styles/panel.css';
 import './styles/run.css';
 import './styles/outputs.css';
 import './styles/deploy.css';
+import './styles/sweeps.css';
 
 createRoot(document.getElementById('root')).render(
   <StrictMode>

@@ -9,7 +9,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body, { keepalive = false, headers = {} } = {}) {
+export async function request(method, path, body, { keepalive = false, headers = {} } = {}) {
   const init = { method, headers: { Accept: 'application/json', ...headers }, keepalive };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';

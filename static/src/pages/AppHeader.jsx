@@ -5,6 +5,7 @@ const SECTIONS = [
   { href: '#/', label: 'Pipelines', pages: ['pipelines', 'graph', 'run'], testId: 'nav-pipelines' },
   { href: '#/endpoints', label: 'Endpoints', pages: ['endpoints', 'endpoint'], testId: 'nav-endpoints' },
   { href: '#/published', label: 'Published', pages: ['published', 'published-pipeline'], testId: 'nav-published' },
+  { href: '#/sweeps', label: 'Sweeps', pages: ['sweeps', 'sweep'], testId: 'nav-sweeps' },
 ];
 
 export function AppHeader({ children }) {

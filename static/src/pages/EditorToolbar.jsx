@@ -63,7 +63,7 @@ function ValidationSummary({ validation, onSelectNode }) {
   );
 }
 
-export function CommandBar({ graph, onLayout, onFit, onHelp, onValidate, onSubmit, exportUrl, validation, onSelectNode, disabled }) {
+export function CommandBar({ graph, onLayout, onFit, onHelp, onValidate, onSubmit, exportUrl, validation, onSelectNode, disabled, children }) {
   return (
     <div className="command-bar">
       <div className="toolbar-group">
@@ -77,6 +77,7 @@ export function CommandBar({ graph, onLayout, onFit, onHelp, onValidate, onSubmi
         <a className="icon-btn" href={exportUrl} download title="Export JSON" aria-label="Export JSON" data-testid="btn-export"><Icon name="download" /></a>
         <button type="button" className="icon-btn" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="btn-help" onClick={onHelp}><Icon name="help" /></button>
       </div>
+      {children && <><span className="toolbar-divider" /><div className="toolbar-group">{children}</div></>}
       <div className="header-spacer" />
       <div className="toolbar-group">
         <ValidationSummary validation={validation} onSelectNode={onSelectNode} />

@@ -18,6 +18,7 @@ import { HelpOverlay } from '../ui/HelpOverlay.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { graphHref, navigate } from '../ui/router.js';
 import { CommandBar, ConflictBanner, EditorHeader } from './EditorToolbar.jsx';
+import { SweepActions } from '../sweeps/SweepActions.jsx';
 import { useEditorShortcuts } from './useEditorShortcuts.js';
 
 const OutputViewer = lazy(() => import('../outputs/OutputViewer.jsx').then((m) => ({ default: m.OutputViewer })));
@@ -212,7 +213,10 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
       {conflict && <ConflictBanner onReload={graph.reload} onSaveCopy={saveCopy} />}
       <CommandBar graph={graph} disabled={conflict} validation={validation} exportUrl={api.exportUrl(graphId)}
         onLayout={layout} onFit={() => flow.fitView({ ...FIT_VIEW, duration: 300 })}
-        onHelp={() => setDialog('help')} onValidate={validateNow} onSubmit={() => setDialog('submit')} onSelectNode={selectOnly} />
+        onHelp={() => setDialog('help')} onValidate={validateNow} onSubmit={() => setDialog('submit')} onSelectNode={selectOnly}>
+        <SweepActions graphId={graphId} doc={doc} catalogue={catalogue} computeTargets={computeTargets}
+          selectedNodeId={selectedNodeId} flush={graph.flush} disabled={conflict} />
+      </CommandBar>
       <div className="editor-main">
         <Palette catalogue={catalogue} onAdd={conflict ? () => {} : addToCentre} />
         <div className="canvas-column">
