@@ -66,6 +66,18 @@ def trial_document(iterations: int) -> dict:
                        "params": {"iterations": iterations, "index": {"$param": "index"}}}], "edges": []}
 
 
+def most_overlapping(nodes: list[dict]) -> int:
+    from datetime import datetime
+
+    moments = sorted([(datetime.fromisoformat(n["started_at"]), 1) for n in nodes]
+                     + [(datetime.fromisoformat(n["finished_at"]), -1) for n in nodes])
+    running = most = 0
+    for _, change in moments:
+        running += change
+        most = max(most, running)
+    return most
+
+
 def cluster_scaling(trials: int, seconds: float, rounds: int) -> None:
     iterations = calibrate(seconds)
     body = {"sampling": "grid", "primary_metric": "burn.score", "max_total_trials": trials,
@@ -84,8 +96,11 @@ def cluster_scaling(trials: int, seconds: float, rounds: int) -> None:
                 elapsed, view = run_sweep(designer, trial_document(iterations), body_round)
                 statuses = {t["status"] for t in view["trials"]}
                 times[workers].append(elapsed)
+                nodes = [designer.store.get_run(t["run_id"])["nodes"]["burn"] for t in view["trials"]]
+                seconds = statistics.median(n["seconds"] for n in nodes)
                 print(f"  round {round_ + 1}: {workers} worker(s): {elapsed:6.1f} s  ({len(view['trials'])} trials, "
-                      f"{', '.join(sorted(statuses))})", flush=True)
+                      f"{', '.join(sorted(statuses))}; a trial's node took {seconds:.2f} s, at most "
+                      f"{most_overlapping(nodes)} ran at once)", flush=True)
     finally:
         for designer in designers.values():
             designer.close()

@@ -1,4 +1,4 @@
-"""Training checkpoints in a node's work folder: written in the background and atomically, read back
+"""Training checkpoints in a node's work folder: written off the training path and atomically, read back
 only when they belong to the same settings and data (imports torch: load lazily)."""
 from __future__ import annotations
 
@@ -17,14 +17,26 @@ CHECKPOINT_FILE = "train-checkpoint.pt"
 
 
 class Checkpoint:
-    """The last finished epoch's full training state in the node's work_dir, written in the background
-    and atomically (a crash mid-write leaves the previous checkpoint intact)."""
+    """The newest finished epoch's full training state in the node's work_dir, written off the training path.
+
+    `save()` only hands a snapshot to a writer thread and returns: training never waits for the disk.
+    The writer runs at a lower CPU priority (training keeps the cores) and always writes the newest
+    snapshot it has been given; one handed over while it is still writing replaces any older one not yet
+    written. Each write is atomic (a temporary file, then a rename), so the file on disk is always one
+    whole epoch's state: a resume after a kill starts from that epoch and, seeded, ends bit-identical.
+    `wait()` (after the last epoch, or when cancelled) writes the newest snapshot before returning.
+    """
 
     def __init__(self, work_dir: Path | None, fingerprint: str):
         self.path = Path(work_dir) / CHECKPOINT_FILE if work_dir else None
         self.fingerprint = fingerprint
+        self._changed = threading.Condition()
+        self._pending: dict | None = None
+        self._finishing = False
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
+        #: Snapshots handed over and snapshots written (the difference were replaced by newer ones).
+        self.saved = self.written = 0
 
     def load(self, log) -> dict | None:
         if self.path is None or not self.path.is_file():
@@ -42,28 +54,57 @@ class Checkpoint:
     def save(self, data: dict) -> None:
         if self.path is None:
             return
-        self.wait()
-        data = {**data, "fingerprint": self.fingerprint}
+        self._raise_error()
+        with self._changed:
+            self._pending = {**data, "fingerprint": self.fingerprint}
+            self.saved += 1
+            self._changed.notify_all()
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_newest, name="checkpoint-writer", daemon=True)
+                self._writer.start()
 
-        def write() -> None:
+    def wait(self) -> None:
+        """Write the newest snapshot (if any is still waiting) and stop the writer; raise a write error."""
+        with self._changed:
+            writer, self._finishing = self._writer, True
+            self._changed.notify_all()
+        if writer is not None:
+            writer.join()
+        with self._changed:
+            self._writer, self._finishing = None, False
+        self._raise_error()
+
+    def _write_newest(self) -> None:
+        _lower_priority()
+        while True:
+            with self._changed:
+                while self._pending is None and not self._finishing:
+                    self._changed.wait()
+                if self._pending is None:
+                    return
+                data, self._pending = self._pending, None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 temporary = self.path.with_suffix(".tmp")
                 torch.save(data, temporary)
                 os.replace(temporary, self.path)
-            except BaseException as error:  # reported by wait(), on the training thread
+                self.written += 1
+            except BaseException as error:  # reported on the training thread by the next save() or wait()
                 self._error = error
+                return
 
-        self._writer = threading.Thread(target=write, name="checkpoint-writer", daemon=True)
-        self._writer.start()
-
-    def wait(self) -> None:
-        if self._writer is not None:
-            self._writer.join()
-            self._writer = None
+    def _raise_error(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
             raise ComponentError(f"could not write the training checkpoint to {self.path}: {error}")
+
+
+def _lower_priority() -> None:
+    """Let the writer thread yield the CPU to training (Linux: niceness is per thread)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
 
 
 def fingerprint(*parts) -> str:
