@@ -132,3 +132,23 @@ def test_a_sweep_over_node_parameters_needs_no_pipeline_parameter(client, wait_f
     runs = [client.get(f"/api/runs/{t['run_id']}").json for t in view["trials"]]
     sizes = sorted(next(n for n in r["document"]["nodes"] if n["id"] == "nn")["params"]["batch_size"] for r in runs)
     assert sizes == [8, 32]
+
+
+@pytest.mark.parametrize("kind, settings", [
+    ("process", {"workers": 2}),
+    pytest.param("dask", {"local_workers": 2}, marks=pytest.mark.slow),
+])
+def test_early_termination_reaches_a_trial_on_another_compute_target(make_app, wait_for_sweep, kind, settings):
+    app = make_app()
+    app.extensions["designer"].store.add_compute_target("cluster", kind, settings)
+    client = app.test_client()
+    graph_id = _graph(client, iris_network(epochs=60))
+    response = _sweep(client, graph_id, search_space={"learning_rate": "choice(0.05, 0.0000001)"},
+                      intermediate_metric="train.val_accuracy", early_termination=BANDIT, compute="cluster")
+    assert response.status_code == 202, response.json
+    view = wait_for_sweep(client, response.json["sweep_id"], timeout=240)
+    by_rate = {t["parameters"]["learning_rate"]: t for t in view["trials"]}
+    assert by_rate[0.05]["status"] == "completed"
+    assert by_rate[1e-7]["status"] == "early_terminated" and len(by_rate[1e-7]["intermediate"]) < 60
+    run = client.get(f"/api/runs/{by_rate[1e-7]['run_id']}").json
+    assert run["nodes"]["train"]["status"] == "cancelled" and run["nodes"]["train"]["compute"] == "cluster"
