@@ -12,7 +12,7 @@ POLL_SECONDS = 0.3
 def add_commands(sub, state_options) -> None:
     sweep = sub.add_parser("sweep", help="tune a graph's parameters: many runs, the best kept")
     sweep.add_argument("graph", help="path to a designer-graph/1 JSON file")
-    sweep.add_argument("--space", action="append", default=[], metavar="NAME=EXPR", required=True,
+    sweep.add_argument("--space", action="extend", nargs="+", default=[], metavar="NAME=EXPR", required=True,
                        help="a pipeline parameter (or NODE.PARAM) and its range, e.g. lr='loguniform(0.0001, 0.1)'")
     sweep.add_argument("--metric", required=True, metavar="NODE.METRIC", help="primary metric, e.g. eval.accuracy")
     sweep.add_argument("--goal", default="maximize", choices=("maximize", "minimize"))

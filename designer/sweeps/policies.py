@@ -48,7 +48,8 @@ class Policy:
     exclude_finished_jobs: bool = False
 
     def applies_at(self, interval: int) -> bool:
-        return interval >= 1 and interval % self.evaluation_interval == 0 and interval >= self.delay_evaluation
+        every = max(1, self.evaluation_interval)  # Azure's SDK v2 default of 0 means every interval
+        return interval >= 1 and interval % every == 0 and interval >= self.delay_evaluation
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {"policy": self.policy, "evaluation_interval": self.evaluation_interval,
@@ -88,7 +89,7 @@ def parse_policy(data: Any) -> Policy | None:
     if unknown:
         raise PolicyError(unknown[0], f"{name} does not take {', '.join(unknown)} (it takes "
                                       f"{', '.join(sorted(known - {'policy'}))})")
-    interval = _whole(data, "evaluation_interval", 1, minimum=1)
+    interval = _whole(data, "evaluation_interval", 1, minimum=0)
     delay = _whole(data, "delay_evaluation", 0, minimum=0)
     if name == "bandit":
         factor, amount = data.get("slack_factor"), data.get("slack_amount")

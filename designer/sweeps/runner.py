@@ -138,6 +138,8 @@ class _SweepRun(threading.Thread):
         self.curves: list[TrialCurve] = []
         self.active: dict[int, _Trial] = {}
         self.shared = shared_nodes(document, set(config.dimensions))
+        # An evaluation node reports its metric once, when the trial is done: nothing is left to stop then.
+        self.policy = None if _reports_once(document, config) else config.policy
         self.gate_trial: int | None = None
         self.shared_done: set[str] = set()
 
@@ -295,13 +297,25 @@ class _SweepRun(threading.Thread):
     def _intermediate(self, trial: _Trial, value: float, run_id: str | None) -> None:
         with self.lock:
             trial.curve.values.append(value)
-            stop = not trial.stopping and should_terminate(self.config.policy, self.config.intermediate_goal,
+            stop = not trial.stopping and should_terminate(self.policy, self.config.intermediate_goal,
                                                            trial.curve, self.curves)
             if stop:
                 trial.stopping = True
         self.events.put(("intermediate", trial.optuna_number, len(trial.curve.values), value))
         if stop and run_id:
             self.designer.cancel_run(run_id)
+
+
+def _reports_once(document: dict, config: SweepConfig) -> bool:
+    """Whether the watched metric is the primary metric of an evaluating node (its one and final value)."""
+    import components
+    from components.roles import Role
+
+    if config.intermediate_metric != config.primary_metric:
+        return False
+    node = next((n for n in document.get("nodes") or [] if n.get("id") == config.primary_metric.node), None)
+    spec = components.get(node.get("component")) if node else None
+    return spec is not None and Role.EVALUATES in spec.roles
 
 
 def _is_number(value) -> bool:

@@ -38,7 +38,7 @@ def test_cli_sweep_json_prints_the_sweep_and_exits_0(tmp_path):
 def test_cli_sweep_shows_a_table_of_trials(tmp_path):
     graph = tmp_path / "graph.json"
     graph.write_text(json.dumps(iris_network(epochs=2)))
-    done = _designer("sweep", str(graph), "--space", "learning_rate=choice(0.05, 0.02)", "--metric",
+    done = _designer("sweep", str(graph), "--space", "learning_rate=choice(0.05, 0.02)", "nn.seed=choice(1)", "--metric",
                      "eval.accuracy", "--sampling", "grid", "--trials", "2", home=tmp_path / "home")
     assert done.returncode == 0, done.stderr
     assert "learning_rate" in done.stdout and "eval.accuracy" in done.stdout and "best: trial" in done.stdout

@@ -105,6 +105,11 @@ def test_truncation_selection_compares_a_young_trial_with_older_values_at_its_in
     assert not should_terminate(policy, "maximize", young, [old, young])  # 0.4 > 0.3 at interval 1
 
 
+def test_an_evaluation_interval_of_zero_means_every_interval_as_in_azures_sdk():
+    policy = parse_policy({"policy": "bandit", "slack_factor": 0.0, "evaluation_interval": 0})
+    assert [policy.applies_at(n) for n in (1, 2, 3)] == [True, True, True]
+
+
 def test_no_policy_never_stops_and_finished_trials_are_left_alone():
     assert parse_policy(None) is None and parse_policy({"policy": "none"}) is None
     policy = parse_policy({"policy": "bandit", "slack_factor": 0})
@@ -119,7 +124,8 @@ def test_no_policy_never_stops_and_finished_trials_are_left_alone():
     ({"policy": "bandit", "slack_factor": -1}, "slack_factor"),
     ({"policy": "truncation_selection"}, "truncation_percentage"),
     ({"policy": "truncation_selection", "truncation_percentage": 100}, "truncation_percentage"),
-    ({"policy": "median_stopping", "evaluation_interval": 0}, "evaluation_interval"),
+    ({"policy": "median_stopping", "evaluation_interval": -1}, "evaluation_interval"),
+    ({"policy": "median_stopping", "delay_evaluation": 1.5}, "delay_evaluation"),
     ({"policy": "median_stopping", "slack_factor": 0.1}, "slack_factor"),
     ({"policy": "hyperband"}, "policy"),
 ])

@@ -152,3 +152,12 @@ def test_early_termination_reaches_a_trial_on_another_compute_target(make_app, w
     assert by_rate[1e-7]["status"] == "early_terminated" and len(by_rate[1e-7]["intermediate"]) < 60
     run = client.get(f"/api/runs/{by_rate[1e-7]['run_id']}").json
     assert run["nodes"]["train"]["status"] == "cancelled" and run["nodes"]["train"]["compute"] == "cluster"
+
+
+def test_a_policy_watching_an_evaluation_metric_never_stops_a_finished_trial(client, wait_for_sweep):
+    # Without intermediate_metric the policy watches eval.accuracy, which arrives once, as the trial ends.
+    graph_id = _graph(client, iris_network(epochs=5))
+    view = wait_for_sweep(client, _sweep(client, graph_id, search_space={
+        "learning_rate": "choice(0.05, 0.0000001)"}, early_termination=BANDIT, max_concurrent_trials=1).json["sweep_id"])
+    assert [t["status"] for t in view["trials"]] == ["completed", "completed"]
+    assert all(t["metric"] is not None and len(t["intermediate"]) == 1 for t in view["trials"])
