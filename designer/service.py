@@ -162,5 +162,7 @@ class Designer:
                 self._results.pop(next(iter(self._results)))
 
     def close(self) -> None:
+        if self._sweeps is not None:
+            self._sweeps.close()
         self.targets.close()
         self.store.close()

@@ -117,6 +117,17 @@ class SweepManager:
             return not run.is_alive()
         return True
 
+    def close(self, timeout: float = 2.0) -> None:
+        """The server stops: sweeps stop starting trials and leave their records as they are, so the next
+        start finds them running and continues them (their half-done trials are tried again)."""
+        with self._lock:
+            runs = list(self._runs.values())
+        for run in runs:
+            run.shutdown.set()
+            run.events.put(("tick",))
+        for run in runs:
+            run.join(timeout)
+
     def _launch(self, sweep_id, document, config, graph_id, revision) -> None:
         run = _SweepRun(self, sweep_id, document, config, graph_id, revision)
         with self._lock:
@@ -133,6 +144,7 @@ class _SweepRun(threading.Thread):
         self.graph_id, self.revision = graph_id, revision
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.cancelled = threading.Event()
+        self.shutdown = threading.Event()
         self.lock = threading.Lock()  # guards the trials' curves (listeners run on executor threads)
         self.trials: dict[int, _Trial] = {}
         self.curves: list[TrialCurve] = []
@@ -166,6 +178,8 @@ class _SweepRun(threading.Thread):
         # A resumed sweep finds the shared nodes in the cache already.
         gate_open = started > 0 or not self.shared
         while True:
+            if self.shutdown.is_set():
+                return  # the sweep stays running in the store: the next server start continues it
             capacity = sampler.capacity
             while (not self.cancelled.is_set() and len(self.active) < config.max_concurrent_trials
                    and started < config.max_total_trials and (capacity is None or started < capacity)

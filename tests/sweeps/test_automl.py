@@ -71,6 +71,7 @@ def test_automl_ranks_learners_and_writes_a_winner_graph_that_runs(client):
     ({"sample": "iris", "label": "colour"}, "label"),
     ({"sample": "iris", "label": "species", "task": "ranking"}, "task"),
     ({"label": "species"}, "dataset"),
+    ({"dataset": "no-such-dataset", "label": "species"}, "dataset"),
     ({"sample": "iris", "label": "species", "trials": 0}, "trials"),
 ])
 def test_bad_automl_requests_are_refused(client, body, field):
