@@ -146,6 +146,13 @@ export function SweepDialog({ doc, catalogue, computeTargets, flush, graphId, on
                 <option value="truncation_selection">Truncation selection</option>
               </select>
             </label>
+            <label className="field">
+              <span className="field-label">Watch (per epoch)</span>
+              <select className="input" value={form.intermediate} onChange={(e) => set({ intermediate: e.target.value })} data-testid="sweep-intermediate">
+                <option value="">The primary metric</option>
+                {trainers.flatMap((n) => EPOCH_METRICS.map((m) => `${n.id}.${m}`)).map((m) => <option key={m} value={m}>{m}</option>)}
+              </select>
+            </label>
             {form.policy === 'bandit' && (
               <label className="field">
                 <span className="field-label">Slack</span>
@@ -179,13 +186,6 @@ export function SweepDialog({ doc, catalogue, computeTargets, flush, graphId, on
                 <label className="field">
                   <span className="field-label">Delay (intervals)</span>
                   <input className="input" type="number" min="0" value={form.delay} onChange={(e) => set({ delay: e.target.value })} data-testid="sweep-delay" />
-                </label>
-                <label className="field">
-                  <span className="field-label">Watch (per epoch)</span>
-                  <select className="input" value={form.intermediate} onChange={(e) => set({ intermediate: e.target.value })} data-testid="sweep-intermediate">
-                    <option value="">The primary metric</option>
-                    {trainers.flatMap((n) => EPOCH_METRICS.map((m) => `${n.id}.${m}`)).map((m) => <option key={m} value={m}>{m}</option>)}
-                  </select>
                 </label>
               </>
             )}
