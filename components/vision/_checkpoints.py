@@ -111,12 +111,41 @@ def fingerprint(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def cpu_copy(state):
-    """A detached CPU copy of a (nested) state dict, safe to write while training goes on."""
+def cpu_copy(state, unchanged: "UnchangedTensors | None" = None):
+    """A detached CPU copy of a (nested) state dict, safe to write while training goes on.
+
+    With `unchanged`, a tensor not written to since its last copy (a frozen backbone's weights) is not
+    copied again: the earlier copy is reused (copies are never modified, so sharing them is safe)."""
     if torch.is_tensor(state):
-        return state.detach().to("cpu", copy=True)
+        return unchanged.copy(state) if unchanged is not None else state.detach().to("cpu", copy=True)
     if isinstance(state, dict):
-        return {k: cpu_copy(v) for k, v in state.items()}
+        return {k: cpu_copy(v, unchanged) for k, v in state.items()}
     if isinstance(state, (list, tuple)):
-        return type(state)(cpu_copy(v) for v in state)
+        return type(state)(cpu_copy(v, unchanged) for v in state)
     return copy.deepcopy(state)
+
+
+class UnchangedTensors:
+    """Copies of tensors by storage, reused while the tensor's version counter (bumped by every in-place
+    write, shared by its detached views) has not moved: only what changed since the last snapshot is copied."""
+
+    def __init__(self):
+        self._copies: dict[tuple, tuple] = {}
+        self._seen: set[tuple] = set()
+
+    def copy(self, tensor):
+        key = (tensor.device.type, tensor.data_ptr(), tensor.storage_offset(), tuple(tensor.shape),
+               tuple(tensor.stride()), tensor.dtype)
+        self._seen.add(key)
+        held = self._copies.get(key)
+        if held is not None and held[1] == tensor._version:
+            return held[2]
+        copied = tensor.detach().to("cpu", copy=True)
+        # Holding the tensor keeps its storage alive, so no other tensor can take its address meanwhile.
+        self._copies[key] = (tensor, tensor._version, copied)
+        return copied
+
+    def forget_unseen(self) -> None:
+        """After a snapshot: let go of tensors it no longer holds (an earlier best model), so none stays alive."""
+        self._copies = {k: v for k, v in self._copies.items() if k in self._seen}
+        self._seen = set()

@@ -58,3 +58,32 @@ def test_a_write_error_reaches_the_training_thread(tmp_path):
         assert "could not write the training checkpoint" in str(error)
     else:
         raise AssertionError("the failed write was not reported")
+
+
+def test_only_tensors_written_since_the_last_snapshot_are_copied_again():
+    from components.vision._checkpoints import UnchangedTensors, cpu_copy
+
+    net = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 2))
+    for p in net[0].parameters():
+        p.requires_grad_(False)  # a frozen backbone
+    optimizer = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=0.1)
+    unchanged = UnchangedTensors()
+    first = cpu_copy(net.state_dict(), unchanged)
+    net(torch.ones(4, 3)).sum().backward()
+    optimizer.step()
+    second = cpu_copy(net.state_dict(), unchanged)
+    assert second["0.weight"] is first["0.weight"] and second["0.bias"] is first["0.bias"]  # frozen: reused
+    assert second["1.weight"] is not first["1.weight"]  # trained: copied anew
+    assert not torch.equal(second["1.weight"], first["1.weight"])
+    assert torch.equal(second["1.weight"], net[1].weight.detach())
+    with torch.no_grad():
+        net[0].weight.add_(1.0)  # any in-place write counts
+    third = cpu_copy(net.state_dict(), unchanged)
+    assert third["0.weight"] is not first["0.weight"] and torch.equal(third["0.weight"], net[0].weight)
+    unchanged.forget_unseen()
+    old_best = {"w": torch.ones(2)}
+    cpu_copy(old_best, unchanged)
+    unchanged.forget_unseen()
+    cpu_copy(net.state_dict(), unchanged)  # the old best model is no longer part of the snapshot
+    unchanged.forget_unseen()
+    assert all(held[0] is not old_best["w"] for held in unchanged._copies.values())
