@@ -23,7 +23,7 @@ def start_automl():
         job_id = current_designer().automl.start(**options)
     except AutomlError as error:
         raise ApiError(400, "invalid-automl", str(error), {"field": error.field}) from None
-    return {"automl_id": job_id}, 202
+    return {"automl_id": job_id, "id": job_id}, 202
 
 
 @blueprint.get("/api/automl")
