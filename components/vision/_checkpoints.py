@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 
 from components.spec import ComponentError
+from components.vision._state_file import read_state, write_state
 
 CHECKPOINT_FILE = "train-checkpoint.pt"
 
@@ -42,7 +43,7 @@ class Checkpoint:
         if self.path is None or not self.path.is_file():
             return None
         try:
-            data = torch.load(self.path, map_location="cpu", weights_only=True)
+            data = read_state(self.path)
         except Exception as error:  # a truncated or foreign file: start over rather than fail
             log(f"ignoring an unreadable checkpoint ({type(error).__name__}); training from the start")
             return None
@@ -86,7 +87,7 @@ class Checkpoint:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 temporary = self.path.with_suffix(".tmp")
-                torch.save(data, temporary)
+                write_state(temporary, data)
                 os.replace(temporary, self.path)
                 self.written += 1
             except BaseException as error:  # reported on the training thread by the next save() or wait()

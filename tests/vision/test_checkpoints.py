@@ -11,15 +11,15 @@ from components.vision._checkpoints import Checkpoint
 
 
 def test_saving_returns_at_once_while_a_slow_write_goes_on_and_the_newest_snapshot_wins(tmp_path, monkeypatch):
-    real_save = torch.save
+    real_write = _checkpoints.write_state
     writing = threading.Event()
 
-    def slow_save(data, path):
+    def slow_write(path, data):
         writing.set()
         time.sleep(0.4)
-        real_save(data, path)
+        real_write(path, data)
 
-    monkeypatch.setattr(_checkpoints.torch, "save", slow_save)
+    monkeypatch.setattr(_checkpoints, "write_state", slow_write)
     checkpoint = Checkpoint(tmp_path, "same settings")
     waits = []
     for epoch in (1, 2, 3):
@@ -87,3 +87,21 @@ def test_only_tensors_written_since_the_last_snapshot_are_copied_again():
     cpu_copy(net.state_dict(), unchanged)  # the old best model is no longer part of the snapshot
     unchanged.forget_unseen()
     assert all(held[0] is not old_best["w"] for held in unchanged._copies.values())
+
+
+def test_a_state_file_round_trips_every_tensor_kind_exactly(tmp_path):
+    from components.vision._state_file import read_state, write_state
+
+    state = {"model": {"w": torch.randn(3, 4), "bf16": torch.randn(5).to(torch.bfloat16), "steps": torch.tensor(7),
+                       "flags": torch.tensor([True, False]), "empty": torch.zeros(0, 3)},
+             "rng": torch.get_rng_state(), "history": [{"epoch": 1, "loss": 0.5}], "best": float("inf"),
+             "pair": (1, torch.arange(3)), "none": None}
+    write_state(tmp_path / "state", state)
+    back = read_state(tmp_path / "state")
+    for key in ("w", "bf16", "steps", "flags", "empty"):
+        assert back["model"][key].dtype == state["model"][key].dtype
+        assert torch.equal(back["model"][key], state["model"][key])
+    assert torch.equal(back["rng"], state["rng"]) and torch.equal(back["pair"][1], torch.arange(3))
+    assert back["history"] == [{"epoch": 1, "loss": 0.5}] and back["best"] == float("inf") and back["none"] is None
+    torch.save({"old": torch.ones(2)}, tmp_path / "old")  # a checkpoint written before this format
+    assert torch.equal(read_state(tmp_path / "old")["old"], torch.ones(2))
