@@ -22,6 +22,7 @@ from canvas_store.run_search import RunSearch
 from canvas_store.runs import RunRecords
 from canvas_store.schedules import ScheduleRecords
 from canvas_store.serving import EndpointServing
+from canvas_store.sweeps import SweepRecords
 
 __all__ = ["Store", "NotFound", "StaleRevision", "Conflict", "DATABASE_FILE"]
 
@@ -30,7 +31,7 @@ DATABASE_FILE = "designer.db"
 
 class Store(GraphRecords, RunRecords, ComputeTargetRecords, ModelRegistry, PipelineRecords,
             EndpointRecords, ScheduleRecords, MonitoringRecords, DatasetRecords, RunSearch, AccessRecords,
-            EndpointServing):
+            EndpointServing, SweepRecords):
     def __init__(self, url: str):
         self.url = url
         self._db = Database(url)

@@ -96,29 +96,39 @@ def train_model(dataset, untrained_model, *,
     one-hot encoded inside the model, so scoring takes raw rows.
     """
     ctx = ctx or RunContext()
-    if not isinstance(untrained_model, Learner):
+    model = fit_learner(dataset, untrained_model, label_column, ctx)
+    ctx.progress(1.0, "trained")
+    return model
+
+
+def fit_learner(dataset, learner, label_column: str, ctx: RunContext, progress_span=(0.05, 0.99),
+                quiet: bool = False) -> TrainedModel:
+    """Check the table can train `learner` (label, features, gaps), then fit it: Train Model's work,
+    shared by the components that train many models (tuning, cross-validation)."""
+    if not isinstance(learner, Learner):
         raise ComponentError("Connect an algorithm (such as Logistic Regression) to the untrained_model input.")
     if untrained_model.task == "anomaly":
         raise ComponentError(f"{untrained_model.algorithm} is an anomaly detector: train it with Train Anomaly "
                              f"Detection Model instead of Train Model.")
     if not isinstance(dataset, pd.DataFrame) or len(dataset) == 0:
         raise ComponentError("The dataset has no rows to train on.")
-    label = resolve_label(dataset, untrained_model, label_column)
+    label = resolve_label(dataset, learner, label_column)
     features = feature_columns_for(dataset, label)
     declared = set(ports.column_roles(dataset).get("categorical") or ())
     categorical = [c for c in features if c in declared or is_text_column(dataset[c])]
-    ctx.progress(0.02, "checking the training data")
+    if not quiet:
+        ctx.progress(0.02, "checking the training data")
     gaps = missing_value_columns(prepared_features(dataset, features, categorical))
     if gaps:
         described = ", ".join(f"'{c}' ({n} rows)" for c, n in gaps.items())
         raise ComponentError(f"Feature columns have missing values: {described}. Add Clean Missing Data "
                              "before Train Model (or leave those columns out).")
     if label is not None:
-        check_label(dataset, label, untrained_model)
-    ctx.log(f"training {untrained_model.algorithm} ({untrained_model.task}) on {len(dataset)} rows, "
-            f"{len(features)} features" + (f", label '{label}'" if label else ""))
-    ctx.progress(0.05, f"fitting {untrained_model.algorithm}")
-    model = TrainedModel.fit(untrained_model, dataset, label_column=label, feature_columns=features,
-                             categorical_columns=categorical, ctx=ctx, progress_span=(0.05, 0.99))
-    ctx.progress(1.0, "trained")
-    return model
+        check_label(dataset, label, learner)
+    if not quiet:
+        ctx.log(f"training {learner.algorithm} ({learner.task}) on {len(dataset)} rows, "
+                f"{len(features)} features" + (f", label '{label}'" if label else ""))
+        ctx.progress(progress_span[0], f"fitting {learner.algorithm}")
+    return TrainedModel.fit(learner, dataset, label_column=label, feature_columns=features,
+                            categorical_columns=categorical, ctx=None if quiet else ctx,
+                            progress_span=progress_span)

@@ -5,7 +5,8 @@ import argparse
 import json
 import sys
 
-from designer import cli_auth, cli_compute, cli_data, cli_export, cli_models, cli_runs, cli_schedules, cli_serving
+from designer import (cli_auth, cli_compute, cli_data, cli_export, cli_models, cli_runs, cli_schedules, cli_serving,
+                      cli_sweep)
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_runs.add_commands(sub, state_options)
     cli_auth.add_commands(sub, state_options)
     cli_serving.add_commands(sub, state_options)
+    cli_sweep.add_commands(sub, state_options)
     return parser
 
 

@@ -87,6 +87,28 @@ class Designer:
             return self.store.list_dataset_versions(name)
         except NotFound:
             return None
+        self._sweeps = None
+        self._automl = None
+
+    @property
+    def sweeps(self):
+        """The SweepManager of this Designer (hyperparameter sweeps run as ordinary runs of it)."""
+        from designer.sweeps.runner import SweepManager
+
+        with self._lock:
+            if self._sweeps is None:
+                self._sweeps = SweepManager(self)
+            return self._sweeps
+
+    @property
+    def automl(self):
+        """The AutomlManager of this Designer (automated ML: a sweep per learner, the winner as a graph)."""
+        from designer.automl import AutomlManager
+
+        with self._lock:
+            if self._automl is None:
+                self._automl = AutomlManager(self)
+            return self._automl
 
     def _target_records(self) -> dict:
         return {r["name"]: (r["kind"], r.get("settings") or {}) for r in self.store.list_compute_targets()}
@@ -218,5 +240,7 @@ class Designer:
                 self._results.pop(next(iter(self._results)))
 
     def close(self) -> None:
+        if self._sweeps is not None:
+            self._sweeps.close()
         self.targets.close()
         self.store.close()

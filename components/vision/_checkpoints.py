@@ -1,4 +1,4 @@
-"""Training checkpoints in a node's work folder: written in the background and atomically, read back
+"""Training checkpoints in a node's work folder: written off the training path and atomically, read back
 only when they belong to the same settings and data (imports torch: load lazily)."""
 from __future__ import annotations
 
@@ -12,25 +12,38 @@ from pathlib import Path
 import torch
 
 from components.spec import ComponentError
+from components.vision._state_file import read_state, write_state
 
 CHECKPOINT_FILE = "train-checkpoint.pt"
 
 
 class Checkpoint:
-    """The last finished epoch's full training state in the node's work_dir, written in the background
-    and atomically (a crash mid-write leaves the previous checkpoint intact)."""
+    """The newest finished epoch's full training state in the node's work_dir, written off the training path.
+
+    `save()` only hands a snapshot to a writer thread and returns: training never waits for the disk.
+    The writer runs at a lower CPU priority (training keeps the cores) and always writes the newest
+    snapshot it has been given; one handed over while it is still writing replaces any older one not yet
+    written. Each write is atomic (a temporary file, then a rename), so the file on disk is always one
+    whole epoch's state: a resume after a kill starts from that epoch and, seeded, ends bit-identical.
+    `wait()` (after the last epoch, or when cancelled) writes the newest snapshot before returning.
+    """
 
     def __init__(self, work_dir: Path | None, fingerprint: str):
         self.path = Path(work_dir) / CHECKPOINT_FILE if work_dir else None
         self.fingerprint = fingerprint
+        self._changed = threading.Condition()
+        self._pending: dict | None = None
+        self._finishing = False
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
+        #: Snapshots handed over and snapshots written (the difference were replaced by newer ones).
+        self.saved = self.written = 0
 
     def load(self, log) -> dict | None:
         if self.path is None or not self.path.is_file():
             return None
         try:
-            data = torch.load(self.path, map_location="cpu", weights_only=True)
+            data = read_state(self.path)
         except Exception as error:  # a truncated or foreign file: start over rather than fail
             log(f"ignoring an unreadable checkpoint ({type(error).__name__}); training from the start")
             return None
@@ -42,40 +55,98 @@ class Checkpoint:
     def save(self, data: dict) -> None:
         if self.path is None:
             return
-        self.wait()
-        data = {**data, "fingerprint": self.fingerprint}
+        self._raise_error()
+        with self._changed:
+            self._pending = {**data, "fingerprint": self.fingerprint}
+            self.saved += 1
+            self._changed.notify_all()
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_newest, name="checkpoint-writer", daemon=True)
+                self._writer.start()
 
-        def write() -> None:
+    def wait(self) -> None:
+        """Write the newest snapshot (if any is still waiting) and stop the writer; raise a write error."""
+        with self._changed:
+            writer, self._finishing = self._writer, True
+            self._changed.notify_all()
+        if writer is not None:
+            writer.join()
+        with self._changed:
+            self._writer, self._finishing = None, False
+        self._raise_error()
+
+    def _write_newest(self) -> None:
+        _lower_priority()
+        while True:
+            with self._changed:
+                while self._pending is None and not self._finishing:
+                    self._changed.wait()
+                if self._pending is None:
+                    return
+                data, self._pending = self._pending, None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 temporary = self.path.with_suffix(".tmp")
-                torch.save(data, temporary)
+                write_state(temporary, data)
                 os.replace(temporary, self.path)
-            except BaseException as error:  # reported by wait(), on the training thread
+                self.written += 1
+            except BaseException as error:  # reported on the training thread by the next save() or wait()
                 self._error = error
+                return
 
-        self._writer = threading.Thread(target=write, name="checkpoint-writer", daemon=True)
-        self._writer.start()
-
-    def wait(self) -> None:
-        if self._writer is not None:
-            self._writer.join()
-            self._writer = None
+    def _raise_error(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
             raise ComponentError(f"could not write the training checkpoint to {self.path}: {error}")
+
+
+def _lower_priority() -> None:
+    """Let the writer thread yield the CPU to training (Linux: niceness is per thread)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
 
 
 def fingerprint(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def cpu_copy(state):
-    """A detached CPU copy of a (nested) state dict, safe to write while training goes on."""
+def cpu_copy(state, unchanged: "UnchangedTensors | None" = None):
+    """A detached CPU copy of a (nested) state dict, safe to write while training goes on.
+
+    With `unchanged`, a tensor not written to since its last copy (a frozen backbone's weights) is not
+    copied again: the earlier copy is reused (copies are never modified, so sharing them is safe)."""
     if torch.is_tensor(state):
-        return state.detach().to("cpu", copy=True)
+        return unchanged.copy(state) if unchanged is not None else state.detach().to("cpu", copy=True)
     if isinstance(state, dict):
-        return {k: cpu_copy(v) for k, v in state.items()}
+        return {k: cpu_copy(v, unchanged) for k, v in state.items()}
     if isinstance(state, (list, tuple)):
-        return type(state)(cpu_copy(v) for v in state)
+        return type(state)(cpu_copy(v, unchanged) for v in state)
     return copy.deepcopy(state)
+
+
+class UnchangedTensors:
+    """Copies of tensors by storage, reused while the tensor's version counter (bumped by every in-place
+    write, shared by its detached views) has not moved: only what changed since the last snapshot is copied."""
+
+    def __init__(self):
+        self._copies: dict[tuple, tuple] = {}
+        self._seen: set[tuple] = set()
+
+    def copy(self, tensor):
+        key = (tensor.device.type, tensor.data_ptr(), tensor.storage_offset(), tuple(tensor.shape),
+               tuple(tensor.stride()), tensor.dtype)
+        self._seen.add(key)
+        held = self._copies.get(key)
+        if held is not None and held[1] == tensor._version:
+            return held[2]
+        copied = tensor.detach().to("cpu", copy=True)
+        # Holding the tensor keeps its storage alive, so no other tensor can take its address meanwhile.
+        self._copies[key] = (tensor, tensor._version, copied)
+        return copied
+
+    def forget_unseen(self) -> None:
+        """After a snapshot: let go of tensors it no longer holds (an earlier best model), so none stays alive."""
+        self._copies = {k: v for k, v in self._copies.items() if k in self._seen}
+        self._seen = set()

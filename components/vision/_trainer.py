@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from components.context import RunContext
 from components.spec import ComponentError
-from components.vision._checkpoints import Checkpoint, cpu_copy, fingerprint
+from components.vision._checkpoints import Checkpoint, UnchangedTensors, cpu_copy, fingerprint
 from components.vision._networks import head_module, pick_device, set_trainable, training_mode
 from components.vision.batches import ImageBatches, prepared_pixels
 from components.vision.image_model import ImageModel
@@ -96,6 +96,7 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
         augment = torch.Generator().manual_seed(settings.seed + 1)
         state = {"epoch": 0, "history": [], "best_loss": math.inf, "best_model": None, "bad_epochs": 0,
                  "stopped": False}
+        unchanged = UnchangedTensors()
         checkpoint = Checkpoint(ctx.work_dir, fingerprint(
             architecture.to_json(), classes, asdict(settings) | {"device": None, "num_workers": None},
             train_images.ids, validation_images.ids if validation_images is not None else None,
@@ -149,7 +150,8 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
                         if state["bad_epochs"] >= patience:
                             state["stopped"] = True
                             ctx.log(f"early stopping: validation loss has not improved for {patience} epochs")
-                checkpoint.save(_snapshot(state, net, optimizer, scheduler, scaler, shuffle, augment, device))
+                checkpoint.save(_snapshot(state, net, optimizer, scheduler, scaler, shuffle, augment, device,
+                                          unchanged))
             # While the last checkpoint is written (from a copy), finish the weights.
             if state["best_model"] is not None:
                 net.load_state_dict(state["best_model"])
@@ -164,14 +166,20 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
     return ImageModel(architecture, classes, train_transform, weights, input_shape, state["history"])
 
 
-def _snapshot(state, net, optimizer, scheduler, scaler, shuffle, augment, device) -> dict:
-    """Everything needed to continue exactly after this epoch (copied: training goes on meanwhile)."""
-    return {"model": cpu_copy(net.state_dict()), "optimizer": cpu_copy(optimizer.state_dict()),
-            "scheduler": scheduler.state_dict() if scheduler is not None else None,
-            "scaler": scaler.state_dict() if scaler.is_enabled() else None,
-            "rng": torch.get_rng_state(),
-            "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
-            "shuffle_rng": shuffle.get_state(), "augment_rng": augment.get_state(), "state": cpu_copy(state)}
+def _snapshot(state, net, optimizer, scheduler, scaler, shuffle, augment, device, unchanged=None) -> dict:
+    """Everything needed to continue exactly after this epoch (copied: training goes on meanwhile; with
+    `unchanged`, tensors no step wrote to, such as a frozen backbone, are not copied again)."""
+    snapshot = {"model": cpu_copy(net.state_dict(), unchanged),
+                "optimizer": cpu_copy(optimizer.state_dict(), unchanged),
+                "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                "scaler": scaler.state_dict() if scaler.is_enabled() else None,
+                "rng": torch.get_rng_state(),
+                "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
+                "shuffle_rng": shuffle.get_state(), "augment_rng": augment.get_state(),
+                "state": cpu_copy(state, unchanged)}
+    if unchanged is not None:
+        unchanged.forget_unseen()
+    return snapshot
 
 
 def _restore(saved: dict, net, optimizer, scheduler, scaler, shuffle, augment, device) -> dict:

@@ -16,6 +16,7 @@ from designer.server import compute_api, components_api, graphs_api, runs_api, s
 from designer.server import access_api, endpoints_api, inference_api, login, monitoring_api, pipelines_api
 from designer.server import datasets_api, datastores_api, schedules_api, schemas_api
 from designer.server import models_api, revisions_api, workspace_runs_api
+from designer.server import automl_api, sweeps_api
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.auth import install_auth, install_socket_gate
 from designer.server.errors import ApiError, register_error_handlers
@@ -45,13 +46,16 @@ DEFAULT_CONFIG = {
     "DESIGNER_AUTH": "auto",
     #: Whether execute-python-script may run (`designer serve --no-python-script` turns it off).
     "DESIGNER_PYTHON_SCRIPT": True,
+    #: Sweeps a stopped server was running continue when it starts again (else: interrupted, resumable).
+    "DESIGNER_RESUME_SWEEPS": True,
 }
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 BLUEPRINTS = (components_api.blueprint, graphs_api.blueprint, runs_api.blueprint, compute_api.blueprint,
               inference_api.blueprint, endpoints_api.blueprint, pipelines_api.blueprint,
               schedules_api.blueprint, monitoring_api.blueprint, datastores_api.blueprint,
               datasets_api.blueprint, schemas_api.blueprint, models_api.blueprint, workspace_runs_api.blueprint,
-              revisions_api.blueprint, access_api.blueprint, login.blueprint, site.blueprint)
+              revisions_api.blueprint, access_api.blueprint, login.blueprint, sweeps_api.blueprint,
+              automl_api.blueprint, site.blueprint)
 _EVENTS = "designer_events"
 _OWNED = "designer_owned"
 
@@ -72,6 +76,7 @@ def create_app(designer: Designer | None = None, *, home=None, db=None,
         designer.disabled_components.add(SCRIPT_COMPONENT)
     # Runs left queued or running by a previous server can never finish now.
     designer.store.mark_unfinished_runs_failed()
+    designer.sweeps.recover(resume=app.config["DESIGNER_RESUME_SWEEPS"])
 
     register_error_handlers(app)
     install_request_guards(app)

@@ -1,4 +1,5 @@
 // The app shell: picks the page for the current hash route.
+import { Suspense, lazy } from 'react';
 import { ToastProvider } from './ui/toast.jsx';
 import { useRoute } from './ui/router.js';
 import { PipelinesPage } from './pages/PipelinesPage.jsx';
@@ -17,6 +18,10 @@ import { RunsPage } from './pages/RunsPage.jsx';
 import { ComparePage } from './pages/ComparePage.jsx';
 import { RevisionPage } from './pages/RevisionPage.jsx';
 import { AccessPage } from './pages/AccessPage.jsx';
+import { SweepsPage } from './pages/SweepsPage.jsx';
+
+// The sweep page brings ECharts: load it when a sweep is opened.
+const SweepPage = lazy(() => import('./pages/SweepPage.jsx').then((m) => ({ default: m.SweepPage })));
 
 export function App() {
   const route = useRoute();
@@ -31,6 +36,8 @@ export function App() {
       {route.page === 'schedules' && <SchedulesPage />}
       {route.page === 'data' && <DataPage datastore={route.datastore} prefix={route.prefix} />}
       {route.page === 'dataset' && <DatasetPage key={route.name} name={route.name} version={route.version} />}
+      {route.page === 'sweeps' && <SweepsPage />}
+      {route.page === 'sweep' && <Suspense fallback={null}><SweepPage key={route.sweepId} sweepId={route.sweepId} /></Suspense>}
       {route.page === 'published-pipeline' && <PublishedPipelinePage key={route.pipelineId} pipelineId={route.pipelineId} />}
       {route.page === 'models' && <ModelsPage />}
       {route.page === 'model' && <ModelPage key={route.name} name={route.name} version={route.version} />}

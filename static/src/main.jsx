@@ -13,6 +13,7 @@ import './styles/deploy.css';
 import './styles/operations.css';
 import './styles/data.css';
 import './styles/workspace.css';
+import './styles/sweeps.css';
 
 createRoot(document.getElementById('root')).render(
   <StrictMode>

@@ -9,6 +9,7 @@ const SECTIONS = [
   { href: '#/data', label: 'Data', pages: ['data', 'dataset'], testId: 'nav-data' },
   { href: '#/endpoints', label: 'Endpoints', pages: ['endpoints', 'endpoint'], testId: 'nav-endpoints' },
   { href: '#/published', label: 'Published', pages: ['published', 'published-pipeline'], testId: 'nav-published' },
+  { href: '#/sweeps', label: 'Sweeps', pages: ['sweeps', 'sweep'], testId: 'nav-sweeps' },
   { href: '#/schedules', label: 'Schedules', pages: ['schedules'], testId: 'nav-schedules' },
 ];
 const ACCESS = { href: '#/access', label: 'Access', pages: ['access'], testId: 'nav-access' };

@@ -63,7 +63,7 @@ function ValidationSummary({ validation, onSelectNode }) {
   );
 }
 
-export function CommandBar({ graph, onLayout, onAddNote, onFit, onHelp, onHistory, onValidate, onSubmit, exportUrl, validation, onSelectNode, disabled }) {
+export function CommandBar({ graph, onLayout, onAddNote, onFit, onHelp, onHistory, onValidate, onSubmit, exportUrl, validation, onSelectNode, disabled, children }) {
   return (
     <div className="command-bar">
       <div className="toolbar-group">
@@ -79,6 +79,7 @@ export function CommandBar({ graph, onLayout, onAddNote, onFit, onHelp, onHistor
         {onHistory && <button type="button" className="icon-btn" title="History of revisions" aria-label="History" data-testid="btn-history" onClick={onHistory}><Icon name="history" /></button>}
         <button type="button" className="icon-btn" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="btn-help" onClick={onHelp}><Icon name="help" /></button>
       </div>
+      {children && <><span className="toolbar-divider" /><div className="toolbar-group">{children}</div></>}
       <div className="header-spacer" />
       <div className="toolbar-group">
         <ValidationSummary validation={validation} onSelectNode={onSelectNode} />

@@ -26,6 +26,7 @@ import { useToast } from '../ui/toast.jsx';
 import { graphHref, navigate } from '../ui/router.js';
 import { CommandBar, ConflictBanner, EditorHeader } from './EditorToolbar.jsx';
 import { RevisionsPanel } from '../workspace/RevisionsPanel.jsx';
+import { SweepActions } from '../sweeps/SweepActions.jsx';
 import { useEditorShortcuts } from './useEditorShortcuts.js';
 
 const OutputViewer = lazy(() => import('../outputs/OutputViewer.jsx').then((m) => ({ default: m.OutputViewer })));
@@ -275,7 +276,10 @@ export function EditorWorkspace({ graphId, catalogue, graph }) {
       {conflict && <ConflictBanner onReload={graph.reload} onSaveCopy={saveCopy} />}
       <CommandBar graph={graph} disabled={conflict} validation={validation} exportUrl={api.exportUrl(graphId)}
         onLayout={layout} onAddNote={addNoteAtCentre} onFit={() => flow.fitView({ ...FIT_VIEW, duration: 300 })}
-        onHelp={() => setDialog('help')} onHistory={() => setDialog(dialog === 'revisions' ? null : 'revisions')} onValidate={validateNow} onSubmit={() => setDialog('submit')} onSelectNode={selectOnly} />
+        onHelp={() => setDialog('help')} onHistory={() => setDialog(dialog === 'revisions' ? null : 'revisions')} onValidate={validateNow} onSubmit={() => setDialog('submit')} onSelectNode={selectOnly}>
+        <SweepActions graphId={graphId} doc={doc} catalogue={catalogue} computeTargets={computeTargets}
+          selectedNodeId={selectedNodeId} flush={graph.flush} disabled={conflict} />
+      </CommandBar>
       <div className="editor-main">
         <Palette catalogue={catalogue} onAdd={conflict ? () => {} : addToCentre} components={doc.subgraphs || []}
           onAddComponent={conflict ? () => {} : addComponentCopy} />

@@ -2,7 +2,7 @@
 // #/endpoints[/<name>] (real-time endpoints), #/published[/<pipeline_id>] (published pipelines),
 // #/data[/<datastore>] (datastores and their files), #/datasets/<name>[/<version>] (a registered dataset),
 // #/models[/<name>[/<version>]] (model registry), #/runs (all runs), #/compare/<id>,<id>... (run comparison),
-// #/schedules, #/access (users and tokens, for admins).
+// #/sweeps[/<sweep_id>] (hyperparameter sweeps), #/schedules, #/access (users and tokens, for admins).
 import { useEffect, useState } from 'react';
 
 export function parseRoute(hash) {
@@ -20,6 +20,7 @@ export function parseRoute(hash) {
   if (parts[0] === 'schedules') return { page: 'schedules' };
   if (parts[0] === 'data') return { page: 'data', datastore: parts[1] || 'workspace', prefix: parts.slice(2).join('/') };
   if (parts[0] === 'datasets' && parts[1]) return { page: 'dataset', name: parts[1], version: parts[2] ? Number(parts[2]) : null };
+  if (parts[0] === 'sweeps') return parts[1] ? { page: 'sweep', sweepId: parts[1] } : { page: 'sweeps' };
   if (parts[0] === 'published') return parts[1] ? { page: 'published-pipeline', pipelineId: parts[1] } : { page: 'published' };
   if (parts[0] === 'access') return { page: 'access' };
   return { page: 'pipelines' };
@@ -46,4 +47,5 @@ export const datasetHref = (name, version) => `#/datasets/${encodeURIComponent(n
 export const modelHref = (name, version) => (name ? `#/models/${encodeURIComponent(name)}${version ? `/${version}` : ''}` : '#/models');
 export const runsHref = () => '#/runs';
 export const compareHref = (ids) => `#/compare/${ids.map(encodeURIComponent).join(',')}`;
+export const sweepHref = (id) => (id ? `#/sweeps/${encodeURIComponent(id)}` : '#/sweeps');
 export const navigate = (href) => { window.location.hash = href.replace(/^#/, ''); };

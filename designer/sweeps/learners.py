@@ -1,0 +1,98 @@
+"""Automated ML's pure part: which catalogue learners fit a task, a learner's training graph, the winner's
+graph, and the leaderboard as text. No threads, no store."""
+from __future__ import annotations
+
+from components.calling import call_component
+from components.models import Learner
+
+TASKS = ("classification", "regression")
+METRIC = {"classification": "accuracy", "regression": "r2"}
+TEST_FRACTION = 0.25
+#: A numeric label with more distinct values than this is a quantity to predict (regression).
+MAX_CLASSES = 20
+
+
+def learners_for(task: str, catalogue: dict) -> list[tuple[str, dict]]:
+    """(component id, params) of every learner component that can do `task`, in catalogue order."""
+    found = []
+    for spec in catalogue.values():
+        if spec.inputs or [t.name for t in spec.outputs.values()] != ["UntrainedModel"]:
+            continue
+        params = {}
+        task_param = spec.params.get("task")
+        if task_param is not None and task_param.choices and task in task_param.choices:
+            params["task"] = task
+        try:
+            value = next(iter(call_component(spec, {}, params).values()))
+        except Exception:  # a learner that cannot be built with its defaults is not offered
+            continue
+        if isinstance(value, Learner) and value.task == task:
+            found.append((spec.id, params))
+    return found
+
+
+def guess_task(table, label: str) -> str:
+    import pandas as pd
+
+    values = table[label].dropna()
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
+            and values.nunique() > MAX_CLASSES:
+        return "regression"
+    return "classification"
+
+
+def learner_graph(nodes: list[dict], edges: list[dict], source: tuple[str, str], label: str, task: str,
+                  component_id: str, params: dict, space_defaults: dict, seed: int, name: str) -> dict:
+    """The training graph of one learner; each swept setting is a pipeline parameter."""
+    node, port = source
+    learner_params = dict(params)
+    parameters = []
+    for setting, default in space_defaults.items():
+        parameters.append({"name": setting, "type": type(default).__name__, "default": default})
+        learner_params[setting] = {"$param": setting}
+    split = {"test_fraction": TEST_FRACTION, "seed": seed}
+    if task == "classification":
+        split["stratify_column"] = label
+    return {
+        "format": "designer-graph/1", "name": name,
+        "description": f"Written by automated ML: {component_id} predicting '{label}' ({task}).",
+        "parameters": parameters,
+        "nodes": [*nodes,
+                  {"id": "split", "component": "split-data", "params": split},
+                  {"id": "learner", "component": component_id, "params": learner_params},
+                  {"id": "train", "component": "train-model", "params": {"label_column": label}},
+                  {"id": "score", "component": "score-model", "params": {}},
+                  {"id": "eval", "component": "evaluate-model", "params": {}}],
+        "edges": [*edges,
+                  {"source": node, "source_port": port, "target": "split", "target_port": "dataset"},
+                  {"source": "split", "source_port": "train", "target": "train", "target_port": "dataset"},
+                  {"source": "learner", "source_port": "model", "target": "train", "target_port": "untrained_model"},
+                  {"source": "split", "source_port": "test", "target": "score", "target_port": "dataset"},
+                  {"source": "train", "source_port": "trained_model", "target": "score",
+                   "target_port": "trained_model"},
+                  {"source": "score", "source_port": "scored_dataset", "target": "eval",
+                   "target_port": "scored_dataset"}],
+    }
+
+
+def winner_graph(document: dict, parameters: dict) -> dict:
+    """The learner's graph with the best values written into its node: an ordinary graph to open and deploy."""
+    nodes = []
+    for node in document["nodes"]:
+        params = {k: (parameters.get(v["$param"], v) if isinstance(v, dict) and "$param" in v else v)
+                  for k, v in (node.get("params") or {}).items()}
+        nodes.append({**node, "params": params})
+    return {**document, "parameters": [], "nodes": nodes}
+
+
+def leaderboard_lines(view: dict) -> list[str]:
+    lines = [f"automl {view['automl_id'][:8]}  {view['status']}  {view['task']} on '{view['label']}' "
+             f"(metric {view['metric']})"]
+    for rank, row in enumerate(view["leaderboard"], 1):
+        metric = "" if row["metric"] is None else f"{row['metric']:.4f}"
+        lines.append(f"{rank:>2}. {row['learner']:<24} {row['status']:<10} {metric}")
+    if view.get("winner"):
+        lines.append(f"winner: {view['winner']['learner']} → graph {view['winner']['graph_id']}")
+    if view.get("error"):
+        lines.append(f"error: {view['error']}")
+    return lines

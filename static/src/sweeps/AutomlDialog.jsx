@@ -1,0 +1,112 @@
+// "Try learners": automated ML on the selected node's table. Every catalogue learner for the task is
+// swept on the same split; the leaderboard fills in as they finish, and the winner opens as a new graph.
+import { useEffect, useState } from 'react';
+import { api, describeError } from '../api/client.js';
+import { sweepsApi } from '../api/sweeps.js';
+import { Dialog } from '../ui/Dialog.jsx';
+import { StatusBadge } from '../ui/StatusBadge.jsx';
+import { graphHref, navigate } from '../ui/router.js';
+
+export function AutomlDialog({ graphId, nodeId, flush, onClose }) {
+  const [columns, setColumns] = useState([]);
+  const [label, setLabel] = useState('');
+  const [task, setTask] = useState('');
+  const [trials, setTrials] = useState(3);
+  const [job, setJob] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api.columns(graphId).then((d) => {
+      const byPort = (d.columns || {})[nodeId] || {};
+      setColumns(Object.values(byPort)[0] || []);
+    }, () => setColumns([]));
+  }, [graphId, nodeId]);
+
+  useEffect(() => {
+    if (!job || job.status !== 'running') return undefined;
+    const timer = setTimeout(() => sweepsApi.getAutoml(job.automl_id).then(setJob, (e) => setProblem(describeError(e))), 1000);
+    return () => clearTimeout(timer);
+  }, [job]);
+
+  const start = async (event) => {
+    event.preventDefault();
+    setProblem(null);
+    setBusy(true);
+    try {
+      if (!(await flush())) throw new Error('The pipeline could not be saved.');
+      const body = { graph_id: graphId, node: nodeId, label, trials: Number(trials) };
+      if (task) body.task = task;
+      const made = await sweepsApi.startAutoml(body);
+      setJob(await sweepsApi.getAutoml(made.automl_id));
+    } catch (e) {
+      setProblem(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const winner = job && job.winner;
+  return (
+    <Dialog title={`Try learners on ${nodeId}`} onClose={onClose} wide testId="automl-dialog"
+      footer={(
+        <>
+          <button type="button" className="btn" onClick={onClose}>Close</button>
+          {!job && <button type="submit" form="automl-form" className="btn btn-primary" disabled={busy || !label} data-testid="btn-start-automl">Try learners</button>}
+          {winner && <button type="button" className="btn btn-primary" data-testid="btn-open-winner" onClick={() => navigate(graphHref(winner.graph_id))}>Open the winner</button>}
+        </>
+      )}>
+      {!job && (
+        <form id="automl-form" className="form-stack" onSubmit={start}>
+          <p className="muted">Every learner in the catalogue that fits the task is trained with a few settings on the same
+            split of this table; the best becomes a new training pipeline you can open, edit and deploy.</p>
+          <div className="sweep-grid">
+            <label className="field">
+              <span className="field-label">Column to predict</span>
+              {columns.length ? (
+                <select className="input" value={label} onChange={(e) => setLabel(e.target.value)} data-testid="automl-label">
+                  <option value="">Choose…</option>
+                  {columns.map((c) => <option key={c} value={c}>{c}</option>)}
+                </select>
+              ) : (
+                <input className="input" value={label} placeholder="label column" onChange={(e) => setLabel(e.target.value)} data-testid="automl-label" />
+              )}
+            </label>
+            <label className="field">
+              <span className="field-label">Task</span>
+              <select className="input" value={task} onChange={(e) => setTask(e.target.value)} data-testid="automl-task">
+                <option value="">Guess from the column</option>
+                <option value="classification">Classification</option>
+                <option value="regression">Regression</option>
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">Trials per learner</span>
+              <input className="input" type="number" min="1" max="100" value={trials} onChange={(e) => setTrials(e.target.value)} />
+            </label>
+          </div>
+        </form>
+      )}
+      {job && (
+        <div data-testid="automl-leaderboard">
+          <p className="muted small">{job.task} on <strong>{job.label}</strong>, ranked by {job.metric} · <StatusBadge status={job.status} /></p>
+          <table className="data-table">
+            <thead><tr><th>#</th><th>Learner</th><th>Status</th><th>{job.metric}</th><th>Best settings</th></tr></thead>
+            <tbody>
+              {job.leaderboard.map((row, i) => (
+                <tr key={row.learner} className={winner && winner.learner === row.learner ? 'row-best' : ''}>
+                  <td>{row.metric === null ? '' : i + 1}</td>
+                  <td className="nowrap">{row.learner}</td>
+                  <td><StatusBadge status={row.status} /></td>
+                  <td className="num">{row.metric === null ? '—' : row.metric.toFixed(4)}</td>
+                  <td className="mono small">{row.parameters ? Object.entries(row.parameters).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(', ') : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {problem && <div className="callout callout-error small" role="alert">{problem}</div>}
+    </Dialog>
+  );
+}
