@@ -96,6 +96,9 @@ def train_model(dataset, untrained_model, *,
     one-hot encoded inside the model, so scoring takes raw rows.
     """
     ctx = ctx or RunContext()
+    if isinstance(untrained_model, Learner) and untrained_model.task == "anomaly":
+        raise ComponentError(f"{untrained_model.algorithm} is an anomaly detector: train it with Train Anomaly "
+                             f"Detection Model instead of Train Model.")
     model = fit_learner(dataset, untrained_model, label_column, ctx)
     ctx.progress(1.0, "trained")
     return model
@@ -107,9 +110,6 @@ def fit_learner(dataset, learner, label_column: str, ctx: RunContext, progress_s
     shared by the components that train many models (tuning, cross-validation)."""
     if not isinstance(learner, Learner):
         raise ComponentError("Connect an algorithm (such as Logistic Regression) to the untrained_model input.")
-    if untrained_model.task == "anomaly":
-        raise ComponentError(f"{untrained_model.algorithm} is an anomaly detector: train it with Train Anomaly "
-                             f"Detection Model instead of Train Model.")
     if not isinstance(dataset, pd.DataFrame) or len(dataset) == 0:
         raise ComponentError("The dataset has no rows to train on.")
     label = resolve_label(dataset, learner, label_column)

@@ -59,6 +59,8 @@ class Designer:
         self._lock = threading.Lock()
         #: (kind, key) -> schema for things outside the graph: a registered dataset's columns.
         self.schema_lookup = self.registered_schema
+        self._sweeps = None
+        self._automl = None
 
     def registered_schema(self, kind: str, key: str):
         """The columns a registered dataset version was registered with, for column pickers before a run."""
@@ -87,8 +89,6 @@ class Designer:
             return self.store.list_dataset_versions(name)
         except NotFound:
             return None
-        self._sweeps = None
-        self._automl = None
 
     @property
     def sweeps(self):

@@ -1,12 +1,12 @@
 // One old revision of a pipeline, #/graphs/<id>/revisions/<n>: its canvas, read-only, with a way back and a restore.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { describeError } from '../api/client.js';
 import { workspaceApi } from '../api/workspace.js';
-import { useCatalogue } from '../model/catalogue.js';
+import { useCatalogue } from '../hooks/useCatalogue.js';
 import { normaliseDocument } from '../model/document.js';
-import { placeUnpositioned } from '../canvas/layout.js';
+import { placeUnpositioned } from '../model/layout.js';
 import { Canvas } from '../canvas/Canvas.jsx';
 import { SidePanel } from '../panel/SidePanel.jsx';
 import { useToast } from '../ui/toast.jsx';
@@ -24,7 +24,13 @@ export function RevisionPage({ graphId, revision }) {
   const [error, setError] = useState(null);
   const [selection, setSelection] = useState(NO_SELECTION);
   useEffect(() => { workspaceApi.revision(graphId, revision).then(setRecord, setError); }, [graphId, revision]);
-  const doc = useMemo(() => (record ? normaliseDocument(placeUnpositioned(record.document)) : null), [record]);
+  const [doc, setDoc] = useState(null);
+  useEffect(() => {
+    if (!record || !catalogue) return undefined;
+    let live = true;
+    placeUnpositioned(normaliseDocument(record.document), catalogue.specOf).then((placed) => live && setDoc(placed));
+    return () => { live = false; };
+  }, [record, catalogue]);
 
   if (catalogueError) return <PageMessage title="Cannot load the component catalogue"><p>{describeError(catalogueError)}</p></PageMessage>;
   if (error) return <PageMessage title="Cannot open this revision"><p>{describeError(error)}</p></PageMessage>;

@@ -6,7 +6,7 @@ import { api, describeError } from '../api/client.js';
 import { sweepsApi } from '../api/sweeps.js';
 import { LineChart } from '../charts/LineChart.jsx';
 import { ParallelCoordinates } from '../charts/ParallelCoordinates.jsx';
-import { useCatalogue } from '../model/catalogue.js';
+import { useCatalogue } from '../hooks/useCatalogue.js';
 import { StatusBadge, formatDuration, relativeTime } from '../ui/StatusBadge.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { graphHref, navigate, runHref, sweepHref } from '../ui/router.js';
