@@ -35,7 +35,8 @@ def sample_schema(name: str):
     return table_of_frame(frame, label=label, categorical=[label] if is_class else [])
 
 
-@component(id="sample-dataset", category=CATEGORY, outputs={"dataset": DataFrame}, schema=_sample_schema)
+@component(id="sample-dataset", category=CATEGORY, outputs={"dataset": DataFrame}, schema=_sample_schema,
+           roles={Role.SAMPLE_DATA})
 def sample_dataset(*, name: Param(str, "iris", choices=tuple(SAMPLE_DATASETS),
                                   description="Which of scikit-learn's bundled datasets to load.")):
     """A classic small dataset bundled with scikit-learn (no download).

@@ -43,6 +43,8 @@ class Role:
     #: (trained-model, saved-transformation): the conversion freezes learned results with it. A
     #: `registry` parameter (NAME:VERSION of the model registry) is resolved to a digest on deploy.
     SAVED_ARTIFACT = "saved-artifact"
+    #: Gives one of the bundled sample tables, chosen by its `name` parameter (automated ML's data source).
+    SAMPLE_DATA = "sample-data"
     #: Re-applies a Transformation input to a data input of its output's type (apply-transformation):
     #: a step that learned while transforming becomes this in an inference graph.
     APPLIES_TRANSFORMATION = "applies-transformation"

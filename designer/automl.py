@@ -14,6 +14,8 @@ import uuid
 import components
 from components._learner_tuning import default_search_space
 from components.calling import call_component
+from components.roles import Kind
+from designer.sweeps import standard
 from designer.sweeps.learners import (METRIC, TASKS, guess_task, leaderboard_lines, learner_graph, learners_for,
                                       winner_graph)
 
@@ -33,14 +35,12 @@ class AutomlError(ValueError):
 def data_nodes(source: dict, store) -> tuple[list[dict], list[dict], str, str]:
     """(nodes, edges, node id, port) that produce the table: a sample, a registered dataset, or a node of a graph."""
     if source.get("sample"):
-        return [{"id": "data", "component": "sample-dataset", "params": {"name": source["sample"]}}], [], \
+        return [{"id": "data", "component": standard.sample_data(), "params": {"name": source["sample"]}}], [], \
             "data", "dataset"
     if source.get("dataset"):
-        if components.get("registered-dataset") is None:
-            raise AutomlError("registered datasets need the dataset registry, which this server does not have; "
-                              "use a sample dataset", "dataset")
-        return [{"id": "data", "component": "registered-dataset", "params": {"dataset": source["dataset"]}}], [], \
-            "data", "dataset"
+        reader = standard.registered_table()
+        param = components.get(reader).params_of_kind(Kind.DATASET)[0].name
+        return [{"id": "data", "component": reader, "params": {param: source["dataset"]}}], [], "data", "dataset"
     if source.get("graph_id") and source.get("node"):
         document = store.get_graph(source["graph_id"])["document"]
         nodes = {n["id"]: n for n in document.get("nodes") or []}
@@ -146,9 +146,8 @@ class AutomlManager:
                 job.update(status="failed", error="no learner completed a trial")
                 return
             document, metric, parameters, row = best
-            from designer.graph.layout import layered
-
-            graph = self.designer.store.create_graph(layered(winner_graph(document, parameters)))
+            # Saved without positions: the browser lays it out when it is first opened, as it does the examples.
+            graph = self.designer.store.create_graph(winner_graph(document, parameters))
             job["winner"] = {"learner": row["learner"], "graph_id": graph["id"], "parameters": parameters,
                              "metric": metric, "run_id": row["run_id"]}
             job["status"] = "completed"

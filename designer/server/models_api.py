@@ -94,9 +94,9 @@ def get_model(name: str):
 def _version_number(version: str) -> int:
     if version == "latest":
         return current_designer().store.get_model(request.view_args["name"])["version"]
-    if not version.isdigit():
-        raise ApiError(400, "invalid-version", f"a version is a whole number or 'latest', not {version!r}",
-                       {"version": version})
+    if not (version.isascii() and version.isdigit()) or len(version) > 9:
+        raise ApiError(400, "invalid-version", f"a version is a whole number (below a billion) or 'latest', "
+                       f"not {version!r}", {"version": version[:40]})
     return int(version)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from components.calling import call_component
 from components.models import Learner
+from designer.sweeps import standard
 
 TASKS = ("classification", "regression")
 METRIC = {"classification": "accuracy", "regression": "r2"}
@@ -58,11 +59,11 @@ def learner_graph(nodes: list[dict], edges: list[dict], source: tuple[str, str],
         "description": f"Written by automated ML: {component_id} predicting '{label}' ({task}).",
         "parameters": parameters,
         "nodes": [*nodes,
-                  {"id": "split", "component": "split-data", "params": split},
+                  {"id": "split", "component": standard.row_splitter(), "params": split},
                   {"id": "learner", "component": component_id, "params": learner_params},
-                  {"id": "train", "component": "train-model", "params": {"label_column": label}},
-                  {"id": "score", "component": "score-model", "params": {}},
-                  {"id": "eval", "component": "evaluate-model", "params": {}}],
+                  {"id": "train", "component": standard.trainer(), "params": {"label_column": label}},
+                  {"id": "score", "component": standard.scorer(), "params": {}},
+                  {"id": "eval", "component": standard.evaluator(), "params": {}}],
         "edges": [*edges,
                   {"source": node, "source_port": port, "target": "split", "target_port": "dataset"},
                   {"source": "split", "source_port": "train", "target": "train", "target_port": "dataset"},

@@ -52,7 +52,11 @@ def test_sweeping_from_the_editor_opens_the_sweep_page_with_its_trials(live_serv
     expect(page.get_by_test_id("chart-parallel").locator("canvas")).to_have_count(1)
     expect(page.get_by_test_id("chart-intermediate")).to_be_visible()
     _shot(page, "sweep-page")
-    expect(page.get_by_test_id("btn-register-best")).to_have_count(0)  # no model registry on this server
+    page.get_by_test_id("best-model-name").fill("swept-iris")
+    page.get_by_test_id("btn-register-best").click()
+    expect(page.get_by_text(re.compile(r"Registered swept-iris version 1"))).to_be_visible()
+    registered = live_server.api("GET", "/api/models/swept-iris/versions/1")
+    assert registered["tags"]["sweep"] and registered["run_id"]
     page.get_by_test_id("btn-inference-best").click()
     expect(page).to_have_url(re.compile(r"#/graphs/(?!" + graph_id + r")[0-9a-f]+$"))
     expect(page.get_by_test_id("graph-title")).to_have_value(re.compile("real-time inference", re.I))
