@@ -9,6 +9,7 @@ import { relativeTime } from '../ui/StatusBadge.jsx';
 import { Icon } from '../ui/icons.jsx';
 import { useToast } from '../ui/toast.jsx';
 import { AppHeader } from './AppHeader.jsx';
+import { PageTitle } from '../ui/ListTable.jsx';
 
 function RoleSelect({ value, onChange, testId, short = false }) {
   return (
@@ -109,13 +110,8 @@ export function AccessPage() {
     <div className="page">
       <AppHeader />
       <main className="page-body">
-        <div className="page-title-row">
-          <div>
-            <h1>Access</h1>
-            <p className="muted">Viewers read, editors edit and run, admins also manage compute, users and keys.
-              {self && self.kind === 'local' && ' This server asks nobody to sign in until the first user or token exists.'}</p>
-          </div>
-        </div>
+        <PageTitle title="Access" subtitle={<>Viewers read, editors edit and run, admins also manage compute, users and keys.
+          {self && self.kind === 'local' && ' This server asks nobody to sign in until the first user or token exists.'}</>} />
 
         <h2 className="section-heading">Users</h2>
         <p className="muted small">People who sign in at <code>/login</code>.</p>

@@ -8,6 +8,7 @@ import { modelHref, navigate } from '../ui/router.js';
 import { useToast } from '../ui/toast.jsx';
 import { UploadModelDialog } from '../workspace/UploadModelDialog.jsx';
 import { AppHeader } from './AppHeader.jsx';
+import { PageTitle } from '../ui/ListTable.jsx';
 
 const FLAVORS = { designer: 'Trained in a run', sklearn: 'scikit-learn file', torch: 'PyTorch state dict' };
 
@@ -32,13 +33,9 @@ export function ModelsPage() {
     <div className="page">
       <AppHeader />
       <main className="page-body">
-        <div className="page-title-row">
-          <div>
-            <h1>Models</h1>
-            <p className="muted">Registered models by name and version: where each came from and the metrics of the run that trained it.</p>
-          </div>
+        <PageTitle title="Models" subtitle="Registered models by name and version: where each came from and the metrics of the run that trained it.">
           <button type="button" className="btn btn-primary" data-testid="btn-upload" onClick={() => setUploading(true)}><Icon name="upload" /> Upload model</button>
-        </div>
+        </PageTitle>
         <div className="row gap-8 filter-bar">
           <input className="input" type="search" placeholder="Search by name" value={search} aria-label="Search models by name"
             onChange={(e) => setSearch(e.target.value)} data-testid="models-search" />

@@ -9,6 +9,7 @@ import { Icon } from '../ui/icons.jsx';
 import { compareHref, navigate, runHref } from '../ui/router.js';
 import { AppHeader } from './AppHeader.jsx';
 import { TagList } from './ModelsPage.jsx';
+import { PageTitle } from '../ui/ListTable.jsx';
 
 const PAGE = 50;
 const STATUSES = ['completed', 'failed', 'running', 'queued', 'cancelled'];
@@ -60,14 +61,10 @@ export function RunsPage() {
     <div className="page">
       <AppHeader />
       <main className="page-body">
-        <div className="page-title-row">
-          <div>
-            <h1>Runs</h1>
-            <p className="muted">Every run of every pipeline, grouped into experiments. Tick two or more to compare them.</p>
-          </div>
+        <PageTitle title="Runs" subtitle="Every run of every pipeline, grouped into experiments. Tick two or more to compare them.">
           <button type="button" className="btn btn-primary" disabled={ticked.length < 2} data-testid="btn-compare"
             onClick={() => navigate(compareHref(ticked))}><Icon name="chart" /> Compare{ticked.length ? ` (${ticked.length})` : ''}</button>
-        </div>
+        </PageTitle>
         <div className="filter-bar row gap-8 wrap" data-testid="runs-filters">
           <input className="input" type="search" placeholder="Search names" value={filters.search} onChange={set('search')} aria-label="Search runs" data-testid="runs-search" />
           <select className="input" value={filters.experiment} onChange={set('experiment')} aria-label="Experiment" data-testid="filter-experiment">

@@ -6,6 +6,7 @@ import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
 import { navigate, sweepHref } from '../ui/router.js';
 import { AppHeader } from './AppHeader.jsx';
 import { GraphLink, useGraphNames } from './EndpointsPage.jsx';
+import { PageTitle } from '../ui/ListTable.jsx';
 
 function trialSummary(counts, total) {
   const done = Object.entries(counts || {}).filter(([s]) => s !== 'running' && s !== 'queued').reduce((n, [, c]) => n + c, 0);
@@ -24,12 +25,7 @@ export function SweepsPage() {
     <div className="page">
       <AppHeader />
       <main className="page-body">
-        <div className="page-title-row">
-          <div>
-            <h1>Sweeps</h1>
-            <p className="muted">Hyperparameter sweeps: many runs of one pipeline with different settings, the best kept.</p>
-          </div>
-        </div>
+        <PageTitle title="Sweeps" subtitle="Hyperparameter sweeps: many runs of one pipeline with different settings, the best kept." />
         <ListState items={sweeps} error={error} what="sweeps" icon="chart" title="No sweeps yet" testId="sweeps-empty">
           <p>Open a pipeline with an evaluation node and press <strong>Sweep</strong> in its toolbar.</p>
           <a className="btn" href="#/">Go to pipelines</a>
