@@ -19,7 +19,7 @@ export function AppHeader({ children }) {
   const user = useMe();
   const sections = user && user.role === 'admin' ? [...SECTIONS, ACCESS] : SECTIONS;
   return (
-    <header className="app-header">
+    <header className={`app-header${children ? ' with-page' : ''}`}>
       <a className="brand" href="#/" title="All pipelines">
         <span className="brand-mark" aria-hidden="true">
           <svg viewBox="0 0 32 32" width="22" height="22"><rect width="32" height="32" rx="7" fill="currentColor" /><circle cx="10" cy="11" r="3.5" fill="#fff" /><circle cx="22" cy="21" r="3.5" fill="#fff" /><path d="M12 13l8 6" stroke="#fff" strokeWidth="2.4" /></svg>
