@@ -40,15 +40,15 @@ def test_a_key_rotated_elsewhere_is_refused_by_every_worker_within_a_second(home
     assert len(_workers_answering(server, home.name, new_key, expect=200)) == 2
 
 
-def _workers_answering(server, name: str, key: str, *, expect: int, tries: int = 60) -> set[str]:
-    """The worker pids that answered `tries` fresh-connection requests; every answer must be `expect`."""
-    seen = set()
-    for _ in range(tries):
+def _workers_answering(server, name: str, key: str, *, expect: int, seconds: float = 30.0) -> set[str]:
+    """The worker pids that answered fresh-connection requests until both did (or `seconds` passed);
+    every answer must be `expect`. A worker still warming its endpoints answers only once it is ready."""
+    seen, deadline = set(), time.monotonic() + seconds
+    while len(seen) < 2 and time.monotonic() < deadline:
         response = server.score(name, {"data": [IRIS_ROW]}, key)  # a new connection each time
         assert response.status_code == expect, response.text
         seen.add(response.headers["X-Designer-Worker"])
-        if len(seen) == 2:
-            break
+        time.sleep(0.02)
     return seen
 
 
