@@ -110,13 +110,11 @@ def _upload(args) -> int:
 
 
 def _register(args) -> int:
-    tags = {}
-    for pair in args.tag:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            print(f"error: --tag expects K=V, got {pair!r}", file=sys.stderr)
-            return EXIT_INVALID
-        tags[key.strip()] = value
+    from designer.cli_models import parse_tags
+
+    tags = parse_tags(args.tag)
+    if tags is None:
+        return EXIT_INVALID
     record, code = _catalogue_call(args, lambda c: c.register(args.name, datastore=args.datastore, path=args.path,
                                                               description=args.description, tags=tags))
     if code:
