@@ -1,7 +1,16 @@
 """Shared fixtures: real homes, real stores, real components."""
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# The suite draws the same examples on every run, so CI passes or fails on the code, never on the draw;
+# DESIGNER_HYPOTHESIS=explore draws new ones each run (with DESIGNER_FUZZ_BODIES, a longer fuzz) to hunt for bugs.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("DESIGNER_HYPOTHESIS", "ci"))
 
 from canvas_store.artifacts import ArtifactStore
 from components.context import RunContext

@@ -58,22 +58,22 @@ def propagate(document: Mapping[str, Any], catalogue: Mapping[str, ComponentSpec
     Malformed parts (unknown components, cycles, dangling edges) leave ports unknown;
     `validate` reports them.
     """
-    nodes = [n for n in document.get("nodes") or [] if isinstance(n, dict) and isinstance(n.get("id"), str)]
+    nodes = [n for n in _items(document, "nodes") if isinstance(n.get("id"), str)]
     by_id = {n["id"]: n for n in nodes}
-    defaults = {p.get("name"): p.get("default") for p in document.get("parameters") or [] if isinstance(p, dict)}
+    defaults = {p["name"]: p.get("default") for p in _items(document, "parameters") if isinstance(p.get("name"), str)}
     incoming: dict[str, dict[str, tuple[str, str]]] = {n: {} for n in by_id}
     children: dict[str, list[str]] = {n: [] for n in by_id}
-    for edge in document.get("edges") or []:
-        if not isinstance(edge, dict):
-            continue
+    for edge in _items(document, "edges"):
         source, target = edge.get("source"), edge.get("target")
-        if source in by_id and target in by_id and isinstance(edge.get("target_port"), str):
+        if all(isinstance(edge.get(key), str) for key in ("source", "target", "source_port", "target_port")) \
+                and source in by_id and target in by_id:
             incoming[target][edge["target_port"]] = (source, edge.get("source_port"))
             children[source].append(target)
     result = GraphSchemas({}, [])
     for node_id in _dependency_order(incoming, children):
         node = by_id[node_id]
-        spec = catalogue.get(node.get("component"))
+        component = node.get("component")
+        spec = catalogue.get(component) if isinstance(component, str) else None
         schemas = NodeSchemas()
         result.nodes[node_id] = schemas
         if spec is None:
@@ -85,7 +85,8 @@ def propagate(document: Mapping[str, Any], catalogue: Mapping[str, ComponentSpec
         schemas.outputs = {port: None for port in spec.outputs}
         if spec.schema is None:
             continue
-        reading = SchemaInputs(schemas.inputs, _params(spec, node.get("params") or {}, defaults), lookup)
+        params = node.get("params")
+        reading = SchemaInputs(schemas.inputs, _params(spec, params if isinstance(params, dict) else {}, defaults), lookup)
         try:
             given = spec.schema(reading) or {}
         except Exception as exc:  # a rule that trips over odd input leaves the ports unknown
@@ -102,12 +103,19 @@ def column_problems(document: Mapping[str, Any], catalogue: Mapping[str, Compone
     return propagate(document, catalogue, lookup).problems
 
 
+def _items(document: Mapping[str, Any], key: str) -> list[dict]:
+    """The objects in `document[key]` when it is an array; a draft being edited may hold anything there."""
+    value = document.get(key)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def _params(spec: ComponentSpec, given: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict:
     values = {}
     for name, declared in spec.params.items():
         value = given.get(name, declared.default)
         if isinstance(value, dict):
-            value = defaults.get(value.get("$param"))
+            wanted = value.get("$param")
+            value = defaults.get(wanted) if isinstance(wanted, str) else None
         values[name] = declared.default if value is None else value
     return values
 

@@ -8,6 +8,7 @@ import components
 from designer.graph.names import distinct_name
 from designer.server.app_state import current_designer
 from designer.server.documents import checked_document
+from designer.server.auth import requires_role
 from designer.server.errors import ApiError
 from designer.server.json_values import dumps
 from designer.server.operations import checked_rule, promoter_for
@@ -123,12 +124,14 @@ def _validation(document) -> dict:
 
 
 @blueprint.post("/api/graphs/<graph_id>/validate")
+@requires_role("viewer")  # reads only: a viewer may ask it too
 def validate_saved_graph(graph_id: str):
     json_body(required=False)  # a body is allowed but the saved revision is what gets validated
     return _validation(current_designer().store.get_graph(graph_id)["document"])
 
 
 @blueprint.post("/api/validate")
+@requires_role("viewer")  # reads only: a viewer may ask it too
 def validate_draft():
     return _validation(json_body())
 

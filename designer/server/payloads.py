@@ -107,6 +107,10 @@ def _check_origin(app: Flask) -> None:
 def _check_url_values() -> None:
     # Path parameters and query arguments reach the store and the file system: refuse NUL bytes and
     # absurd lengths here rather than as a database or OS error later.
+    for name, number in (request.view_args or {}).items():
+        if isinstance(number, int) and not -INT64 <= number < INT64:
+            # No revision or version is that large; the store's integer columns could not even hold it.
+            raise ApiError(404, "not-found", f"there is no {name} {number}", {name: str(number)})
     values = [("path", v) for v in (request.view_args or {}).values() if isinstance(v, str)]
     values += [("query", v) for v in request.args.values()]
     for where, value in values:
@@ -117,6 +121,8 @@ def _check_url_values() -> None:
                            {"where": where}) from None
 
 
+#: Integer path parameters (revisions, versions) are stored as signed 64-bit numbers.
+INT64 = 1 << 63
 #: The longest path parameter or query value accepted (ids and names are far shorter).
 URL_VALUE_LIMIT = 2000
 

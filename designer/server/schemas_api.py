@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from designer.graph.schemas import propagate
 from designer.server.app_state import current_designer
+from designer.server.auth import requires_role
 from designer.server.errors import ApiError
 from designer.server.payloads import json_body
 
@@ -21,6 +22,7 @@ def _schemas(document) -> dict:
 
 
 @blueprint.post("/api/graphs/schema")
+@requires_role("viewer")  # reads only: a viewer may ask it too
 def draft_schema():
     """The schemas of a draft document (the canvas sends the one it is editing)."""
     body = json_body()

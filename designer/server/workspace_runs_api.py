@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, request, url_for
 
 from designer.server.app_state import current_designer
+from designer.server.auth import requires_role
 from designer.server.errors import ApiError
 from designer.server.payloads import field, json_object, query_int
 from designer.workspace.stored_comparison import compare
@@ -60,6 +61,7 @@ def metric_keys():
 
 
 @blueprint.post("/api/runs/compare")
+@requires_role("viewer")  # reads only: a viewer may ask it too
 def compare_runs():
     body = json_object()
     run_ids = field(body, "run_ids", list)

@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import components
 from components.table_schema import Column, TableSchema
@@ -216,3 +218,24 @@ def test_predicted_columns_match_a_real_run_of_each_tabular_example(tmp_path):
                     assert schema is not None and schema.names == actual, (name, node_id, port)
     finally:
         designer.close()
+
+
+_NAMES = st.sampled_from(["iris", "split", "train", "a", "dataset", "data", "results_dataset", "species", "$param"])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70) | st.floats(allow_nan=False)
+    | _NAMES | st.sampled_from(sorted(components.catalogue())),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        _NAMES | st.sampled_from(["id", "component", "params", "source", "target", "source_port", "target_port",
+                                  "name", "default", "nodes", "edges", "parameters"]), children, max_size=5),
+    max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(nodes=_JSON, edges=_JSON, parameters=_JSON)
+def test_propagation_is_total_over_any_draft_the_canvas_might_send(nodes, edges, parameters):
+    """A draft being edited may hold anything under nodes, edges and parameters: ports are unknown, never a crash."""
+    document = {"nodes": nodes, "edges": edges, "parameters": parameters}
+    propagate(document, components.catalogue()).to_json()
+    propagate(chain(("split", "split-data", {"fraction": parameters}, "dataset", "results_dataset1"),
+                    extra_nodes=nodes if isinstance(nodes, list) else (),
+                    extra_edges=edges if isinstance(edges, list) else ()), components.catalogue()).to_json()

@@ -191,3 +191,24 @@ def test_start_up_cleans_nodes_left_queued_or_running_under_finished_runs(make_a
     assert nodes["iris"]["status"] == "completed"
     assert nodes["split"]["status"] == "failed" and nodes["split"]["error"]
     assert nodes["train"]["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("route", ["/api/graphs/{graph}/revisions/9223372036854775808",
+                                   "/api/graphs/{graph}/revisions/99999999999999999999999/diff",
+                                   "/api/datasets/d/versions/9223372036854775808"])
+def test_a_revision_or_version_past_64_bits_is_a_404(app_client, iris, route):
+    graph = app_client.post("/api/graphs", json=iris).get_json()["id"]
+    response = app_client.get(route.format(graph=graph))
+    assert response.status_code == 404 and error_of(response)["code"] == "not-found"
+    restore = app_client.post(f"/api/graphs/{graph}/revisions/9223372036854775808/restore", json={})
+    assert restore.status_code == 404 and error_of(restore)["code"] == "not-found"
+
+
+@pytest.mark.parametrize("body", [{"parameters": 9223372036854775808}, {"nodes": [{"id": ["x"]}], "edges": {}},
+                                  {"nodes": [{"id": "a", "component": ["split-data"], "params": 3}],
+                                   "edges": [{"source": ["a"], "target": "a", "source_port": {}}],
+                                   "parameters": [{"name": ["cols"]}]}])
+def test_a_draft_of_any_shape_gets_its_schemas_not_a_500(app_client, body):
+    response = app_client.post("/api/graphs/schema", json=body)
+    if response.status_code != 200:
+        assert error_of(response)["code"] == "invalid-document"
