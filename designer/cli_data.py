@@ -1,4 +1,4 @@
-"""The data commands: `designer data upload`, `designer datasets register|list|show`, `designer datastores list|add`."""
+"""The data commands: `designer data upload`, `designer datasets register|list|show`, `designer datastores list|add|remove`."""
 from __future__ import annotations
 
 import json
@@ -61,6 +61,10 @@ def add_commands(sub, state_options) -> None:
     st_add.add_argument("--json", action="store_true")
     state_options(st_add)
     st_add.set_defaults(handler=_stores_add)
+    st_remove = st_sub.add_parser("remove", help="forget a datastore (its files stay; dataset versions keep their copies)")
+    st_remove.add_argument("name")
+    state_options(st_remove)
+    st_remove.set_defaults(handler=_stores_remove)
     stores.set_defaults(handler=lambda args: (stores.print_help(), EXIT_INVALID)[1])
 
 
@@ -185,6 +189,13 @@ def _stores_list(args) -> int:
     for store in stores:
         print(f"{store['name']:<20} {store['kind']:<7} {store.get('path') or store.get('url')}")
     return EXIT_OK
+
+
+def _stores_remove(args) -> int:
+    _, code = _catalogue_call(args, lambda c: c.remove_datastore(args.name))
+    if not code:
+        print(f"removed datastore {args.name} (its files were left where they are)")
+    return code
 
 
 def _stores_add(args) -> int:

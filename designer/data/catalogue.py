@@ -43,6 +43,13 @@ class DataCatalogue:
             raise DataError(409, "conflict", f"datastore '{name}' already exists", {"name": name}) from None
         return stores.from_record(record)
 
+    def remove_datastore(self, name: str) -> None:
+        """Forget a datastore; its files stay where they are and dataset versions keep their own copies."""
+        if name == WORKSPACE:
+            raise DataError(400, "built-in", f"the '{WORKSPACE}' datastore is the home's own and cannot be removed",
+                            {"name": name})
+        self.store.remove_datastore(name)
+
     # ------------------------------------------------------------ files
     def list_files(self, name: str, prefix: str = "") -> dict:
         return stores.list_files(self.datastore(name), prefix)

@@ -1,9 +1,9 @@
-"""Datastores over HTTP: list and add them, browse their files, upload (streamed) and delete files."""
+"""Datastores over HTTP: list, add and remove them, browse their files, upload (streamed) and delete files."""
 from __future__ import annotations
 
 import os
 
-from flask import Blueprint, current_app, request, send_file
+from flask import Blueprint, Response, current_app, request, send_file
 
 from designer.data.catalogue import DataCatalogue
 from designer.data.errors import DataError
@@ -49,6 +49,13 @@ def add_datastore():
 @blueprint.get("/api/datastores/<name>")
 def get_datastore(name: str):
     return catalogue().datastore(name).to_json()
+
+
+@blueprint.delete("/api/datastores/<name>")
+@requires_role("admin")
+def remove_datastore(name: str):
+    catalogue().remove_datastore(name)
+    return Response(status=204)
 
 
 @blueprint.get("/api/datastores/<name>/files")

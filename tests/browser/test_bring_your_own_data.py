@@ -99,3 +99,24 @@ def test_a_finished_runs_table_output_registers_as_a_dataset_and_appears_in_the_
     page.reload()
     expect(page.get_by_test_id("palette-dataset-iris-sample")).to_contain_text("v1")
     assert page.errors == []
+
+
+def test_an_admin_adds_a_folder_datastore_and_removes_it_again(page, live_server, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "kept.csv").write_text(CSV)
+    page.goto(f"{live_server.url}/#/data")
+    expect(page.get_by_test_id("btn-remove-datastore")).to_have_count(0)  # the workspace is the home's own
+    page.get_by_test_id("btn-add-datastore").click()
+    page.get_by_label("Name").fill("shared")
+    page.get_by_label("Folder path").fill(str(shared))
+    page.get_by_role("dialog").get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_test_id("datastore-shared")).to_be_visible()
+    expect(page.get_by_test_id("file-row-kept.csv")).to_be_visible()
+
+    page.get_by_test_id("btn-remove-datastore").click()
+    page.get_by_test_id("btn-confirm").click()
+    expect(page.get_by_test_id("datastore-shared")).to_have_count(0)
+    expect(page.get_by_test_id("datastore-workspace")).to_have_class("store-item active")
+    assert [d["name"] for d in live_server.api("GET", "/api/datastores")["datastores"]] == ["workspace"]
+    assert (shared / "kept.csv").exists()

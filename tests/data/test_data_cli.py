@@ -85,3 +85,8 @@ def test_datastores_list_and_add(tmp_path):
     (tmp_path / "t.csv").write_text("a\n1\n")
     assert in_process(home, "data", "upload", str(tmp_path / "t.csv"), "--datastore", "shared").returncode == 0
     assert (shared / "t.csv").exists()
+    assert in_process(home, "datastores", "remove", "shared").returncode == 0
+    assert in_process(home, "datastores", "remove", "shared").returncode == 2
+    assert in_process(home, "datastores", "remove", "workspace").returncode == 2
+    stores = json.loads(in_process(home, "datastores", "list", "--json").stdout)["datastores"]
+    assert [s["name"] for s in stores] == ["workspace", "db", "other"] and (shared / "t.csv").exists()

@@ -148,6 +148,26 @@ def test_folder_datastore_is_added_and_used(client, tmp_path):
     assert names == ["workspace", "shared"]
 
 
+def test_removing_a_datastore_forgets_it_but_keeps_its_files_and_datasets(client, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "t.csv").write_text("a,b\n1,2\n3,4\n")
+    assert client.post("/api/datastores", json={"name": "shared", "kind": "folder", "path": str(shared)}).status_code == 201
+    made = client.post("/api/datasets", json={"name": "t", "datastore": "shared", "path": "t.csv"})
+    assert made.status_code == 201
+    assert client.delete("/api/datastores/shared").status_code == 204
+    assert [d["name"] for d in client.get("/api/datastores").get_json()["datastores"]] == ["workspace"]
+    assert (shared / "t.csv").exists()
+    assert client.get("/api/datasets/t/versions/1").get_json()["rows"] == 2
+    again = client.delete("/api/datastores/shared")
+    assert again.status_code == 404 and again.get_json()["error"]["code"] == "not-found"
+
+
+def test_the_workspace_datastore_cannot_be_removed(client):
+    response = client.delete("/api/datastores/workspace")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "built-in"
+
+
 def test_sql_datastore_hides_its_password(client):
     response = client.post("/api/datastores", json={"name": "warehouse", "kind": "sql",
                                                     "url": "postgresql://me:secret@db.example/sales"})

@@ -8,6 +8,7 @@ const encPath = (path) => path.split('/').map(enc).join('/');
 export const dataApi = {
   datastores: () => request('GET', '/api/datastores'),
   addDatastore: (body) => request('POST', '/api/datastores', body),
+  removeDatastore: (name) => request('DELETE', `/api/datastores/${enc(name)}`),
   files: (name, prefix = '') => request('GET', `/api/datastores/${enc(name)}/files?prefix=${enc(prefix)}`),
   deleteFile: (name, path) => request('DELETE', `/api/datastores/${enc(name)}/files/${encPath(path)}`),
   tablePreview: (name, path) => request('GET', `/api/datastores/${enc(name)}/content/${encPath(path)}?preview=table`),

@@ -1,5 +1,5 @@
 // The Data page, #/data[/<datastore>/<folder>]: datastores, the files of one (browse, preview, upload by
-// picker or drop with progress, delete), registering a file or folder as a dataset, and the datasets.
+// picker or drop with progress, delete), adding and (admins) removing datastores, registering a file or folder as a dataset, and the datasets.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/client.js';
 import { dataApi, droppedFiles, uploadFiles } from '../api/data.js';
@@ -14,6 +14,7 @@ import { AddDatastoreDialog } from '../data/AddDatastoreDialog.jsx';
 import { FilePreview, isImage, isTable } from '../data/FilePreview.jsx';
 import { forgetDatasetList } from '../data/DatasetField.jsx';
 import { AppHeader } from './AppHeader.jsx';
+import { useMe } from './UserMenu.jsx';
 
 export function formatBytes(bytes) {
   if (bytes === null || bytes === undefined) return '';
@@ -50,6 +51,9 @@ export function DataPage({ datastore, prefix }) {
   const [confirm, setConfirm] = useState(null);
   const [preview, setPreview] = useState(null);
   const [adding, setAdding] = useState(false);
+  const [forgetting, setForgetting] = useState(false);
+  const user = useMe();
+  const isAdmin = Boolean(user && user.role === 'admin');
   const filePicker = useRef(null);
   const folderPicker = useRef(null);
   const store = (stores || []).find((s) => s.name === datastore);
@@ -103,6 +107,17 @@ export function DataPage({ datastore, prefix }) {
     }
   };
 
+  const removeStore = async () => {
+    try {
+      await dataApi.removeDatastore(datastore);
+      toast(`Removed datastore ${datastore}; its files were left where they are`, 'success');
+      loadStores();
+      navigate(dataHref('workspace'));
+    } catch (e) {
+      toast(describeError(e), 'error');
+    }
+  };
+
   const entries = listing ? listing.files : null;
   const isFolderStore = !store || store.kind === 'folder';
   return (
@@ -119,8 +134,10 @@ export function DataPage({ datastore, prefix }) {
           <aside className="data-stores" aria-label="Datastores">
             <div className="section-title-row">
               <h2 className="section-title">Datastores</h2>
-              <button type="button" className="btn btn-small" onClick={() => setAdding(true)} data-testid="btn-add-datastore">
-                <Icon name="plus" size={14} /> Add</button>
+              {isAdmin && (
+                <button type="button" className="btn btn-small" onClick={() => setAdding(true)} data-testid="btn-add-datastore">
+                  <Icon name="plus" size={14} /> Add</button>
+              )}
             </div>
             {storesError && <div className="callout callout-error small">{describeError(storesError)}</div>}
             <ul className="store-list">
@@ -140,8 +157,14 @@ export function DataPage({ datastore, prefix }) {
             onDrop={isFolderStore ? onDrop : undefined}>
             <div className="files-toolbar">
               <Breadcrumb datastore={datastore} prefix={listing ? listing.prefix : prefix} />
+              <div className="row gap-8">
+                {isAdmin && store && store.name !== 'workspace' && (
+                  <button type="button" className="btn btn-small btn-ghost-danger" data-testid="btn-remove-datastore"
+                    title="Forget this datastore (its files stay where they are)" onClick={() => setForgetting(true)}>
+                    <Icon name="trash" size={14} /> Remove datastore</button>
+                )}
               {isFolderStore && (
-                <div className="row gap-8">
+                <>
                   <label className="checkbox-label small" title="Unpack .zip files into folders as they arrive">
                     <input type="checkbox" checked={extract} onChange={(e) => setExtract(e.target.checked)} data-testid="upload-extract" /> Unpack zips
                   </label>
@@ -150,8 +173,9 @@ export function DataPage({ datastore, prefix }) {
                     data-testid="btn-upload"><Icon name="upload" size={14} /> Upload files</button>
                   <input ref={filePicker} type="file" multiple hidden onChange={onPicked} data-testid="upload-input" />
                   <input ref={folderPicker} type="file" webkitdirectory="" directory="" multiple hidden onChange={onPicked} />
-                </div>
+                </>
               )}
+              </div>
             </div>
             {upload && (
               <div className="upload-progress" data-testid="upload-progress">
@@ -253,6 +277,11 @@ export function DataPage({ datastore, prefix }) {
       {confirm && (
         <ConfirmDialog title={`Delete ${confirm.type}?`} onClose={() => setConfirm(null)} onConfirm={() => remove(confirm)}
           message={`“${confirm.path}” is removed from ${datastore}. Registered dataset versions keep their own copy.`} />
+      )}
+      {forgetting && (
+        <ConfirmDialog title="Remove datastore?" confirmLabel="Remove" onClose={() => setForgetting(false)}
+          onConfirm={removeStore}
+          message={`“${datastore}” is forgotten by this workspace. Its files stay where they are, registered dataset versions keep their own copies, and pipelines that read it will need another datastore.`} />
       )}
       {adding && <AddDatastoreDialog onClose={() => setAdding(false)} onDone={(made) => { setAdding(false); loadStores(); navigate(dataHref(made.name)); }} />}
     </div>
