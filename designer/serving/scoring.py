@@ -125,6 +125,10 @@ def read_json(raw: bytes) -> Any:
     except json.JSONDecodeError as exc:
         raise Refused(error(400, "invalid-json", f"the request body is not valid JSON (line {exc.lineno}, "
                              f"column {exc.colno}: {exc.msg})", {"line": exc.lineno, "column": exc.colno})) from None
+    except ValueError as exc:  # an integer literal of thousands of digits
+        raise Refused(error(400, "invalid-json", f"the request body is refused: {exc}")) from None
+    except RecursionError:
+        raise Refused(error(400, "invalid-json", "the request body is nested too deeply")) from None
 
 
 def json_bytes(value: Any) -> bytes:

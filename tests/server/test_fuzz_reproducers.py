@@ -212,3 +212,13 @@ def test_a_draft_of_any_shape_gets_its_schemas_not_a_500(app_client, body):
     response = app_client.post("/api/graphs/schema", json=body)
     if response.status_code != 200:
         assert error_of(response)["code"] == "invalid-document"
+
+
+@pytest.mark.parametrize("body", ['{"data": [{"x": ' + "9" * 5000 + '}]}', '{"data": ' + "[" * 5000 + "]" * 5000 + "}"])
+def test_a_scoring_body_with_a_huge_integer_or_deep_nesting_is_a_400(body):
+    """The scoring route parses its own bodies (fast path); a body the parser refuses is the caller's mistake."""
+    from designer.serving.scoring import Refused, read_json
+
+    with pytest.raises(Refused) as refused:
+        read_json(body.encode())
+    assert refused.value.response.status == 400
