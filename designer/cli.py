@@ -1,4 +1,4 @@
-"""The `designer` command line: serve, run, validate, components, compute."""
+"""The `designer` command line: serve, run, validate, components, compute, and the workspace's command groups."""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +21,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`designer runs list | head`): stop quietly, as Unix tools do.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:

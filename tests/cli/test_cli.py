@@ -137,3 +137,12 @@ def test_the_console_script_runs_a_graph(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["status"] == "completed"
     assert (tmp_path / "designer.db").exists()
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`designer components --json | head -c 10`: the CLI stops quietly when its reader goes away."""
+    cli = Path(sys.executable).with_name("designer")
+    piped = subprocess.run(f"'{cli}' components --json | head -c 10", shell=True,
+                           capture_output=True, text=True, timeout=120)
+    assert piped.stdout.startswith("[") and len(piped.stdout) == 10
+    assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr, piped.stderr
