@@ -8,7 +8,7 @@ from components.ports import DataFrame, with_roles
 from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
 from components.table_schema import SchemaInputs, table_of_frame
-from components.table_formats import delimiter_char, format_for, read_table_file, read_table_text
+from components.table_formats import FORMAT_CHOICES, delimiter_char, format_for, read_table_file, read_table_text
 
 CATEGORY = "Data Input and Output"
 
@@ -73,7 +73,7 @@ def _load_sample(name: str) -> pd.DataFrame:
 @component(id="import-data", category=CATEGORY, outputs={"dataset": DataFrame}, roles={Role.TABLE_READER})
 def import_data(*, path: Param(str, "", kind=Kind.READ_PATH,
                                description="File (or Parquet folder) inside the datastore, e.g. raw/sales.csv."),
-                format: Param(str, "auto", choices=("auto", "csv", "parquet", "json"),
+                format: Param(str, "auto", choices=FORMAT_CHOICES,
                               description="auto picks the format from the file's suffix."),
                 delimiter: Param(str, ",", description="CSV field separator: one character, or 'tab'."),
                 has_header: Param(bool, True, description="The CSV's first line holds the column names."),
@@ -83,11 +83,12 @@ def import_data(*, path: Param(str, "", kind=Kind.READ_PATH,
                 query: Param(str, "", widget="text",
                              description="For a sql datastore: the SELECT to run (read-only)."),
                 ctx):
-    """Read a CSV, Parquet or JSON file from a datastore, or the result of a query on a sql datastore.
+    """Read a CSV, Parquet, JSON or Excel file from a datastore, or the result of a query on a sql datastore.
 
     The path is relative to the datastore and cannot leave it (no '..', no absolute
     path, no link). JSON may be a list of records, JSON lines, or an object of
-    columns. A CSV without a header gets columns named Col1, Col2, ... On a sql
+    columns. An Excel workbook (.xlsx) gives its first sheet. A CSV or sheet without a
+    header gets columns named Col1, Col2, ... On a sql
     datastore the query runs in a read-only transaction and is run afresh every time.
     """
     if ctx.datastore_info(datastore).get("kind") == "sql":

@@ -2,7 +2,7 @@
 from components.ports import DataFrame
 from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
-from components.table_formats import format_for, write_table_file
+from components.table_formats import FORMAT_CHOICES, format_for, write_table_file
 
 
 @component(id="export-data", category="Data Input and Output", inputs={"dataset": DataFrame},
@@ -10,14 +10,14 @@ from components.table_formats import format_for, write_table_file
 def export_data(dataset, *,
                 path: Param(str, "", kind=Kind.WRITE_PATH, required=True,
                             description="File to write inside the datastore, e.g. results/scored.csv."),
-                format: Param(str, "auto", choices=("auto", "csv", "parquet", "json"),
+                format: Param(str, "auto", choices=FORMAT_CHOICES,
                               description="auto picks the format from the file's suffix."),
                 overwrite: Param(bool, True, description="Replace the file if it exists; off makes the node "
                                                          "fail instead."),
                 datastore: Param(str, "workspace", kind=Kind.DATASTORE,
                                  description="The folder datastore to write into."),
                 ctx):
-    """Write a table to a CSV, Parquet or JSON (list of records) file in the datastore.
+    """Write a table to a CSV, Parquet, JSON (list of records) or Excel (.xlsx) file in the datastore.
 
     The file is written whole or not at all: readers never see half of it.
     Missing folders are created. Column roles are not written.

@@ -58,7 +58,7 @@ def _registered_schema(s) -> dict:
 @component(id="registered-dataset", category=CATEGORY, outputs={"dataset": DataFrame}, schema=_registered_schema)
 def registered_dataset(*, dataset: Param(str, "", kind=Kind.DATASET, required=True, description=_DATASET_HELP),
                        ctx: RunContext = None):
-    """A registered tabular dataset (CSV, Parquet or JSON lines registered on the Data page).
+    """A registered tabular dataset (CSV, Parquet, JSON lines or Excel registered on the Data page).
 
     Each version is immutable: version 1 gives the same rows however the source file
     changed later. The columns are known from the registered schema before any run.

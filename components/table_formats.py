@@ -1,4 +1,4 @@
-"""Reading and writing tables as CSV, Parquet and JSON, with errors a user can act on."""
+"""Reading and writing tables as CSV, Parquet, JSON and Excel, with errors a user can act on."""
 from __future__ import annotations
 
 import io
@@ -14,9 +14,11 @@ from pyarrow import ArrowException
 
 from components.spec import ComponentError
 
-FORMATS = ("csv", "parquet", "json")
-_SUFFIX_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-                   ".json": "json", ".jsonl": "json", ".ndjson": "json"}
+FORMATS = ("csv", "parquet", "json", "excel")
+#: The choices of a `format` parameter that reads or writes a file.
+FORMAT_CHOICES = ("auto", *FORMATS)
+SUFFIX_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
+                  ".json": "json", ".jsonl": "json", ".ndjson": "json", ".xlsx": "excel", ".xlsm": "excel"}
 
 
 def format_for(path: Path, chosen: str, shown: str) -> str:
@@ -25,10 +27,10 @@ def format_for(path: Path, chosen: str, shown: str) -> str:
         if chosen not in FORMATS:
             raise ComponentError(f"unknown format {chosen!r}; choose one of {['auto', *FORMATS]}")
         return chosen
-    fmt = _SUFFIX_FORMATS.get(path.suffix.lower())
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ComponentError(f"cannot tell the format of {shown!r} from its name; "
-                             f"choose csv, parquet or json in the format parameter")
+                             f"choose csv, parquet, json or excel in the format parameter")
     return fmt
 
 
@@ -54,6 +56,8 @@ def read_table_file(path: Path, fmt: str, *, shown: str, delimiter: str = ",",
         raise ComponentError(f"file {shown!r} is empty")
     if fmt == "parquet":
         return _read_parquet(path, shown)
+    if fmt == "excel":
+        return _read_excel(path, shown, has_header)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -90,6 +94,20 @@ def _parse_csv(text: str, source: str, delimiter: str, has_header: bool) -> pd.D
         # pandas silently turns the surplus leading fields into an index when rows outgrow the header.
         raise ComponentError(f"{source} could not be read as CSV: its rows have more fields than its header "
                              f"has column names. Check the delimiter and the header line")
+    if not has_header:
+        frame.columns = [f"Col{i + 1}" for i in range(frame.shape[1])]
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def _read_excel(path: Path, shown: str, has_header: bool) -> pd.DataFrame:
+    """The first sheet of an .xlsx/.xlsm workbook (openpyxl reads it; formulas give their saved values)."""
+    from zipfile import BadZipFile
+
+    try:
+        frame = pd.read_excel(path, sheet_name=0, header=0 if has_header else None, engine="openpyxl")
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ComponentError(f"file {shown!r} could not be read as an Excel workbook (.xlsx): {exc}") from None
     if not has_header:
         frame.columns = [f"Col{i + 1}" for i in range(frame.shape[1])]
     frame.columns = [str(c) for c in frame.columns]
@@ -178,6 +196,8 @@ def write_table_file(frame: pd.DataFrame, path: Path, fmt: str, *, stored_parque
             plain.to_parquet(temp, index=False, engine="pyarrow")
         elif fmt == "json":
             plain.to_json(temp, orient="records", date_format="iso", force_ascii=False)
+        elif fmt == "excel":
+            _write_excel(plain, temp)
         else:
             raise ComponentError(f"cannot write format {fmt!r}; choose one of {list(FORMATS)}")
         with open(temp, "rb") as fh:
@@ -189,6 +209,20 @@ def write_table_file(frame: pd.DataFrame, path: Path, fmt: str, *, stored_parque
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _write_excel(frame: pd.DataFrame, path: Path) -> None:
+    if len(frame) >= EXCEL_MAX_ROWS or frame.shape[1] > EXCEL_MAX_COLUMNS:
+        raise ComponentError(f"a sheet holds at most {EXCEL_MAX_ROWS - 1:,} rows and {EXCEL_MAX_COLUMNS:,} columns; "
+                             f"this table has {len(frame):,} rows and {frame.shape[1]:,} columns: write CSV or Parquet")
+    zoned = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+    if zoned:  # Excel has no time zones: write the UTC wall time
+        frame = frame.assign(**{c: frame[c].dt.tz_convert("UTC").dt.tz_localize(None) for c in zoned})
+    frame.to_excel(path, index=False, engine="openpyxl")
+
+
+#: Excel's sheet limits (rows include the header line).
+EXCEL_MAX_ROWS, EXCEL_MAX_COLUMNS = 1_048_576, 16_384
 
 
 def _stored_as_is(frame: pd.DataFrame) -> bool:

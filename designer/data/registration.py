@@ -14,14 +14,12 @@ from canvas_store.artifacts import ArtifactStore
 from components.datastore_paths import link_leading_outside
 from components.ports import DataFrame, ImageDirectory
 from components.spec import ComponentError
-from components.table_formats import read_table_file
+from components.table_formats import SUFFIX_FORMATS, read_table_file
 from designer.data.datastores import Datastore
 from designer.data.errors import DataError
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-                  ".json": "json", ".jsonl": "json", ".ndjson": "json"}
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+TABLE_SUFFIXES = SUFFIX_FORMATS
 KIND_OF_PORT = {"DataFrame": "tabular", "ImageDirectory": "images"}
 
 
@@ -67,13 +65,11 @@ def pin_from_datastore(artifacts: ArtifactStore, store: Datastore, path: str) ->
         if any(p.suffix.lower() in (".parquet", ".pq") for p in location.iterdir() if p.is_file()):
             return _pin_table(artifacts, location, "parquet", path)
         return _pin_images(artifacts, location, path)
-    suffix = location.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return _pin_excel(artifacts, location, path)
-    fmt = TABLE_SUFFIXES.get(suffix)
+    fmt = TABLE_SUFFIXES.get(location.suffix.lower())
     if fmt is None:
         raise DataError(400, "unknown-format", f"cannot tell what {path!r} holds from its name: register a CSV, "
-                        f"Parquet or JSON (lines) file, or a folder of class folders of images", {"path": path})
+                        f"Parquet, JSON (lines) or Excel (.xlsx) file, or a folder of class folders of images",
+                        {"path": path})
     return _pin_table(artifacts, location, fmt, path)
 
 
@@ -87,22 +83,6 @@ def _pin_table(artifacts: ArtifactStore, location: Path, fmt: str, path: str) ->
         if line:
             details["line"] = int(line.group(1))
         raise DataError(400, "unreadable-data", str(exc), details) from None
-    return _table_content(artifacts, frame)
-
-
-def _pin_excel(artifacts: ArtifactStore, location: Path, path: str) -> PinnedContent:
-    try:
-        import openpyxl  # noqa: F401  (pandas reads .xlsx through it)
-    except ImportError:
-        raise DataError(400, "unsupported-format", f"{path!r} is an Excel file, and the Excel reader (openpyxl) is "
-                        f"not installed here; save the sheet as CSV and register that", {"path": path}) from None
-    import pandas as pd
-
-    try:
-        frame = pd.read_excel(location, engine="openpyxl")
-    except (ValueError, OSError, KeyError) as exc:
-        raise DataError(400, "unreadable-data", f"{path!r} could not be read as Excel: {exc}", {"path": path}) from None
-    frame.columns = [str(c) for c in frame.columns]
     return _table_content(artifacts, frame)
 
 

@@ -116,7 +116,7 @@ def _table_preview(file, path: str) -> dict:
 
     fmt = TABLE_SUFFIXES.get(file.suffix.lower())
     if fmt is None:
-        raise ApiError(400, "unknown-format", f"{path!r} is not a CSV, Parquet or JSON file", {"path": path})
+        raise ApiError(400, "unknown-format", f"{path!r} is not a CSV, Parquet, JSON or Excel file", {"path": path})
     if file.stat().st_size > PREVIEW_BYTES and fmt != "parquet":
         raise ApiError(400, "too-large-to-preview", f"{path!r} is too large to preview here; register it as a "
                        f"dataset to see its profile", {"path": path})

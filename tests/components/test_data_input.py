@@ -88,6 +88,18 @@ def test_import_csv_reads_like_pandas(run_component, ctx, table):
     assert any("3 rows" in payload["text"] for kind, payload in ctx.events if kind == "node.log")
 
 
+def test_import_excel_reads_the_first_sheet_like_pandas(run_component, ctx, table):
+    with pd.ExcelWriter(ctx.datastore / "book.xlsx", engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name="scores", index=False)
+        pd.DataFrame({"other": [1]}).to_excel(writer, sheet_name="notes", index=False)
+
+    frame = run_component("import-data", params={"path": "book.xlsx"})["dataset"]
+    bare = run_component("import-data", params={"path": "book.xlsx", "has_header": False})["dataset"]
+
+    assert_frame_equal(frame, pd.read_excel(ctx.datastore / "book.xlsx", sheet_name=0))
+    assert list(bare.columns) == ["Col1", "Col2", "Col3"] and bare.iloc[0].tolist() == ["id", "name", "score"]
+
+
 def test_import_csv_with_another_delimiter_and_no_header(run_component, ctx):
     (ctx.datastore / "raw").mkdir()
     (ctx.datastore / "raw" / "t.txt").write_text("1;x\n2;y\n")
@@ -148,7 +160,8 @@ def test_import_refuses_paths_outside_the_datastore(run_component, ctx, path):
     ("broken.parquet", "not parquet at all", "could not be read as Parquet"),
     ("broken.json", '[{"a": 1},', "not valid JSON"),
     ("scalar.json", "42", "not a table"),
-    ("data.xlsx", "whatever", "cannot tell the format"),
+    ("data.xls", "whatever", "cannot tell the format"),
+    ("fake.xlsx", b"PK\x03\x04 not a workbook", "could not be read as an Excel workbook"),
 ])
 def test_import_explains_files_it_cannot_read(run_component, ctx, name, content, message):
     if isinstance(content, bytes):

@@ -14,7 +14,7 @@ def table():
 
 
 @pytest.mark.parametrize("path, fmt", [("out/t.csv", "auto"), ("t.parquet", "auto"), ("t.json", "auto"),
-                                       ("t.data", "parquet")])
+                                       ("t.data", "parquet"), ("report/t.xlsx", "auto")])
 def test_exported_file_imports_back_to_the_same_table(run_component, ctx, table, path, fmt):
     assert run_component("export-data", {"dataset": table}, {"path": path, "format": fmt}) == {}
 

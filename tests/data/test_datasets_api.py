@@ -106,11 +106,25 @@ def test_parquet_and_json_lines_register_as_tables(client, workspace):
     assert client.get("/api/datasets/jl/versions/1").get_json()["rows"] == 3
 
 
-def test_excel_without_its_reader_says_so(client, workspace):
+def test_an_excel_workbook_registers_its_first_sheet_and_previews(client, workspace):
+    import pandas as pd
+
+    pd.DataFrame({"region": ["north", "south", "east"], "sales": [10.5, 7.25, 3.0]}).to_excel(
+        workspace / "sales.xlsx", index=False, engine="openpyxl")
+    assert register(client, "sales", "sales.xlsx").status_code == 201
+    detail = client.get("/api/datasets/sales/versions/1").get_json()
+    assert detail["kind"] == "tabular" and detail["rows"] == 3
+    assert [c["name"] for c in detail["schema"]] == ["region", "sales"]
+    preview = client.get("/api/datastores/workspace/content/sales.xlsx?preview=table").get_json()
+    assert preview["columns"] == ["region", "sales"] and preview["rows"][1] == ["south", 7.25]
+
+
+def test_a_file_that_is_not_a_workbook_is_400_naming_excel(client, workspace):
     (workspace / "sheet.xlsx").write_bytes(b"PK\x03\x04 not really")
     response = register(client, "sheet", "sheet.xlsx")
     assert response.status_code == 400
-    assert "openpyxl" in response.get_json()["error"]["message"] or "Excel" in response.get_json()["error"]["message"]
+    error = response.get_json()["error"]
+    assert error["code"] == "unreadable-data" and "Excel workbook" in error["message"]
 
 
 def test_an_image_folder_registers_as_images(client, workspace):

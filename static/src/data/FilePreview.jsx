@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { describeError } from '../api/client.js';
 import { dataApi } from '../api/data.js';
 
-const TABLE = /\.(csv|tsv|txt|parquet|pq|json|jsonl|ndjson)$/i;
+const TABLE = /\.(csv|tsv|txt|parquet|pq|json|jsonl|ndjson|xlsx|xlsm)$/i;
 const IMAGE = /\.(png|jpe?g|gif|bmp|webp)$/i;
 export const isTable = (name) => TABLE.test(name);
 export const isImage = (name) => IMAGE.test(name);
