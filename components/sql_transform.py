@@ -2,15 +2,23 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
 from components.columns import keep_roles
 from components.ports import DataFrame
 from components.spec import ComponentError, Input, Param, component
+from components.table_schema import Column, ColumnProblem, SchemaInputs, TableSchema, column_type_of
 
 #: DuckDB names a missing table or column in its message; these pull the name out for ours.
 _MISSING_TABLE = re.compile(r"Table with name (\w+) does not exist", re.IGNORECASE)
+_MISSING_COLUMN = re.compile(r'Referenced column "([^"]+)" not found')
+_MISSING_QUALIFIED_COLUMN = re.compile(r'"(\w+)" does not have a column named "([^"]+)"')
+TABLES = ("t1", "t2", "t3")
+#: The empty column a schema type stands for: DuckDB binds a query against these exactly as against real rows.
+_EMPTY_DTYPES = {"number": "float64", "integer": "int64", "text": "str", "boolean": "bool",
+                 "datetime": "datetime64[ns]", "unknown": "object"}
 
 
 def run_sql(query: str, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
@@ -23,7 +31,7 @@ def run_sql(query: str, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
     """
     import duckdb
 
-    text = (query or "").strip().rstrip(";").strip()
+    text = _statement(query)
     if not text:
         raise ComponentError("the SQL query is empty; write a query such as: select * from t1")
     connection = duckdb.connect(config={"enable_external_access": False})
@@ -52,6 +60,70 @@ def run_sql(query: str, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
         connection.close()
 
 
+def _statement(query: str | None) -> str:
+    return (query or "").strip().rstrip(";").strip()
+
+
+def _sql_schema(s: SchemaInputs) -> dict:
+    """The query's result columns, from DuckDB binding it against empty tables of the input schemas.
+
+    Nothing is read: only the column names and types reach DuckDB, which works out
+    the result's names and types as it would for real rows. A column the query names
+    that an input lacks is the node's `unknown-column` error; a query that does not
+    parse, or reads an input whose columns are unknown, leaves the result unknown
+    (the run says why). Which values a column holds depends on the rows the query
+    keeps, so categorical values are not carried over.
+    """
+    first = s.table("t1")
+    if first is None:
+        return {}
+    known = {name: tuple((c.name, c.type) for c in table.columns)
+             for name in TABLES if (table := s.table(name)) is not None}
+    columns, missing = _bound_columns(_statement(s.params.get("sql_query_script")), tuple(known.items()))
+    if missing is not None:
+        port, name = missing
+        port = port if port in known else (next(iter(known)) if len(known) == 1 else None)
+        if port is not None:
+            s.problems.append(ColumnProblem("sql_query_script", port, (name,), tuple(s.table(port).names)))
+        return {}
+    if columns is None:
+        return {}
+    return {"results_dataset": first.with_columns(Column(name, kind) for name, kind in columns)}
+
+
+@lru_cache(maxsize=256)
+def _bound_columns(query: str, tables: tuple) -> tuple[tuple | None, tuple | None]:
+    """((name, type) of each result column, None) or (None, (table or None, missing column)) or (None, None)."""
+    import duckdb
+
+    if not query:
+        return None, None
+    connection = duckdb.connect(config={"enable_external_access": False})
+    try:
+        for name, columns in tables:
+            frame = pd.DataFrame({column: pd.Series([], dtype=_EMPTY_DTYPES.get(kind, "object"))
+                                  for column, kind in columns})
+            connection.register(name, frame)
+        try:
+            relation = connection.sql(query)
+            if relation is None:
+                return None, None
+            types = [str(t) for t in relation.types]
+            empty = relation.limit(0).df()
+        except duckdb.BinderException as exc:
+            qualified = _MISSING_QUALIFIED_COLUMN.search(str(exc))
+            if qualified:
+                return None, (qualified.group(1), qualified.group(2))
+            bare = _MISSING_COLUMN.search(str(exc))
+            return None, ((None, bare.group(1)) if bare else None)
+        except duckdb.Error:
+            return None, None
+    finally:
+        connection.close()
+    return tuple((str(name), "unknown" if kind == '"NULL"' else column_type_of(empty[name].dtype))
+                 for name, kind in zip(empty.columns, types)), None
+
+
 def _first_line(exc: Exception) -> str:
     return " ".join(str(exc).split("\n")[:2]).strip()
 
@@ -59,7 +131,7 @@ def _first_line(exc: Exception) -> str:
 @component(id="apply-sql-transformation", category="Data Transformation",
            inputs={"t1": DataFrame, "t2": Input(DataFrame, optional=True), "t3": Input(DataFrame, optional=True)},
            outputs={"results_dataset": DataFrame}, name="Apply SQL Transformation",
-           tags=("sql", "query", "duckdb"))
+           tags=("sql", "query", "duckdb"), schema=_sql_schema)
 def apply_sql_transformation(t1, t2=None, t3=None, *,
                              sql_query_script: Param(str, "select * from t1;", widget="code", required=True,
                                                      description="A SQL query (DuckDB dialect) over the tables "
