@@ -9,7 +9,7 @@ import pandas as pd
 from components.columns import keep_roles
 from components.ports import DataFrame
 from components.spec import ComponentError, Input, Param, component
-from components.table_schema import Column, ColumnProblem, SchemaInputs, TableSchema, column_type_of
+from components.table_schema import Column, ColumnProblem, SchemaInputs
 
 #: DuckDB names a missing table or column in its message; these pull the name out for ours.
 _MISSING_TABLE = re.compile(r"Table with name (\w+) does not exist", re.IGNORECASE)
@@ -17,6 +17,7 @@ _MISSING_COLUMN = re.compile(r'Referenced column "([^"]+)" not found')
 _MISSING_QUALIFIED_COLUMN = re.compile(r'"(\w+)" does not have a column named "([^"]+)"')
 TABLES = ("t1", "t2", "t3")
 #: The empty column a schema type stands for: DuckDB binds a query against these exactly as against real rows.
+_INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
 _EMPTY_DTYPES = {"number": "float64", "integer": "int64", "text": "str", "boolean": "bool",
                  "datetime": "datetime64[ns]", "unknown": "object"}
 
@@ -93,10 +94,18 @@ def _sql_schema(s: SchemaInputs) -> dict:
 
 @lru_cache(maxsize=256)
 def _bound_columns(query: str, tables: tuple) -> tuple[tuple | None, tuple | None]:
-    """((name, type) of each result column, None) or (None, (table or None, missing column)) or (None, None)."""
+    """((name, type) of each result column, None) or (None, (table or None, missing column)) or (None, None).
+
+    The query is bound, never executed (a query can be slow even on empty tables), and only
+    when it is one SELECT: anything else may do something just by being prepared.
+    """
     import duckdb
 
-    if not query:
+    try:
+        statements = duckdb.extract_statements(query) if query else []
+    except duckdb.Error:
+        return None, None
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
         return None, None
     connection = duckdb.connect(config={"enable_external_access": False})
     try:
@@ -106,10 +115,8 @@ def _bound_columns(query: str, tables: tuple) -> tuple[tuple | None, tuple | Non
             connection.register(name, frame)
         try:
             relation = connection.sql(query)
-            if relation is None:
-                return None, None
-            types = [str(t) for t in relation.types]
-            empty = relation.limit(0).df()
+            return tuple((str(name), _column_type(str(kind))) for name, kind in
+                         zip(relation.columns, relation.types)), None
         except duckdb.BinderException as exc:
             qualified = _MISSING_QUALIFIED_COLUMN.search(str(exc))
             if qualified:
@@ -120,8 +127,21 @@ def _bound_columns(query: str, tables: tuple) -> tuple[tuple | None, tuple | Non
             return None, None
     finally:
         connection.close()
-    return tuple((str(name), "unknown" if kind == '"NULL"' else column_type_of(empty[name].dtype))
-                 for name, kind in zip(empty.columns, types)), None
+
+
+def _column_type(duckdb_type: str) -> str:
+    """The schema type of the pandas column DuckDB's fetchdf makes of a result column of this type."""
+    if duckdb_type in _INTEGER_TYPES:
+        return "integer"
+    if duckdb_type in ("HUGEINT", "UHUGEINT", "FLOAT", "DOUBLE") or duckdb_type.startswith("DECIMAL"):
+        return "number"
+    if duckdb_type == "VARCHAR" or duckdb_type.startswith("ENUM"):
+        return "text"
+    if duckdb_type == "BOOLEAN":
+        return "boolean"
+    if duckdb_type == "DATE" or duckdb_type.startswith("TIMESTAMP"):
+        return "datetime"
+    return "unknown"  # NULL (from an input column of unknown type), lists, structs, intervals, blobs, ...
 
 
 def _first_line(exc: Exception) -> str:

@@ -144,7 +144,8 @@ CASES = [
              t1="iris.dataset"),
         node("agg", "apply-sql-transformation", {
             "sql_query_script": 'select species, avg("petal width (cm)") as width, count(*) as n, '
-                                'max("petal length (cm)") > 5 as long, cast(1 as integer) as one '
+                                'max("petal length (cm)") > 5 as long, cast(1 as integer) as one, '
+                                'cast(\'2020-01-02\' as date) as day, sum(cast("petal length (cm)" as bigint)) as total '
                                 'from t1 group by species order by species'}, t1="iris.dataset"),
         node("join", "apply-sql-transformation", {
             "sql_query_script": "with w as (select cultivar, alcohol from t2 limit 3) "
@@ -279,8 +280,19 @@ def test_a_sql_query_naming_a_missing_column_is_an_unknown_column_error():
         problems = propagate(sql(query), components.catalogue()).problems
         assert [(p.node, p.param, p.code) for p in problems] == [("sql", "sql_query_script", "unknown-column")]
         assert "'petal size'" in problems[0].message and "petal width (cm)" in problems[0].message
-    schemas = propagate(sql("select * from t2"), components.catalogue())  # t2 is not connected: the run says so
-    assert schemas.problems == [] and schemas.nodes["sql"].outputs["results_dataset"] is None
+    for unknown in ("select * from t2",  # t2 is not connected: the run says so
+                    "create table x as select 1", "select 1; select 2", "selec 1"):
+        schemas = propagate(sql(unknown), components.catalogue())
+        assert schemas.problems == [] and schemas.nodes["sql"].outputs["results_dataset"] is None, unknown
+
+
+def test_a_sql_query_is_bound_not_run_to_know_its_columns():
+    """Running this count would take hours; binding it takes milliseconds."""
+    document = Case("sql", [IRIS, node("sql", "apply-sql-transformation", {
+        "sql_query_script": "select count(*) as n from range(100000000000) a, range(100000000000) b"},
+        t1="iris.dataset")]).document()
+    schema = propagate(document, components.catalogue()).nodes["sql"].outputs["results_dataset"]
+    assert [(c.name, c.type) for c in schema.columns] == [("n", "integer")]
 
 
 @pytest.mark.parametrize("component, params, wrong", [
