@@ -189,9 +189,10 @@ def _hashed_schema(s: SchemaInputs) -> dict:
     if table is None or not names or any(table.column(n) is None or table.column(n).type not in ("text", "unknown")
                                          for n in names):
         return {}
-    size = 2 ** int(s.params.get("hashing_bitsize", 10))
-    if size * len(names) > _MOST_PREDICTED_COLUMNS:
-        return {}  # too many to send to the canvas on every edit; the run's output has them
+    bits = s.params.get("hashing_bitsize")
+    if not isinstance(bits, int) or not 1 <= bits <= 20 or 2 ** bits * len(names) > _MOST_PREDICTED_COLUMNS:
+        return {}  # out of range (the run says so), or too many to send to the canvas on every edit
+    size = 2 ** bits
     new = [Column(f"{n}_HashingFeature.{i}", "number") for n in names for i in range(size)]
     return {"transformed_dataset": replaced_text_columns(table, names, new)}
 

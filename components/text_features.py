@@ -175,7 +175,10 @@ def _topics_schema(s: SchemaInputs) -> dict:
     column = text_column_schema(s, "target_columns")
     if column is None:
         return {}
-    topics = [f"Topic {i}" for i in range(int(s.params.get("number_of_topics_to_model", 5)))]
+    count = s.params.get("number_of_topics_to_model")
+    if not isinstance(count, int) or not 1 <= count <= 1000:
+        return {}  # the run says what is wrong with it
+    topics = [f"Topic {i}" for i in range(count)]
 
     def apply(source: TableSchema) -> TableSchema | None:
         if source.column(column) is None:

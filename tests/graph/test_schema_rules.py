@@ -234,6 +234,10 @@ def _differences(schema, frame: pd.DataFrame) -> list[str]:
     roles = column_roles(frame)
     if schema.label != roles.get("label"):
         problems.append(f"label {schema.label!r}, but the run marked {roles.get('label')!r}")
+    every = [n for n in schema.names if n != schema.label]  # no (or no listed) features: every column is one
+    features = list(schema.features or every)
+    if features != (roles.get("features") or every):
+        problems.append(f"features {features}, but the run marked {roles.get('features')}")
     if set(schema.categorical) != set(roles.get("categorical") or ()) & set(schema.names):
         problems.append(f"categorical {schema.categorical}, but the run marked {roles.get('categorical')}")
     return problems
