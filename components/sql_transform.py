@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import pandas as pd
@@ -16,10 +17,12 @@ _MISSING_TABLE = re.compile(r"Table with name (\w+) does not exist", re.IGNORECA
 _MISSING_COLUMN = re.compile(r'Referenced column "([^"]+)" not found')
 _MISSING_QUALIFIED_COLUMN = re.compile(r'"(\w+)" does not have a column named "([^"]+)"')
 TABLES = ("t1", "t2", "t3")
-#: The empty column a schema type stands for: DuckDB binds a query against these exactly as against real rows.
+#: The typed null a column of each schema type stands for in the empty views a query is bound against: DuckDB
+#: binds it exactly as against a table of real rows of those types (a bare null is DuckDB's "NULL" type).
+_SQL_NULLS = {"number": "cast(null as double)", "integer": "cast(null as bigint)", "text": "cast(null as varchar)",
+              "boolean": "cast(null as boolean)", "datetime": "cast(null as timestamp)"}
+_binding = threading.local()
 _INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
-_EMPTY_DTYPES = {"number": "float64", "integer": "int64", "text": "str", "boolean": "bool",
-                 "datetime": "datetime64[ns]", "unknown": "object"}
 
 
 def run_sql(query: str, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
@@ -107,26 +110,39 @@ def _bound_columns(query: str, tables: tuple) -> tuple[tuple | None, tuple | Non
         return None, None
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
         return None, None
-    connection = duckdb.connect(config={"enable_external_access": False})
-    try:
-        for name, columns in tables:
-            frame = pd.DataFrame({column: pd.Series([], dtype=_EMPTY_DTYPES.get(kind, "object"))
-                                  for column, kind in columns})
-            connection.register(name, frame)
-        try:
-            relation = connection.sql(query)
-            return tuple((str(name), _column_type(str(kind))) for name, kind in
-                         zip(relation.columns, relation.types)), None
-        except duckdb.BinderException as exc:
-            qualified = _MISSING_QUALIFIED_COLUMN.search(str(exc))
-            if qualified:
-                return None, (qualified.group(1), qualified.group(2))
-            bare = _MISSING_COLUMN.search(str(exc))
-            return None, ((None, bare.group(1)) if bare else None)
-        except duckdb.Error:
+    connection = _binding_connection()
+    for name in TABLES:
+        connection.execute(f"drop view if exists {name}")
+    for name, columns in tables:
+        if not columns:
             return None, None
-    finally:
-        connection.close()
+        listed = ", ".join(f"{_SQL_NULLS.get(kind, 'null')} as {_quoted(column)}" for column, kind in columns)
+        connection.execute(f"create temp view {name} as select {listed} where false")
+    try:
+        relation = connection.sql(query)
+        return tuple((str(name), _column_type(str(kind))) for name, kind in zip(relation.columns, relation.types)), None
+    except duckdb.BinderException as exc:
+        qualified = _MISSING_QUALIFIED_COLUMN.search(str(exc))
+        if qualified:
+            return None, (qualified.group(1), qualified.group(2))
+        bare = _MISSING_COLUMN.search(str(exc))
+        return None, ((None, bare.group(1)) if bare else None)
+    except duckdb.Error:
+        return None, None
+
+
+def _binding_connection():
+    """This thread's DuckDB connection for binding queries (opening one costs more than binding)."""
+    import duckdb
+
+    connection = getattr(_binding, "connection", None)
+    if connection is None:
+        connection = _binding.connection = duckdb.connect(config={"enable_external_access": False})
+    return connection
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _column_type(duckdb_type: str) -> str:
