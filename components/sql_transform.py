@@ -1,6 +1,7 @@
 """Apply SQL Transformation: a SQL query over up to three tables, run by DuckDB in the node's process."""
 from __future__ import annotations
 
+import os
 import re
 import threading
 from functools import lru_cache
@@ -21,7 +22,9 @@ TABLES = ("t1", "t2", "t3")
 #: binds it exactly as against a table of real rows of those types (a bare null is DuckDB's "NULL" type).
 _SQL_NULLS = {"number": "cast(null as double)", "integer": "cast(null as bigint)", "text": "cast(null as varchar)",
               "boolean": "cast(null as boolean)", "datetime": "cast(null as timestamp)"}
-_binding = threading.local()
+_binding_lock = threading.Lock()
+#: The process's connection for binding queries, and the process that opened it.
+_binding: dict = {}
 _INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
 
 
@@ -110,7 +113,17 @@ def _bound_columns(query: str, tables: tuple) -> tuple[tuple | None, tuple | Non
         return None, None
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
         return None, None
-    connection = _binding_connection()
+    with _binding_lock:  # one connection, its views rebuilt for each query: opening one costs more than binding
+        owner, connection = _binding.get("pid"), _binding.get("connection")
+        if connection is None or owner != os.getpid():  # a forked process opens its own
+            connection = duckdb.connect(config={"enable_external_access": False})
+            _binding.update(pid=os.getpid(), connection=connection)
+        return _bind(connection, query, tables)
+
+
+def _bind(connection, query: str, tables: tuple) -> tuple[tuple | None, tuple | None]:
+    import duckdb
+
     for name in TABLES:
         connection.execute(f"drop view if exists {name}")
     for name, columns in tables:
@@ -129,16 +142,6 @@ def _bound_columns(query: str, tables: tuple) -> tuple[tuple | None, tuple | Non
         return None, ((None, bare.group(1)) if bare else None)
     except duckdb.Error:
         return None, None
-
-
-def _binding_connection():
-    """This thread's DuckDB connection for binding queries (opening one costs more than binding)."""
-    import duckdb
-
-    connection = getattr(_binding, "connection", None)
-    if connection is None:
-        connection = _binding.connection = duckdb.connect(config={"enable_external_access": False})
-    return connection
 
 
 def _quoted(name: str) -> str:
