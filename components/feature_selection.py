@@ -71,11 +71,9 @@ def fisher_scores(matrix: np.ndarray, classes: np.ndarray) -> np.ndarray:
 
 def _filtered_schema(s: SchemaInputs) -> dict:
     """Which columns survive is known before a run only when every scored column is kept."""
-    named = s.column("target_column")
-    table = s.table()
+    label, table = s.label("target_column"), s.table()
     if table is None:
         return {}
-    label = named or table.label
     candidates = (table.features or table.names) if s.params.get("operate_on_feature_columns_only", True) \
         else table.names
     scored = [table.column(c) for c in candidates if c != label and table.column(c) is not None]

@@ -125,11 +125,9 @@ def partition_and_sample(dataset, *,
 
 
 def _smote_schema(s: SchemaInputs) -> dict:
-    named = s.column("label_column")
-    table = s.table()
+    label, table = s.label("label_column"), s.table()
     if table is None:
         return {}
-    label = named or table.label
     features = [c for c in table.columns if c.name != label]
     if table.column(label) is None or any(c.type not in ("number", "integer", "boolean") for c in features):
         return {}  # no label, or text (or not yet known) features: the run says what to fix

@@ -165,6 +165,12 @@ class SchemaInputs:
             self.columns(param, port)
         return value
 
+    def label(self, param: str, port: str = "dataset") -> str | None:
+        """The label column a `label` parameter names (checked), else the one the input table marks."""
+        named = self.column(param, port)
+        table = self.table(port)
+        return named or (table.label if table is not None else None)
+
     def external(self, kind: str, key: str) -> PortSchema | None:
         """The schema an outside source (the dataset registry) gives for `key`, or None."""
         if self.lookup is None or not key:
