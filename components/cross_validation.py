@@ -10,8 +10,10 @@ from components.context import RunContext
 from components.evaluation import evaluate
 from components.models import Learner
 from components.roles import Kind, Role
+from components.scoring import scored_table
 from components.spec import ComponentError, Param, component
-from components.training import fit_learner, resolve_label
+from components.table_schema import Column, SchemaInputs
+from components.training import fit_learner, resolve_label, trained_model_schema
 
 FOLD_COLUMN = "Fold Assignments"
 FOLD_NUMBER = "Fold Number"
@@ -35,10 +37,22 @@ def fold_indices(labels: pd.Series, task: str, folds: int, seed: int) -> list[np
     return [test for _, test in splitter.split(positions)]
 
 
+def _cross_validated_schema(s: SchemaInputs) -> dict:
+    """Every row scored, after its fold number; the metrics per fold depend on what the data allows."""
+    named, learner = s.column("label_column"), s.model("untrained_model")
+    if learner is None or learner.task not in ("classification", "regression"):
+        return {}
+    scored = scored_table(s.table(), trained_model_schema(s.table(), learner, named))
+    if scored is None:
+        return {}
+    return {"scored_results": scored.with_columns([Column(FOLD_COLUMN, "integer"),
+                                                   *(c for c in scored.columns if c.name != FOLD_COLUMN)])}
+
+
 @component(id="cross-validate-model", category="Model Training",
            inputs={"untrained_model": ports.UntrainedModel, "dataset": ports.DataFrame},
            outputs={"scored_results": ports.DataFrame, "evaluation_results_by_fold": ports.DataFrame},
-           roles={Role.TRAINING_ONLY, Role.EVALUATES})
+           roles={Role.TRAINING_ONLY, Role.EVALUATES}, schema=_cross_validated_schema)
 def cross_validate_model(untrained_model, dataset, *,
                          label_column: Param(str, "", kind=Kind.LABEL, description="The column to predict."),
                          folds: Param(int, 10, min=2, max=100, description="Number of folds."),

@@ -32,7 +32,8 @@ def sample_schema(name: str):
     """A sample dataset's columns, label and class values, read once from scikit-learn's bundled copy."""
     _, label, is_class = SAMPLE_DATASETS[name]
     frame = _load_sample(name)
-    return table_of_frame(frame, label=label, categorical=[label] if is_class else [])
+    return table_of_frame(frame, label=label, features=[c for c in frame.columns if c != label],
+                          categorical=[label] if is_class else [])
 
 
 @component(id="sample-dataset", category=CATEGORY, outputs={"dataset": DataFrame}, schema=_sample_schema,

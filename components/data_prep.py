@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from components import prep_schemas
 from components.columns import chosen_columns, keep_roles, numeric_feature_columns, parse_columns, quoted
 from components.fitted_prep import OUTPUT_MODES, Binner, Clipper, ColumnSelection, numeric_columns_or_error, \
     place_results
@@ -60,7 +61,8 @@ FUNCTION_CATEGORY = {name: category for category, names in MATH_FUNCTIONS.items(
 
 
 @component(id="apply-math-operation", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"results_dataset": DataFrame}, tags=("math", "arithmetic", "log", "round"))
+           outputs={"results_dataset": DataFrame}, schema=lambda s: prep_schemas.math_schema(s, FUNCTION_CATEGORY),
+           tags=("math", "arithmetic", "log", "round"))
 def apply_math_operation(dataset, *,
                          category: Param(str, "basic", choices=tuple(MATH_FUNCTIONS),
                                          description="Family of the function: basic, compare, operations, "
@@ -109,7 +111,7 @@ def apply_math_operation(dataset, *,
 
 
 @component(id="add-columns", category=CATEGORY, inputs={"left": DataFrame, "right": DataFrame},
-           outputs={"combined_dataset": DataFrame})
+           outputs={"combined_dataset": DataFrame}, schema=prep_schemas.added_columns_schema)
 def add_columns(left, right):
     """Put the columns of two tables side by side, row by row (both need the same number of rows).
 
@@ -125,7 +127,8 @@ def add_columns(left, right):
 
 
 @component(id="add-rows", category=CATEGORY, inputs={"dataset1": DataFrame, "dataset2": DataFrame},
-           outputs={"results_dataset": DataFrame})
+           outputs={"results_dataset": DataFrame},
+           schema=prep_schemas.added_rows_schema)
 def add_rows(dataset1, dataset2):
     """Append the rows of the second table below those of the first (both need the same column names).
 
@@ -143,7 +146,8 @@ def add_rows(dataset1, dataset2):
 
 
 @component(id="clip-values", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"results_dataset": DataFrame, "clip_transformation": Transformation})
+           outputs={"results_dataset": DataFrame, "clip_transformation": Transformation},
+           schema=prep_schemas.clipped_schema)
 def clip_values(dataset, *,
                 set_of_thresholds: Param(str, "peaks-and-subpeaks", choices=("peaks", "subpeaks",
                                                                              "peaks-and-subpeaks"),
@@ -182,7 +186,8 @@ def clip_values(dataset, *,
 
 
 @component(id="group-data-into-bins", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"quantized_dataset": DataFrame, "binning_transformation": Transformation})
+           outputs={"quantized_dataset": DataFrame, "binning_transformation": Transformation},
+           schema=prep_schemas.binned_schema)
 def group_data_into_bins(dataset, *,
                          binning_mode: Param(str, "quantiles", choices=("quantiles", "equal-width", "custom-edges"),
                                              description="Bins holding equal numbers of rows (quantiles), of "
@@ -219,7 +224,8 @@ def group_data_into_bins(dataset, *,
 
 
 @component(id="select-columns-transform", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"columns_selection_transformation": Transformation})
+           outputs={"columns_selection_transformation": Transformation},
+           schema=prep_schemas.selection_transform_schema)
 def select_columns_transform(dataset):
     """Remember the columns of a table as a transformation that keeps exactly those columns, in that order.
 
@@ -234,7 +240,8 @@ _PERCENTILES = (0.5, 1, 5, 95, 99, 99.5)
 
 
 @component(id="summarize-data", category="Statistical Functions", inputs={"dataset": DataFrame},
-           outputs={"result_dataset": DataFrame}, roles={Role.TRAINING_ONLY})
+           outputs={"result_dataset": DataFrame}, roles={Role.TRAINING_ONLY},
+           schema=lambda s: prep_schemas.summary_schema(s, _PERCENTILES))
 def summarize_data(dataset):
     """One row of statistics per column of the table.
 

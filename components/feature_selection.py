@@ -12,6 +12,7 @@ from components.models import TrainedModel
 from components.ports import DataFrame, Transformation
 from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
+from components.table_schema import Column, SchemaInputs, TableSchema, TransformSchema
 
 CATEGORY = "Feature Selection"
 METHODS = ("pearson-correlation", "spearman-correlation", "kendall-correlation", "chi-squared",
@@ -68,9 +69,31 @@ def fisher_scores(matrix: np.ndarray, classes: np.ndarray) -> np.ndarray:
         return np.where(within > 0, between / np.where(within > 0, within, 1), 0.0)
 
 
+def _filtered_schema(s: SchemaInputs) -> dict:
+    """Which columns survive is known before a run only when every scored column is kept."""
+    label, table = s.label("target_column"), s.table()
+    if table is None:
+        return {}
+    candidates = (table.features or table.names) if s.params.get("operate_on_feature_columns_only", True) \
+        else table.names
+    scored = [table.column(c) for c in candidates if c != label and table.column(c) is not None]
+    if table.column(label) is None or any(c.type == "unknown" for c in scored):
+        return {}
+    numeric = {c.name for c in scored if c.type in ("number", "integer", "boolean")}
+    if not numeric or len(numeric) > s.params.get("number_of_desired_features", 1):
+        return {}  # the top-scoring columns (and the features table's order) depend on the values
+    kept = [c for c in table.names if c in numeric or c == label or c not in candidates]
+
+    def apply(source: TableSchema) -> TableSchema:
+        return source.keeping([c for c in kept if source.column(c) is not None])
+
+    return {"filtered_dataset": apply(table),
+            "feature_selection_transformation": TransformSchema("column-selection", apply)}
+
+
 @component(id="filter-based-feature-selection", category=CATEGORY, inputs={"dataset": DataFrame},
            outputs={"filtered_dataset": DataFrame, "features": DataFrame,
-                    "feature_selection_transformation": Transformation})
+                    "feature_selection_transformation": Transformation}, schema=_filtered_schema)
 def filter_based_feature_selection(dataset, *,
                                    feature_scoring_method: Param(str, "pearson-correlation", choices=METHODS,
                                                                  description="How a column is scored against the "
@@ -140,9 +163,17 @@ def _scorer(task: str, metric: str):
             "r2": skm.r2_score}[metric]
 
 
+def _importance_schema(s: SchemaInputs) -> dict:
+    model = s.model("trained_model")
+    if model is not None and model.task not in (None, "classification", "regression"):
+        return {}
+    return {"feature_importance": TableSchema((Column("Feature", "text"), Column("Score", "number"),
+                                               Column("Standard Deviation", "number")))}
+
+
 @component(id="permutation-feature-importance", category=CATEGORY,
            inputs={"trained_model": ports.TrainedModel, "test_data": DataFrame},
-           outputs={"feature_importance": DataFrame}, roles={Role.TRAINING_ONLY})
+           outputs={"feature_importance": DataFrame}, roles={Role.TRAINING_ONLY}, schema=_importance_schema)
 def permutation_feature_importance(trained_model, test_data, *,
                                    random_seed: Param(int, 0, min=0, description="Seed of the shuffles."),
                                    metric_for_measuring_performance: Param(

@@ -4,9 +4,10 @@ Like `components.algorithms`, nothing is fitted here. Each declares the task it
 learns in its tags ("classification", "regression", "anomaly"; the tag is also
 the Learner's `task`), so sweeps and AutoML can pick the learners that fit a task.
 """
-from components.models import Learner
+from components.models import QUANTILE_PREFIX, Learner
 from components.ports import UntrainedModel
 from components.spec import ComponentError, Param, component
+from components.table_schema import ModelSchema, SchemaInputs, learner
 
 CATEGORY = "Machine Learning Algorithms"
 SEED = Param(int, 0, min=0, max=2**32 - 1, description="Random seed; the same seed gives the same model.")
@@ -16,7 +17,8 @@ WRAPPABLE = ("logistic-regression", "decision-forest", "boosted-decision-tree", 
 
 
 @component(id="support-vector-machine", category=CATEGORY, outputs={"model": UntrainedModel},
-           name="Two-Class Support Vector Machine", tags=("classification", "two-class", "svm"))
+           name="Two-Class Support Vector Machine", schema=learner("classification"),
+           tags=("classification", "two-class", "svm"))
 def support_vector_machine(*, C: Param(float, 1.0, min=1e-6, description="Inverse regularisation strength "
                                                                         "(Azure's lambda is 1 / C)."),
                            number_of_iterations: Param(int, 1000, min=1, max=1_000_000,
@@ -41,7 +43,8 @@ def support_vector_machine(*, C: Param(float, 1.0, min=1e-6, description="Invers
 
 
 @component(id="averaged-perceptron", category=CATEGORY, outputs={"model": UntrainedModel},
-           name="Two-Class Averaged Perceptron", tags=("classification", "two-class", "linear"))
+           name="Two-Class Averaged Perceptron", schema=learner("classification"),
+           tags=("classification", "two-class", "linear"))
 def averaged_perceptron(*, learning_rate: Param(float, 1.0, min=1e-6, max=100.0, description="Step size of "
                                                                                             "each update."),
                         maximum_number_of_iterations: Param(int, 10, min=1, max=100_000,
@@ -69,7 +72,8 @@ def _wrapped(algorithm: str, binary_model) -> Learner:
 
 
 @component(id="one-vs-all-multiclass", category=CATEGORY, inputs={"binary_model": UntrainedModel},
-           outputs={"model": UntrainedModel}, name="One-vs-All Multiclass", tags=("classification", "multiclass"))
+           outputs={"model": UntrainedModel}, name="One-vs-All Multiclass", schema=learner("classification"),
+           tags=("classification", "multiclass"))
 def one_vs_all_multiclass(binary_model):
     """One-vs-all: one copy of a binary classifier per class, each telling that class from all others.
 
@@ -80,7 +84,8 @@ def one_vs_all_multiclass(binary_model):
 
 
 @component(id="one-vs-one-multiclass", category=CATEGORY, inputs={"binary_model": UntrainedModel},
-           outputs={"model": UntrainedModel}, name="One-vs-One Multiclass", tags=("classification", "multiclass"))
+           outputs={"model": UntrainedModel}, name="One-vs-One Multiclass", schema=learner("classification"),
+           tags=("classification", "multiclass"))
 def one_vs_one_multiclass(binary_model):
     """One-vs-one: one copy of a binary classifier per pair of classes; the class with most votes wins.
 
@@ -91,7 +96,7 @@ def one_vs_one_multiclass(binary_model):
 
 
 @component(id="poisson-regression", category=CATEGORY, outputs={"model": UntrainedModel},
-           tags=("regression", "counts"))
+           schema=learner("regression"), tags=("regression", "counts"))
 def poisson_regression(*, l2_regularization_weight: Param(float, 1.0, min=0.0,
                                                           description="L2 penalty (scikit-learn's alpha)."),
                        maximum_iterations: Param(int, 100, min=1, max=1_000_000, description="Most solver steps."),
@@ -126,8 +131,16 @@ def parse_quantiles(text: str) -> list[float]:
     return sorted(set(values))
 
 
+def _quantile_schema(s: SchemaInputs) -> dict:
+    try:
+        quantiles = parse_quantiles(s.params.get("quantiles_to_be_estimated"))
+    except ComponentError:
+        return {}  # the run's error says why; the score columns are unknown until the quantiles are fixed
+    return {"model": ModelSchema(task="regression", extra_scores=tuple(f"{QUANTILE_PREFIX}{q:g}" for q in quantiles))}
+
+
 @component(id="fast-forest-quantile-regression", category=CATEGORY, outputs={"model": UntrainedModel},
-           tags=("regression", "quantiles", "forest"))
+           schema=_quantile_schema, tags=("regression", "quantiles", "forest"))
 def fast_forest_quantile_regression(*, number_of_trees: Param(int, 100, min=1, max=10_000,
                                                               description="Trees in the forest."),
                                     number_of_leaves: Param(int, 20, min=2, max=100_000,
@@ -152,7 +165,7 @@ def fast_forest_quantile_regression(*, number_of_trees: Param(int, 100, min=1, m
 
 
 @component(id="pca-based-anomaly-detection", category="Anomaly Detection", outputs={"model": UntrainedModel},
-           name="PCA-Based Anomaly Detection", tags=("anomaly",))
+           name="PCA-Based Anomaly Detection", schema=learner("anomaly"), tags=("anomaly",))
 def pca_based_anomaly_detection(*, number_of_components_to_use_in_pca: Param(int, 2, min=1, max=10_000,
                                                                              description="Principal components "
                                                                                          "that describe normal "

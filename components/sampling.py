@@ -9,6 +9,7 @@ from components.columns import keep_roles, require_columns
 from components.ports import DataFrame, column_roles
 from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
+from components.table_schema import Column, SchemaInputs, with_column
 
 CATEGORY = "Data Transformation"
 #: The column assign-to-folds adds and pick-fold reads (1-based fold numbers).
@@ -51,8 +52,26 @@ def _folds(dataset, folds: int, randomized: bool, seed: int, strata) -> np.ndarr
     return positions
 
 
+def _partitioned_schema(s: SchemaInputs) -> dict:
+    s.column("stratification_key_column")
+    table, mode = s.table(), s.params.get("partition_or_sample_mode")
+    if table is None:
+        return {}
+    if mode == "head":  # the first rows may not hold every value a column can take
+        return {"results_dataset": table.with_columns(Column(c.name, c.type) for c in table.columns)}
+    if mode == "assign-to-folds":
+        features = table.features if table.features else [n for n in table.names if n != table.label]
+        folded = with_column(table, Column(FOLD_COLUMN, "integer"))
+        return {"results_dataset": folded.with_columns(folded.columns,
+                                                       features=tuple(f for f in features if f != FOLD_COLUMN))}
+    if mode == "pick-fold" and table.column(FOLD_COLUMN) is None:
+        return {}  # the run says a partition-and-sample in assign-to-folds mode must come first
+    return {"results_dataset": table}
+
+
 @component(id="partition-and-sample", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"results_dataset": DataFrame}, roles={Role.ROW_PICKER}, tags=("sample", "folds", "head"))
+           outputs={"results_dataset": DataFrame}, roles={Role.ROW_PICKER}, tags=("sample", "folds", "head"),
+           schema=_partitioned_schema)
 def partition_and_sample(dataset, *,
                          partition_or_sample_mode: Param(str, "sampling", choices=("assign-to-folds", "pick-fold",
                                                                                    "sampling", "head"),
@@ -105,8 +124,18 @@ def partition_and_sample(dataset, *,
     return keep_roles(dataset[~chosen if pick_complement else chosen].reset_index(drop=True), dataset)
 
 
+def _smote_schema(s: SchemaInputs) -> dict:
+    label, table = s.label("label_column"), s.table()
+    if table is None:
+        return {}
+    features = [c for c in table.columns if c.name != label]
+    if table.column(label) is None or any(c.type not in ("number", "integer", "boolean") for c in features):
+        return {}  # no label, or text (or not yet known) features: the run says what to fix
+    return {"table": table}
+
+
 @component(id="smote", category=CATEGORY, inputs={"dataset": DataFrame}, outputs={"table": DataFrame}, name="SMOTE",
-           roles={Role.TRAINING_ONLY}, tags=("imbalanced", "oversampling"))
+           roles={Role.TRAINING_ONLY}, tags=("imbalanced", "oversampling"), schema=_smote_schema)
 def smote(dataset, *,
           label_column: Param(str, "", kind=Kind.LABEL, description="The class column; empty uses the label "
                                                                     "edit-metadata marked."),

@@ -4,30 +4,38 @@ import pandas as pd
 
 from components import ports
 from components.context import RunContext
-from components.models import ASSIGNMENTS, SCORED_LABELS, TrainedModel, is_scored_column, probability_column
+from components.models import (ANOMALY_PROBABILITY, ASSIGNMENTS, SCORED_LABELS, TrainedModel, is_scored_column,
+                               probability_column)
 from components.roles import Role
 from components.spec import ComponentError, Param, component
-from components.table_schema import Column, SchemaInputs
+from components.table_schema import Column, ModelSchema, SchemaInputs, TableSchema
 
 
 def _scored_schema(s: SchemaInputs) -> dict:
-    table, model = s.table(), s.model("trained_model")
+    return {"scored_dataset": scored_table(s.table(), s.model("trained_model"),
+                                           bool(s.params.get("append_score_columns", True)))}
+
+
+def scored_table(table: TableSchema | None, model: ModelSchema | None, append: bool = True) -> TableSchema | None:
+    """The columns `TrainedModel.score` gives for `table`: its own (earlier scores dropped) and the scores."""
     if table is None or model is None or model.task is None:
-        return {}
+        return None
     if model.task == "clustering":
         added = [Column(ASSIGNMENTS, "integer")]
     elif model.task == "regression":
-        added = [Column(SCORED_LABELS, "number")]
+        added = [Column(SCORED_LABELS, "number")] + [Column(name, "number") for name in model.extra_scores]
+    elif model.task == "anomaly":
+        added = [Column(SCORED_LABELS, "integer"), Column(ANOMALY_PROBABILITY, "number")]
     elif model.classes is None:
-        return {}  # the probability columns are named after classes only the data knows
+        return None  # the probability columns are named after classes only the data knows
     else:
         added = [Column(SCORED_LABELS, model.label_type, model.classes)]
         added += [Column(probability_column(c), "number") for c in model.classes]
     kept = [c for c in table.columns if not is_scored_column(c.name)]
-    if not s.params.get("append_score_columns", True):
+    if not append:
         kept = [c for c in kept if c.name == model.label]
     label = model.label if any(c.name == model.label for c in kept) else table.label
-    return {"scored_dataset": table.with_columns(kept + added, label=label)}
+    return table.with_columns(kept + added, label=label)
 
 
 @component(id="score-model", category="Model Scoring and Evaluation",

@@ -85,6 +85,8 @@ class ModelSchema:
     classes: tuple | None = None
     features: tuple | None = None
     label_type: str = "unknown"
+    #: Score columns some algorithms add after `Scored Labels` (a quantile forest's `Quantile_<q>`).
+    extra_scores: tuple = ()
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {"kind": "model", "task": self.task}
@@ -163,6 +165,12 @@ class SchemaInputs:
             self.columns(param, port)
         return value
 
+    def label(self, param: str, port: str = "dataset") -> str | None:
+        """The label column a `label` parameter names (checked), else the one the input table marks."""
+        named = self.column(param, port)
+        table = self.table(port)
+        return named or (table.label if table is not None else None)
+
     def external(self, kind: str, key: str) -> PortSchema | None:
         """The schema an outside source (the dataset registry) gives for `key`, or None."""
         if self.lookup is None or not key:
@@ -187,6 +195,13 @@ def learner(default_task: str | None = None) -> SchemaRule:
     def rule(s: SchemaInputs) -> dict:
         return {"model": ModelSchema(task=s.params.get("task") or default_task)}
     return rule
+
+
+def with_column(table: TableSchema, column: Column) -> TableSchema:
+    """`table` with `column` appended, or put in place of the column of that name (pandas' `frame[name] = ...`)."""
+    if table.column(column.name) is not None:
+        return table.with_columns(column if c.name == column.name else c for c in table.columns)
+    return table.with_columns((*table.columns, column))
 
 
 def column_type_of(dtype: Any) -> str:

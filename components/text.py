@@ -16,6 +16,7 @@ from components.columns import chosen_columns, keep_roles, require_columns
 from components.ports import DataFrame, column_roles
 from components.roles import Kind
 from components.spec import ComponentError, Input, Param, component
+from components.table_schema import Column, SchemaInputs, TableSchema, with_column
 
 CATEGORY = "Text Analytics"
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -26,6 +27,8 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _CONTRACTIONS = {"n't": " not", "'re": " are", "'ll": " will", "'ve": " have", "'m": " am", "'d": " would"}
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 LANGUAGES = {"english": ("en", "english")}
+#: Feature hashing can make a million columns: beyond this many the canvas is told they are unknown.
+_MOST_PREDICTED_COLUMNS = 65_536
 
 
 def text_column_of(dataset: pd.DataFrame, name: str, what: str) -> str:
@@ -99,7 +102,22 @@ def _stop_word_list(stop_words, enabled: bool) -> frozenset | None:
     return frozenset(first[first != ""])
 
 
-@component(id="preprocess-text", category=CATEGORY,
+def text_column_schema(s: SchemaInputs, param: str) -> str | None:
+    """`text_column_of` before a run: the named column when the input has it and it may hold text."""
+    name = s.column(param)
+    table = s.table()
+    column = table.column(name) if table is not None and name else None
+    return name if column is not None and column.type in ("text", "unknown") else None
+
+
+def _preprocessed_schema(s: SchemaInputs) -> dict:
+    column = text_column_schema(s, "text_column_to_clean")
+    if column is None:
+        return {}
+    return {"results_dataset": with_column(s.table(), Column(f"Preprocessed {column}", "text"))}
+
+
+@component(id="preprocess-text", category=CATEGORY, schema=_preprocessed_schema,
            inputs={"dataset": DataFrame,
                    "stop_words": Input(DataFrame, optional=True,
                                        description="Your own stop words, one per row in the first column.")},
@@ -154,12 +172,38 @@ def replace_text_columns(dataset: pd.DataFrame, text_columns: list[str], new: pd
     return keep_roles(result, dataset, **changes)
 
 
+def replaced_text_columns(table: TableSchema, text_columns: list[str], new: list[Column]) -> TableSchema | None:
+    """`replace_text_columns` on a schema (None where it would refuse clashing names)."""
+    if any(table.column(c.name) is not None and c.name not in text_columns for c in new):
+        return None
+    kept = [c for c in table.columns if c.name not in text_columns]
+    features = None
+    if table.features:
+        features = tuple(f for f in table.features if f not in text_columns) + tuple(c.name for c in new)
+    return table.with_columns((*kept, *new), features=features)
+
+
+def _hashed_schema(s: SchemaInputs) -> dict:
+    names = s.columns("target_columns")
+    table = s.table()
+    if table is None or not names or any(table.column(n) is None or table.column(n).type not in ("text", "unknown")
+                                         for n in names):
+        return {}
+    bits = s.params.get("hashing_bitsize")
+    if not isinstance(bits, int) or not 1 <= bits <= 20 or 2 ** bits * len(names) > _MOST_PREDICTED_COLUMNS:
+        return {}  # out of range (the run says so), or too many to send to the canvas on every edit
+    size = 2 ** bits
+    new = [Column(f"{n}_HashingFeature.{i}", "number") for n in names for i in range(size)]
+    return {"transformed_dataset": replaced_text_columns(table, names, new)}
+
+
 def as_documents(series: pd.Series) -> list[str]:
     return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in series.tolist()]
 
 
 @component(id="feature-hashing", category=CATEGORY, inputs={"dataset": DataFrame},
-           outputs={"transformed_dataset": DataFrame}, tags=("nlp", "hashing trick"))
+           outputs={"transformed_dataset": DataFrame}, tags=("nlp", "hashing trick"),
+           schema=_hashed_schema)
 def feature_hashing(dataset, *,
                     target_columns: Param(str, "", kind=Kind.COLUMNS, required=True,
                                           description="Text columns to hash, comma separated."),

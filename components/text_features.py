@@ -13,7 +13,9 @@ from components.fitted import TableTransformation
 from components.ports import DataFrame, Transformation
 from components.roles import Kind
 from components.spec import ComponentError, Input, Param, component
-from components.text import as_documents, replace_text_columns, text_column_of
+from components.table_schema import Column, SchemaInputs, TableSchema, TransformSchema
+from components.text import as_documents, replace_text_columns, replaced_text_columns, text_column_of, \
+    text_column_schema
 
 CATEGORY = "Text Analytics"
 WEIGHTS = ("binary", "tf", "idf", "tf-idf")
@@ -67,13 +69,19 @@ class NGramVocabulary(TableTransformation):
                 "size": len(self.vocabulary())}
 
 
+def _vocabulary_schema(s: SchemaInputs) -> dict:
+    text_column_schema(s, "text_column")
+    return {}  # one column per n-gram of a vocabulary learned from the text itself
+
+
 @component(id="extract-n-gram-features", category=CATEGORY,
            inputs={"dataset": DataFrame,
                    "input_vocabulary": Input(Transformation, optional=True,
                                              description="A vocabulary made earlier (read-only mode): its n-grams "
                                                          "and IDF are used as they are.")},
            outputs={"results_dataset": DataFrame, "result_vocabulary": Transformation},
-           name="Extract N-Gram Features from Text", tags=("nlp", "bag of words", "tf-idf"))
+           name="Extract N-Gram Features from Text", tags=("nlp", "bag of words", "tf-idf"),
+           schema=_vocabulary_schema)
 def extract_n_gram_features(dataset, input_vocabulary=None, *,
                             text_column: Param(str, "", kind=Kind.COLUMN, required=True,
                                                description="The text column to turn into n-gram columns."),
@@ -163,9 +171,29 @@ class TopicModel(TableTransformation):
         return {"kind": "TopicModel", "column": self.column, "topics": self.lda.n_components}
 
 
+def _topics_schema(s: SchemaInputs) -> dict:
+    column = text_column_schema(s, "target_columns")
+    if column is None:
+        return {}
+    count = s.params.get("number_of_topics_to_model")
+    if not isinstance(count, int) or not 1 <= count <= 1000:
+        return {}  # the run says what is wrong with it
+    topics = [f"Topic {i}" for i in range(count)]
+
+    def apply(source: TableSchema) -> TableSchema | None:
+        if source.column(column) is None:
+            return None
+        return replaced_text_columns(source, [column], [Column(t, "number") for t in topics])
+
+    matrix = TableSchema((Column("Feature", "text"), *(Column(t, "number") for t in topics)))
+    return {"transformed_dataset": apply(s.table()), "feature_topic_matrix": matrix,
+            "lda_transformation": TransformSchema("topics", apply)}
+
+
 @component(id="latent-dirichlet-allocation", category=CATEGORY, inputs={"dataset": DataFrame},
            outputs={"transformed_dataset": DataFrame, "feature_topic_matrix": DataFrame,
-                    "lda_transformation": Transformation}, tags=("nlp", "topics", "lda"))
+                    "lda_transformation": Transformation}, tags=("nlp", "topics", "lda"),
+           schema=_topics_schema)
 def latent_dirichlet_allocation(dataset, *,
                                 target_columns: Param(str, "", kind=Kind.COLUMN, required=True,
                                                       description="The text column to find topics in."),

@@ -8,7 +8,7 @@ from components._features import is_text_column, missing_value_columns, prepared
 from components.models import Learner, TrainedModel, sorted_classes
 from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
-from components.table_schema import ModelSchema, SchemaInputs
+from components.table_schema import ModelSchema, SchemaInputs, TableSchema
 
 #: A float label with more distinct fractional values than this is taken as a quantity, not classes.
 CONTINUOUS_CLASSES = 20
@@ -65,21 +65,29 @@ def check_label(dataset: pd.DataFrame, label: str, learner: Learner) -> None:
 
 def _trained_schema(s: SchemaInputs) -> dict:
     named = s.column("label_column")
-    table, learner = s.table(), s.model("untrained_model")
+    return {"trained_model": trained_model_schema(s.table(), s.model("untrained_model"), named)}
+
+
+def trained_model_schema(table: TableSchema | None, learner: ModelSchema | None, named_label: str,
+                         features: list[str] | None = None) -> ModelSchema:
+    """What a model trained on `table` will know: its task, label (the named one, else the marked one;
+    none for clustering unless named), the label's classes and its feature columns (`features`, else every
+    column but the label, or those Edit Metadata chose)."""
     task = learner.task if learner is not None else None
+    extra = learner.extra_scores if learner is not None else ()
     if table is None:
-        return {"trained_model": ModelSchema(task=task, label=named or None)}
-    label = named or table.label
-    if task == "clustering" and not named:
+        return ModelSchema(task=task, label=named_label or None, extra_scores=extra)
+    label = named_label or table.label
+    if task == "clustering" and not named_label:
         label = None
     column = table.column(label) if label else None
     classes = None
     if task == "classification" and column is not None and column.values is not None:
         classes = tuple(sorted_classes(pd.Series(list(column.values), dtype=object)))
-    candidates = table.features if table.features else table.names
-    features = tuple(c for c in candidates if c != label and table.column(c) is not None)
-    return {"trained_model": ModelSchema(task=task, label=label, classes=classes, features=features,
-                                         label_type=column.type if column is not None else "unknown")}
+    candidates = features or (table.features if table.features else table.names)
+    chosen = tuple(c for c in candidates if c != label and table.column(c) is not None)
+    return ModelSchema(task=task, label=label, classes=classes, features=chosen,
+                       label_type=column.type if column is not None else "unknown", extra_scores=extra)
 
 
 @component(id="train-model", category="Model Training",

@@ -11,8 +11,10 @@ from components.columns import parse_columns, require_columns
 from components.context import RunContext
 from components.models import ASSIGNMENTS, Learner, TrainedModel
 from components.roles import Kind, Role
+from components.scoring import scored_table
 from components.spec import ComponentError, Param, component
-from components.training import feature_columns_for
+from components.table_schema import ModelSchema, SchemaInputs
+from components.training import feature_columns_for, trained_model_schema
 
 CATEGORY = "Model Training"
 
@@ -31,9 +33,14 @@ def _fit(learner: Learner, dataset: pd.DataFrame, features: list[str], label: st
                             categorical_columns=categorical, ctx=ctx, progress_span=(0.05, 0.99))
 
 
+def _anomaly_schema(s: SchemaInputs) -> dict:
+    return {"trained_model": trained_model_schema(s.table(), ModelSchema(task="anomaly"), s.column("label_column"))}
+
+
 @component(id="train-anomaly-detection-model", category=CATEGORY,
            inputs={"untrained_model": ports.UntrainedModel, "dataset": ports.DataFrame},
-           outputs={"trained_model": ports.TrainedModel}, roles={Role.TRAINING_ONLY}, tags=("anomaly",))
+           outputs={"trained_model": ports.TrainedModel}, roles={Role.TRAINING_ONLY}, tags=("anomaly",),
+           schema=_anomaly_schema)
 def train_anomaly_detection_model(untrained_model, dataset, *,
                                   label_column: Param(str, "", kind=Kind.LABEL,
                                                       description="A column telling known anomalies (kept for "
@@ -56,10 +63,26 @@ def train_anomaly_detection_model(untrained_model, dataset, *,
     return _fit(untrained_model, dataset, feature_columns_for(dataset, label), label, ctx)
 
 
+def _clustering_schema(s: SchemaInputs) -> dict:
+    names = s.columns("column_set")
+    model = trained_model_schema(s.table(), ModelSchema(task="clustering"), "", features=names or None)
+    return {"trained_model": model,
+            "results_dataset": _assigned_table(s, model)}
+
+
+def _assigned_table(s: SchemaInputs, model: ModelSchema | None):
+    if model is None or model.task != "clustering":
+        return None
+    scored = scored_table(s.table(), model)
+    if scored is None or s.params.get("check_for_append_or_uncheck_for_result_only", True):
+        return scored
+    return scored.keeping([ASSIGNMENTS])
+
+
 @component(id="train-clustering-model", category=CATEGORY,
            inputs={"untrained_model": ports.UntrainedModel, "dataset": ports.DataFrame},
            outputs={"trained_model": ports.TrainedModel, "results_dataset": ports.DataFrame},
-           roles={Role.TRAINING_ONLY}, tags=("clustering",))
+           roles={Role.TRAINING_ONLY}, tags=("clustering",), schema=_clustering_schema)
 def train_clustering_model(untrained_model, dataset, *,
                            column_set: Param(str, "", kind=Kind.COLUMNS,
                                              description="Columns the clusters are built from, comma separated; "
@@ -94,7 +117,8 @@ def _assigned(model: TrainedModel, dataset: pd.DataFrame, append: bool) -> pd.Da
 
 @component(id="assign-data-to-clusters", category="Model Scoring and Evaluation",
            inputs={"trained_model": ports.TrainedModel, "dataset": ports.DataFrame},
-           outputs={"results_dataset": ports.DataFrame}, roles={Role.SCORER}, tags=("clustering",))
+           outputs={"results_dataset": ports.DataFrame}, roles={Role.SCORER}, tags=("clustering",),
+           schema=lambda s: {"results_dataset": _assigned_table(s, s.model("trained_model"))})
 def assign_data_to_clusters(trained_model, dataset, *,
                             check_for_append_or_uncheck_for_result_only: Param(
                                 bool, True, description="Keep every input column next to Assignments; off "

@@ -12,12 +12,22 @@ from components.evaluation import evaluate
 from components.models import Learner
 from components.roles import Kind, Role
 from components.spec import ComponentError, Input, Param, component
-from components.training import fit_learner, resolve_label
+from components.table_schema import SchemaInputs
+from components.training import fit_learner, resolve_label, trained_model_schema
 
 METRICS = ("accuracy", "precision", "recall", "f1", "auc", "log_loss", "mae", "mse", "rmse", "r2")
 #: Without validation data, this share of the training rows (stratified for classification) scores each trial.
 HOLDOUT = 0.25
 MAX_GRID = 1000
+
+
+def _tuned_schema(s: SchemaInputs) -> dict:
+    """The best model is trained like train-model's; the sweep table's columns follow the metrics the data gives."""
+    named = s.column("label_column", "training_dataset")
+    if named and s.table("validation_dataset") is not None:
+        s.column("label_column", "validation_dataset")
+    return {"trained_best_model": trained_model_schema(s.table("training_dataset"), s.model("untrained_model"),
+                                                       named)}
 
 
 @component(id="tune-model-hyperparameters", category="Model Training",
@@ -26,7 +36,7 @@ MAX_GRID = 1000
                                                description="Rows to score each trial on; without them a "
                                                            "quarter of the training rows is held out.")},
            outputs={"sweep_results": ports.DataFrame, "trained_best_model": ports.TrainedModel},
-           roles={Role.TRAINING_ONLY})
+           roles={Role.TRAINING_ONLY}, schema=_tuned_schema)
 def tune_model_hyperparameters(
         untrained_model, training_dataset, validation_dataset=None, *,
         label_column: Param(str, "", kind=Kind.LABEL, description="The column to predict."),
