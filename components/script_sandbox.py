@@ -111,7 +111,9 @@ def _python_roots() -> list[tuple[str, str]]:
 
 
 def _bwrap_mounts(shown: tuple[str, ...] = ()) -> list[str]:
-    args = ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    # A private /dev/shm anyone may write to, as on a normal system (joblib's and multiprocessing's semaphores).
+    args = ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm",
+            "--tmpfs", "/tmp"]
     for name in ("bin", "lib", "lib32", "lib64", "sbin"):
         path = f"/{name}"
         if os.path.islink(path):

@@ -9,6 +9,7 @@ import signal
 import socket
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -105,6 +106,69 @@ def test_a_killed_process_is_started_again_by_the_next_request(serve, sandbox):
     after = endpoint.run(json.dumps({"data": X[:1].tolist()}))
     assert after["labels"] == [0] and after["inits"] == 1 and after["token"] != before["token"]
     assert any("starting it again" in line for line in endpoint.log_tail())
+
+
+def test_a_process_started_by_a_thread_that_has_ended_stays_warm(model_dir):
+    """A request's thread deploys or restarts the endpoint and then ends; the process must not end with it."""
+    started: list = []
+
+    def deploy_and_score():
+        started.append(EntryScriptEndpoint("from-a-thread", {"kind": "entry-script", "entry_script": WARM}, model_dir))
+        started.append(started[0].run(json.dumps({"data": X[:1].tolist()})))
+
+    thread = threading.Thread(target=deploy_and_score)
+    thread.start()
+    thread.join()
+    endpoint, first = started
+    try:
+        time.sleep(0.5)
+        later = endpoint.run(json.dumps({"data": X[:1].tolist()}))
+        assert later["token"] == first["token"], endpoint.log_tail()
+        assert not any("starting it again" in line for line in endpoint.log_tail())
+    finally:
+        endpoint.close()
+
+
+def test_a_fork_bomb_in_run_is_bounded_by_the_process_limit_and_ends_with_its_answer(serve, monkeypatch):
+    if not isolated("auto") or os.geteuid() != 0:
+        pytest.skip("the process limit binds only a throwaway uid (root server with bubblewrap or o+x Python)")
+    monkeypatch.setenv("DESIGNER_SCRIPT_SANDBOX", "auto")
+    monkeypatch.setenv("DESIGNER_SCRIPT_MAX_PROCESSES", "32")
+    endpoint = serve(script("""
+        import os, time
+        def init():
+            pass
+        def run(raw_data):
+            forks, error = 0, ""
+            try:
+                while forks < 5000:
+                    if os.fork() == 0:
+                        time.sleep(60)
+                        os._exit(0)
+                    forks += 1
+            except OSError as exc:
+                error = str(exc)
+            return {"forks": forks, "error": error, "uid": os.getuid()}
+    """))
+    outcome = endpoint.run("{}")
+    assert outcome["forks"] < 32 and "Resource temporarily unavailable" in outcome["error"], outcome
+    deadline = time.monotonic() + 5
+    while len(processes_of(outcome["uid"])) > 1 and time.monotonic() < deadline:  # the warm host itself stays
+        time.sleep(0.05)
+    assert len(processes_of(outcome["uid"])) == 1
+    endpoint.close()
+    assert processes_of(outcome["uid"]) == []
+
+
+def processes_of(uid: int) -> list[int]:
+    owned = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{entry}").st_uid == uid:
+                owned.append(int(entry))
+        except FileNotFoundError:
+            pass
+    return owned
 
 
 def test_without_bubblewrap_it_falls_back_to_rlimits_and_says_why(serve, monkeypatch):
