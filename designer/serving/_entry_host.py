@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves this file's folder off the path
 
 from _script_host import (SCRIPT_FILE, ScriptProblem, _become_reaper, _user_traceback,  # noqa: E402
-                          drop_privileges, kill_descendants)
+                          children_of_this_process, drop_privileges, kill_descendants)
 
 
 def _load(work: Path) -> dict:
@@ -55,40 +55,8 @@ def _failure(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, ScriptProblem) else _user_traceback(exc)
 
 
-def _children() -> set:
-    """This process's direct children (orphans of the script's processes are adopted: it is a subreaper)."""
-    found = set()
-    try:
-        for task in os.listdir("/proc/self/task"):
-            with open(f"/proc/self/task/{task}/children") as fh:
-                found.update(int(pid) for pid in fh.read().split())
-    except (OSError, ValueError):
-        pass
-    return found
-
-
-def _end_processes_of_run(kept: set) -> None:
-    """Kill what run() started (and what that started, adopted as it is orphaned); init()'s processes stay."""
-    import signal
-
-    for _ in range(200):
-        extra = _children() - kept
-        if not extra:
-            return
-        for pid in extra:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        for pid in extra:
-            try:
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
-
-
 def _serve(namespace: dict, protocol) -> None:
-    run, kept = namespace["run"], _children()
+    run, kept = namespace["run"], children_of_this_process()
     for line in sys.stdin:
         protocol.write('{"started": true}\n')
         memory = False
@@ -101,7 +69,7 @@ def _serve(namespace: dict, protocol) -> None:
                 raise
             memory = isinstance(exc, MemoryError)
             text = json.dumps({"ok": False, "error": _failure(exc), "memory": memory})
-        _end_processes_of_run(kept)
+        kill_descendants(kept)  # what run() started ends with its answer; init()'s processes stay
         protocol.write(text + "\n")
 
 

@@ -23,7 +23,9 @@ from designer.server import close_app, create_app
 from designer.serving import entry_script
 from designer.serving.entry_script import EntryScriptEndpoint, EntryScriptFailed
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workspace"))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / area) for area in ("workspace", "components")]
+from test_python_script import processes_of  # noqa: E402
+from test_python_script_sandbox import FORK_BOMB  # noqa: E402
 from workspace_support import AZURE_DOCS_SCORE_PY, bearer, deploy  # noqa: E402
 
 ISOLATION = script_sandbox.detect_isolation().level
@@ -134,21 +136,11 @@ def test_a_fork_bomb_in_run_is_bounded_by_the_process_limit_and_ends_with_its_an
         pytest.skip("the process limit binds only a throwaway uid (root server with bubblewrap or o+x Python)")
     monkeypatch.setenv("DESIGNER_SCRIPT_SANDBOX", "auto")
     monkeypatch.setenv("DESIGNER_SCRIPT_MAX_PROCESSES", "32")
-    endpoint = serve(script("""
-        import os, time
+    endpoint = serve(FORK_BOMB + script("""
         def init():
             pass
         def run(raw_data):
-            forks, error = 0, ""
-            try:
-                while forks < 5000:
-                    if os.fork() == 0:
-                        time.sleep(60)
-                        os._exit(0)
-                    forks += 1
-            except OSError as exc:
-                error = str(exc)
-            return {"forks": forks, "error": error, "uid": os.getuid()}
+            return {**azureml_main()[0].iloc[0].to_dict(), "uid": os.getuid()}
     """))
     outcome = endpoint.run("{}")
     assert outcome["forks"] < 32 and "Resource temporarily unavailable" in outcome["error"], outcome
@@ -158,17 +150,6 @@ def test_a_fork_bomb_in_run_is_bounded_by_the_process_limit_and_ends_with_its_an
     assert len(processes_of(outcome["uid"])) == 1
     endpoint.close()
     assert processes_of(outcome["uid"]) == []
-
-
-def processes_of(uid: int) -> list[int]:
-    owned = []
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if os.stat(f"/proc/{entry}").st_uid == uid:
-                owned.append(int(entry))
-        except FileNotFoundError:
-            pass
-    return owned
 
 
 def test_without_bubblewrap_it_falls_back_to_rlimits_and_says_why(serve, monkeypatch):
