@@ -11,7 +11,8 @@ process the script started, even a double-forked one.
 
 The server sets the limits with environment variables (read at each run):
 DESIGNER_SCRIPT_MAX_SECONDS, DESIGNER_SCRIPT_MEMORY_MB, DESIGNER_SCRIPT_MAX_PROCESSES
-and DESIGNER_SCRIPT_SANDBOX (auto | bubblewrap | rlimits).
+and DESIGNER_SCRIPT_SANDBOX (auto | bubblewrap | rlimits). The entry scripts of deployed models
+(designer.serving.entry_script) run in this sandbox too, with DESIGNER_ENDPOINT_MEMORY_MB.
 """
 from __future__ import annotations
 
@@ -47,7 +48,9 @@ class ScriptLimits:
     open_files: int = 256
 
     @classmethod
-    def from_environment(cls) -> "ScriptLimits":
+    def from_environment(cls, memory_setting: str = "DESIGNER_SCRIPT_MEMORY_MB",
+                         memory_mb: int = 2048) -> "ScriptLimits":
+        """The server's limits; a caller whose scripts need more address space names its own memory setting."""
         def number(name: str, default: int, scale: int = 1) -> int:
             try:
                 return max(1, int(os.environ.get(name, ""))) * scale
@@ -55,7 +58,7 @@ class ScriptLimits:
                 return default
         base = cls()
         return cls(max_seconds=number("DESIGNER_SCRIPT_MAX_SECONDS", base.max_seconds),
-                   memory_bytes=number("DESIGNER_SCRIPT_MEMORY_MB", base.memory_bytes, 1 << 20),
+                   memory_bytes=number(memory_setting, memory_mb << 20, 1 << 20),
                    processes=number("DESIGNER_SCRIPT_MAX_PROCESSES", base.processes))
 
     def describe(self) -> str:

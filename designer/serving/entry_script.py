@@ -38,6 +38,8 @@ INIT_TIMEOUT = 300
 #: Seconds one run() may take before its process is stopped (and warmed again for the next request).
 RUN_TIMEOUT = 60
 _STDERR_TAIL = 30
+#: The address space a warm process may use: PyTorch alone maps about 4 GiB, so more than a script's 2 GiB.
+MEMORY_SETTING, MEMORY_MB = "DESIGNER_ENDPOINT_MEMORY_MB", 8192
 HOST_FILE, SCRIPT_HOST_FILE, MODEL_FOLDER = "_entry_host.py", "_script_host.py", "model"
 #: What the script may read but not change: the host's code, its own and the model.
 READ_ONLY = (HOST_FILE, SCRIPT_HOST_FILE, script_host.SCRIPT_FILE, MODEL_FOLDER)
@@ -131,7 +133,8 @@ class EntryScriptEndpoint:
     # ------------------------------------------------------------ the sandboxed process
     def _start(self) -> None:
         """Start the process and wait for init() (DeploymentError with its traceback when it fails)."""
-        self.limits, isolation = ScriptLimits.from_environment(), detect_isolation()
+        self.limits = ScriptLimits.from_environment(MEMORY_SETTING, MEMORY_MB)
+        isolation = detect_isolation()
         model_dir = f"{inside_path(self._work, isolation)}/{MODEL_FOLDER}"
         packages = tuple(str(PROJECT_ROOT / name) for name in PACKAGES if (PROJECT_ROOT / name).is_dir())
         self._process = SandboxedProcess(

@@ -160,6 +160,33 @@ def test_without_bubblewrap_it_falls_back_to_rlimits_and_says_why(serve, monkeyp
     assert any("rlimits only (bubblewrap is not installed" in line for line in endpoint.log_tail())
 
 
+def test_a_pytorch_model_loads_and_scores_within_the_endpoint_memory_limit(tmp_path, monkeypatch):
+    torch = pytest.importorskip("torch")
+    monkeypatch.setenv("DESIGNER_SCRIPT_SANDBOX", "auto")
+    torch.manual_seed(0)
+    network = torch.nn.Linear(4, 3)
+    torch.save(network.state_dict(), tmp_path / "model.pt")
+    expected = network(torch.tensor(X[[0, 60]], dtype=torch.float32)).argmax(1).tolist()
+    code = script("""
+        import json, os
+        import torch
+        def init():
+            global model
+            model = torch.nn.Linear(4, 3)
+            model.load_state_dict(torch.load(os.path.join(os.environ["AZUREML_MODEL_DIR"], "model.pt")))
+            model.eval()
+        def run(raw_data):
+            with torch.no_grad():
+                rows = torch.tensor(json.loads(raw_data)["data"], dtype=torch.float32)
+                return model(rows).argmax(1).tolist()
+    """)
+    endpoint = EntryScriptEndpoint("torch", {"kind": "entry-script", "entry_script": code}, tmp_path)
+    try:
+        assert endpoint.run(json.dumps({"data": X[[0, 60]].tolist()})) == expected
+    finally:
+        endpoint.close()
+
+
 def test_the_script_cannot_touch_the_home_the_database_or_its_own_model(serve, sandbox, tmp_path):
     if not isolated(sandbox):
         pytest.skip("without bubblewrap or a throwaway uid the script runs as the server's own user")
@@ -285,7 +312,7 @@ def test_a_run_that_hangs_blows_its_memory_or_crashes_is_a_5xx_and_the_next_requ
         served, monkeypatch, trouble, status, code, words):
     client, model = served
     monkeypatch.setattr(entry_script, "RUN_TIMEOUT", 2)
-    monkeypatch.setenv("DESIGNER_SCRIPT_MEMORY_MB", "1024")
+    monkeypatch.setenv("DESIGNER_ENDPOINT_MEMORY_MB", "1024")
     key = deploy(client, f"troubled-{trouble}", model, TROUBLE)["key"]
     started = time.monotonic()
     failed = client.post(f"/endpoints/troubled-{trouble}/score", json={"data": [], trouble: True}, headers=bearer(key))
