@@ -55,6 +55,15 @@ def _failure(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, ScriptProblem) else _user_traceback(exc)
 
 
+def _has_children() -> bool:
+    """Whether any thread of this process has a child (one system call: no list is read in the usual case)."""
+    try:
+        os.waitpid(-1, os.WNOHANG)  # reaps one that has ended, if any
+        return True
+    except ChildProcessError:
+        return False
+
+
 def _serve(namespace: dict, protocol) -> None:
     run, kept = namespace["run"], children_of_this_process()
     for line in sys.stdin:
@@ -69,7 +78,8 @@ def _serve(namespace: dict, protocol) -> None:
                 raise
             memory = isinstance(exc, MemoryError)
             text = json.dumps({"ok": False, "error": _failure(exc), "memory": memory})
-        kill_descendants(kept)  # what run() started ends with its answer; init()'s processes stay
+        if kept or _has_children():
+            kill_descendants(kept)  # what run() started ends with its answer; init()'s processes stay
         protocol.write(text + "\n")
 
 
