@@ -279,8 +279,9 @@ def test_a_grandchild_run_starts_does_not_outlive_its_answer(serve, sandbox):
 # ---------------------------------------------------------------- through the scoring route
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """(a Flask client over a fresh home, its iris model "NAME:VERSION", the app's endpoint runtimes)."""
-    app = create_app(home=str(tmp_path_factory.mktemp("sandbox-home")))
+    """(a Flask client over a fresh home, its iris model "NAME:VERSION", the home's folder)."""
+    home = tmp_path_factory.mktemp("sandbox-home")
+    app = create_app(home=str(home))
     client = app.test_client()
     buffer = io.BytesIO()
     joblib.dump(LogisticRegression(max_iter=1000).fit(X, Y), buffer)
@@ -288,7 +289,7 @@ def served(tmp_path_factory):
                                                 "file": (io.BytesIO(buffer.getvalue()), "model.pkl")},
                            content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
-    yield client, f"iris-sandboxed:{response.get_json()['version']}"
+    yield client, f"iris-sandboxed:{response.get_json()['version']}", home
     close_app(app)
 
 
@@ -310,7 +311,7 @@ TROUBLE = AZURE_DOCS_SCORE_PY.replace("def run(raw_data):", """def run(raw_data)
 ])
 def test_a_run_that_hangs_blows_its_memory_or_crashes_is_a_5xx_and_the_next_request_is_served(
         served, monkeypatch, trouble, status, code, words):
-    client, model = served
+    client, model, _ = served
     monkeypatch.setattr(entry_script, "RUN_TIMEOUT", 2)
     monkeypatch.setenv("DESIGNER_ENDPOINT_MEMORY_MB", "1024")
     key = deploy(client, f"troubled-{trouble}", model, TROUBLE)["key"]
@@ -323,6 +324,35 @@ def test_a_run_that_hangs_blows_its_memory_or_crashes_is_a_5xx_and_the_next_requ
     fine = client.post(f"/endpoints/troubled-{trouble}/score", json={"data": X[:1].tolist()}, headers=bearer(key))
     assert fine.status_code == 200 and fine.get_json() == [0]
     client.delete(f"/api/endpoints/troubled-{trouble}")
+
+
+def test_a_deployed_score_py_cannot_read_the_servers_database_or_write_into_its_home(served, monkeypatch):
+    monkeypatch.setenv("DESIGNER_SCRIPT_SANDBOX", "auto")
+    if not isolated("auto"):
+        pytest.skip("without bubblewrap or a throwaway uid the script runs as the server's own user")
+    client, model, home = served
+    databases = sorted(str(path) for path in home.rglob("*.db"))
+    assert databases, "the home has no database file to try"
+    code = AZURE_DOCS_SCORE_PY.replace("def run(raw_data):", f"""def run(raw_data):
+    if "snoop" in raw_data:
+        tried = {{}}
+        for path in {databases!r}:
+            try:
+                tried[path] = open(path, "rb").read(16).decode("latin-1")
+            except OSError as exc:
+                tried[path] = "refused: " + type(exc).__name__
+        try:
+            open({str(home / "planted.txt")!r}, "w").write("x")
+            tried["home"] = "written"
+        except OSError as exc:
+            tried["home"] = "refused: " + type(exc).__name__
+        return tried
+""")
+    key = deploy(client, "snooping", model, code)["key"]
+    tried = client.post("/endpoints/snooping/score", json={"snoop": True}, headers=bearer(key)).get_json()
+    assert tried and all(value.startswith("refused") for value in tried.values()), tried
+    assert not (home / "planted.txt").exists()
+    client.delete("/api/endpoints/snooping")
 
 
 def test_an_error_raised_by_run_stays_a_400_with_its_traceback(serve):
