@@ -266,17 +266,26 @@ class SandboxedProcess:
             self.process.wait()
 
 
-_starters: dict[int, ThreadPoolExecutor] = {}
-_starters_lock = threading.Lock()
+_starter: ThreadPoolExecutor | None = None
+_starter_lock = threading.Lock()
 
 
 def _lasting_thread() -> ThreadPoolExecutor:
-    """This process's one starter thread (a forked worker gets its own: threads do not survive a fork)."""
-    with _starters_lock:
-        starter = _starters.get(os.getpid())
-        if starter is None:
-            starter = _starters[os.getpid()] = ThreadPoolExecutor(1, thread_name_prefix="sandbox-starter")
-        return starter
+    """This process's one starter thread, made when first needed."""
+    global _starter
+    with _starter_lock:
+        if _starter is None:
+            _starter = ThreadPoolExecutor(1, thread_name_prefix="sandbox-starter")
+        return _starter
+
+
+def _forget_starter() -> None:
+    """In a forked worker: threads do not survive a fork (nor may a lock another thread held), so start afresh."""
+    global _starter, _starter_lock
+    _starter, _starter_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_starter)
 
 
 def others_can_run_python() -> bool:
