@@ -172,14 +172,14 @@ def _stop_on_signal(signum, _frame) -> None:
     os._exit(128 + signum)
 
 
-def kill_descendants() -> None:
-    """SIGKILL this process's children until none are left (orphans keep arriving while their parents die)."""
+def kill_descendants(kept=frozenset()) -> None:
+    """SIGKILL this process's children but `kept` until none are left (orphans keep arriving while their
+    parents die: this process adopts them, it is a subreaper)."""
     import os
     import signal
 
-    me = os.getpid()
     for _ in range(200):
-        children = [pid for pid in _processes() if _parent_of(pid) == me]
+        children = children_of_this_process() - set(kept)
         if not children:
             return
         for pid in children:
@@ -192,6 +192,21 @@ def kill_descendants() -> None:
                 os.waitpid(pid, 0)
             except OSError:
                 pass
+
+
+def children_of_this_process() -> set:
+    """The pids of this process's children: from its threads' children lists, or by a walk over /proc."""
+    import os
+
+    found = set()
+    try:
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children") as fh:
+                found.update(int(pid) for pid in fh.read().split())
+        return found
+    except (OSError, ValueError):  # a kernel without the children lists
+        me = os.getpid()
+        return {pid for pid in _processes() if _parent_of(pid) == me}
 
 
 def _processes() -> list[int]:

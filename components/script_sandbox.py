@@ -11,7 +11,8 @@ process the script started, even a double-forked one.
 
 The server sets the limits with environment variables (read at each run):
 DESIGNER_SCRIPT_MAX_SECONDS, DESIGNER_SCRIPT_MEMORY_MB, DESIGNER_SCRIPT_MAX_PROCESSES
-and DESIGNER_SCRIPT_SANDBOX (auto | bubblewrap | rlimits).
+and DESIGNER_SCRIPT_SANDBOX (auto | bubblewrap | rlimits). The entry scripts of deployed models
+(designer.serving.entry_script) run in this sandbox too, with DESIGNER_ENDPOINT_MEMORY_MB.
 """
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +48,9 @@ class ScriptLimits:
     open_files: int = 256
 
     @classmethod
-    def from_environment(cls) -> "ScriptLimits":
+    def from_environment(cls, memory_setting: str = "DESIGNER_SCRIPT_MEMORY_MB",
+                         memory_mb: int = 2048) -> "ScriptLimits":
+        """The server's limits; a caller whose scripts need more address space names its own memory setting."""
         def number(name: str, default: int, scale: int = 1) -> int:
             try:
                 return max(1, int(os.environ.get(name, ""))) * scale
@@ -53,7 +58,7 @@ class ScriptLimits:
                 return default
         base = cls()
         return cls(max_seconds=number("DESIGNER_SCRIPT_MAX_SECONDS", base.max_seconds),
-                   memory_bytes=number("DESIGNER_SCRIPT_MEMORY_MB", base.memory_bytes, 1 << 20),
+                   memory_bytes=number(memory_setting, memory_mb << 20, 1 << 20),
                    processes=number("DESIGNER_SCRIPT_MAX_PROCESSES", base.processes))
 
     def describe(self) -> str:
@@ -108,8 +113,10 @@ def _python_roots() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: pair[1])
 
 
-def _bwrap_mounts() -> list[str]:
-    args = ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+def _bwrap_mounts(shown: tuple[str, ...] = ()) -> list[str]:
+    # A private /dev/shm anyone may write to, as on a normal system (joblib's and multiprocessing's semaphores).
+    args = ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm",
+            "--tmpfs", "/tmp"]
     for name in ("bin", "lib", "lib32", "lib64", "sbin"):
         path = f"/{name}"
         if os.path.islink(path):
@@ -120,7 +127,11 @@ def _bwrap_mounts() -> list[str]:
         if os.path.exists(name):
             args += ["--ro-bind", name, name]
     made = {"/", "/usr", "/tmp", "/etc"}
-    for source, place in _python_roots():
+    roots = _python_roots()
+    for folder in shown:  # a folder already inside the Python install is shown with it
+        if not any(Path(folder).is_relative_to(place) for _, place in roots):
+            roots.append((os.path.realpath(folder), folder))
+    for source, place in roots:
         # Folders on the way are made traversable (bwrap would copy /root's 0700), nothing in them shown.
         for parent in reversed(Path(place).parents):
             if str(parent) not in made:
@@ -137,6 +148,25 @@ def _namespaces() -> list[str]:
     return shared if os.geteuid() == 0 else ["--unshare-user", *shared]
 
 
+def inside_path(work: Path, isolation: Isolation) -> str:
+    """Where the script sees its folder `work`."""
+    return SANDBOX_DIR if isolation.level == BUBBLEWRAP else str(work)
+
+
+def _hand_over(work: Path, uid: int | None, read_only: tuple[str, ...]) -> None:
+    """Give the throwaway uid its folder, all but what it may only read (sticky: it cannot swap those)."""
+    os.chmod(work, 0o1700)
+    kept = {work / name for name in read_only}
+    for path in kept:
+        for part in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            # Readable by all, and the server's: a throwaway uid can neither change them nor add files.
+            os.chmod(part, 0o755 if part.is_dir() else 0o444)
+    if uid is not None:
+        for path in [work, *work.iterdir()]:
+            if path not in kept:
+                os.chown(path, uid, uid)
+
+
 def _clean_environment(home: str) -> dict:
     return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp" if home == SANDBOX_DIR else home,
             "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
@@ -145,40 +175,54 @@ def _clean_environment(home: str) -> dict:
 
 
 class SandboxedProcess:
-    """The script's process: start it in `work` under `limits`, then `stop()` kills it and all it started."""
+    """The script's process: start it in `work` under `limits`, then `stop()` kills it and all it started.
 
-    def __init__(self, work: Path, host_file: str, limits: ScriptLimits, isolation: Isolation):
+    Both hosts are started this one way. `read_only` names files or folders in `work` the script may read
+    but not change (bubblewrap binds them read-only over themselves; without it they stay the server's and
+    lose their write bits); `shown` are folders outside `work` (the project's packages) shown read-only at
+    their own path. `environment` is added to the scrubbed one, `host_args` follow the folder on the host's
+    command line. `cpu_seconds` caps CPU time over the whole life of the process (None: no cap, for a
+    long-lived host whose every request has a wall-clock limit instead). A `lasting` process is started
+    from a thread that lives as long as the server: bubblewrap's --die-with-parent follows the thread that
+    started it, and a request's thread ends with its request.
+    """
+
+    def __init__(self, work: Path, host_file: str, limits: ScriptLimits, isolation: Isolation, *,
+                 read_only: tuple[str, ...] = (), shown: tuple[str, ...] = (), environment: dict | None = None,
+                 host_args: tuple[str, ...] = (), stdin=subprocess.DEVNULL, cpu_seconds: int | None = -1,
+                 lasting: bool = False):
         self.work, self.limits, self.isolation = Path(work), limits, isolation
+        self.cpu_seconds = limits.max_seconds + 5 if cpu_seconds == -1 else cpu_seconds
         throwaway = os.geteuid() == 0 and (isolation.level == BUBBLEWRAP or others_can_run_python())
         self.uid = UID_BASE + secrets.randbelow(UID_SPAN) if throwaway else None
-        os.chmod(self.work, 0o700)
-        if self.uid is not None:
-            for path in [self.work, *self.work.iterdir()]:
-                os.chown(path, self.uid, self.uid)
+        _hand_over(self.work, self.uid, read_only)
+        inside = inside_path(self.work, isolation)
+        env = {**_clean_environment(inside), **(environment or {})}
+        host = [sys.executable, "-I", f"{inside}/{host_file}"]
         if isolation.level == BUBBLEWRAP:
-            inside = SANDBOX_DIR
-            command = [shutil.which("bwrap"), *_bwrap_mounts(), "--bind", str(self.work), SANDBOX_DIR,
-                       "--chdir", SANDBOX_DIR, *_namespaces(), "--die-with-parent", "--new-session",
-                       "--hostname", "sandbox", "--clearenv"]
-            for key, value in _clean_environment(inside).items():
+            command = [shutil.which("bwrap"), *_bwrap_mounts(shown), "--bind", str(self.work), SANDBOX_DIR]
+            for name in read_only:
+                command += ["--ro-bind", str(self.work / name), f"{SANDBOX_DIR}/{name}"]
+            command += ["--chdir", SANDBOX_DIR, *_namespaces(), "--die-with-parent", "--new-session",
+                        "--hostname", "sandbox", "--clearenv"]
+            for key, value in env.items():
                 command += ["--setenv", key, value]
-            command += ["--", sys.executable, "-I", f"{inside}/{host_file}", inside]
-            if self.uid is not None:
-                command[-1:-1] = ["--uid", str(self.uid)]  # the host drops to it before running any user code
-            env = None
+            # The host drops to the throwaway uid before running any user code.
+            command += ["--", *host, *(["--uid", str(self.uid)] if self.uid is not None else []), inside]
+            env = {}
         else:
-            inside = str(self.work)
-            command = [sys.executable, "-I", f"{inside}/{host_file}", inside]
-            env = _clean_environment(inside)
-        self.process = subprocess.Popen(
-            command, cwd=self.work, env=env if env is not None else {}, stdin=subprocess.DEVNULL,
+            command = [*host, inside]
+        start = functools.partial(
+            subprocess.Popen, [*command, *host_args], cwd=self.work, env=env, stdin=stdin,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
             close_fds=True, start_new_session=True, preexec_fn=self._limit)
+        self.process = _lasting_thread().submit(start).result() if lasting else start()
 
     def _limit(self) -> None:  # runs in the child between fork and exec
         limits = self.limits
         for kind, value in ((resource.RLIMIT_AS, limits.memory_bytes), (resource.RLIMIT_NPROC, limits.processes),
-                            (resource.RLIMIT_CPU, limits.max_seconds + 5), (resource.RLIMIT_FSIZE, limits.file_bytes),
+                            (resource.RLIMIT_CPU, self.cpu_seconds or resource.RLIM_INFINITY),
+                            (resource.RLIMIT_FSIZE, limits.file_bytes),
                             (resource.RLIMIT_NOFILE, limits.open_files), (resource.RLIMIT_CORE, 0)):
             try:
                 resource.setrlimit(kind, (value, value))
@@ -220,6 +264,28 @@ class SandboxedProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+_starter: ThreadPoolExecutor | None = None
+_starter_lock = threading.Lock()
+
+
+def _lasting_thread() -> ThreadPoolExecutor:
+    """This process's one starter thread, made when first needed."""
+    global _starter
+    with _starter_lock:
+        if _starter is None:
+            _starter = ThreadPoolExecutor(1, thread_name_prefix="sandbox-starter")
+        return _starter
+
+
+def _forget_starter() -> None:
+    """In a forked worker: threads do not survive a fork (nor may a lock another thread held), so start afresh."""
+    global _starter, _starter_lock
+    _starter, _starter_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_starter)
 
 
 def others_can_run_python() -> bool:

@@ -292,9 +292,8 @@ def _run_entry_script(name: str, endpoint):
             endpoint = _serving(name)[1]
             if not is_entry_script(endpoint.document):
                 return make_response(_score_graph(name, endpoint))
-        except EntryScriptFailed as exc:
-            raise ApiError(400, "scoring-failed", f"the entry script's run() failed:\n{exc}",
-                           {"traceback": str(exc)}) from None
+        except EntryScriptFailed as exc:  # 400 for its own error; 5xx when the endpoint's process failed
+            raise ApiError(exc.status, exc.code, exc.message, {"traceback": exc.traceback}) from None
     raise ApiError(503, "endpoint-unavailable", f"endpoint '{name}' is being redeployed; try again")
 
 

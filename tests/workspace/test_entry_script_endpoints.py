@@ -164,7 +164,7 @@ def test_a_run_that_never_answers_is_stopped_and_the_next_request_gets_a_fresh_p
                                           "        import time\n        time.sleep(30)")
     key = deploy(client, "hangs", iris_model[0], hanging)["key"]
     stuck = client.post("/endpoints/hangs/score", json={"data": [], "hang": True}, headers=bearer(key))
-    assert stuck.status_code == 400 and "did not answer within 1 seconds" in stuck.get_json()["error"]["message"]
+    assert stuck.status_code == 504 and "did not answer within 1 seconds" in stuck.get_json()["error"]["message"]
     model, X = iris_model
     fine = client.post("/endpoints/hangs/score", json={"data": X[:1].tolist()}, headers=bearer(key))
     assert fine.status_code == 200 and fine.get_json() == [0]
