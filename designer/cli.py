@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--no-examples", action="store_true", help="do not load the example pipelines")
     serve.add_argument("--no-python-script", action="store_true",
-                       help="turn off execute-python-script (running users' code) on this server")
+                       help="run no users' code on this server: turns off execute-python-script and "
+                            "endpoint entry scripts (score.py)")
     state_options(serve)
     serve.set_defaults(handler=_serve)
 

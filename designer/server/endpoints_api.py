@@ -100,8 +100,13 @@ def create_endpoint():
 
 
 def _model_target(body: dict) -> dict:
-    return {"model": field(body, "model", str),
-            "entry_script": field(body, "entry_script", str, default=None, nullable=True)}
+    script = field(body, "entry_script", str, default=None, nullable=True)
+    if script is not None and not current_app.config.get("DESIGNER_PYTHON_SCRIPT", True):
+        # A score.py is users' code as much as Execute Python Script is: the same switch turns both off.
+        raise ApiError(403, "scripts-turned-off", "this server runs no users' code (it was started with "
+                       "--no-python-script): deploy the model without 'entry_script' to use its built-in one",
+                       {"field": "entry_script"})
+    return {"model": field(body, "model", str), "entry_script": script}
 
 
 def _public(record: dict) -> dict:

@@ -181,3 +181,25 @@ def test_the_azure_docs_score_py_also_serves_a_model_trained_in_a_run(workspace)
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == [0]  # the bare estimator answers class codes, in the order of model.json "classes"
     client.delete("/api/endpoints/azure-docs-run")
+
+
+def test_a_server_started_without_python_scripts_refuses_a_score_py_but_serves_the_built_in_one(workspace, iris_model):
+    """`designer serve --no-python-script` turns off users' code: a score.py is users' code too."""
+    model, X = iris_model
+    app = workspace.client.application
+    app.config["DESIGNER_PYTHON_SCRIPT"] = False
+    try:
+        refused = workspace.client.post("/api/endpoints", json={"name": "no-scripts", "model": model,
+                                                                "entry_script": AZURE_DOCS_SCORE_PY})
+        assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "scripts-turned-off"
+        assert workspace.client.get("/api/endpoints/no-scripts").status_code == 404
+        built_in = workspace.client.post("/api/endpoints", json={"name": "no-scripts", "model": model})
+        assert built_in.status_code == 201
+        swap = workspace.client.put("/api/endpoints/no-scripts", json={"model": model, "entry_script": AZURE_DOCS_SCORE_PY})
+        assert swap.status_code == 403
+        response = workspace.client.post("/endpoints/no-scripts/score", json={"data": X[[0]].tolist()},
+                                         headers=bearer(built_in.get_json()["key"]))
+        assert response.status_code == 200 and response.get_json() == {"predictions": [0]}
+    finally:
+        app.config["DESIGNER_PYTHON_SCRIPT"] = True
+        workspace.client.delete("/api/endpoints/no-scripts")
