@@ -7,7 +7,16 @@ metrics; a request of an endpoint whose owner turned logging on may be sampled
 with its answer. The scoring handler hands over the parsed rows with
 `scored_inputs(name, tables)` for drift. Nothing touches the database on the
 request path: a background thread flushes rollups, input histograms and logs
-to the store every few seconds and prunes what is older than 30 days.
+to the store every few seconds and prunes what is older than 30 days. A flush
+the store refuses (busy, unreachable) keeps its rollups for the next one, so
+nothing counted is lost while the database is away.
+
+Several worker processes of one server (`designer serve-endpoint`) share their
+Prometheus counters through prometheus_client's multiprocess mode: the server
+names a folder in PROMETHEUS_MULTIPROC_DIR, each worker keeps its counts in a
+file there (`use_multiprocess_metrics()`), and `/metrics` adds up every
+worker's file, those of workers that have exited included, so the counters
+only ever go up.
 """
 from __future__ import annotations
 
@@ -22,7 +31,9 @@ from collections import deque
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+import os
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily
 
 log = logging.getLogger(__name__)
@@ -139,15 +150,19 @@ class EndpointMonitor:
             self._inputs.append((endpoint, self.clock(), tables))
 
     def logging_settings(self, endpoint: str) -> dict:
+        if self._thread is None:  # no background thread to keep them fresh: the request path reads them
+            self._refresh_logging()
+        return self._logging.get(endpoint) or LOGGING_DEFAULTS
+
+    def _refresh_logging(self, force: bool = False) -> None:
         now = time.monotonic()
-        if now - self._logging_read_at > LOGGING_REFRESH_SECONDS:
+        if force or now - self._logging_read_at > LOGGING_REFRESH_SECONDS:
             self._logging_read_at = now  # first, so a slow store is asked once, not by every request
             try:
                 self._logging = {name: {**LOGGING_DEFAULTS, **(value or {})}
                                  for name, value in self.store.all_logging_settings().items()}
             except Exception:
                 log.exception("could not read request logging settings")
-        return self._logging.get(endpoint) or LOGGING_DEFAULTS
 
     def set_logging(self, endpoint: str, settings: dict) -> None:
         """Remember new settings at once in this process (other processes read them within seconds)."""
@@ -197,10 +212,14 @@ class EndpointMonitor:
         with self._lock:
             rollups, self._rollups = self._rollups, {}
         if rollups:
-            self.store.add_endpoint_minutes([
-                {"endpoint": name, "minute": minute, "requests": r.requests, "errors_4xx": r.errors_4xx,
-                 "errors_5xx": r.errors_5xx, "latency_ms_sum": r.latency_ms_sum, "latency_buckets": r.buckets}
-                for (name, minute), r in rollups.items()])
+            try:
+                self.store.add_endpoint_minutes([
+                    {"endpoint": name, "minute": minute, "requests": r.requests, "errors_4xx": r.errors_4xx,
+                     "errors_5xx": r.errors_5xx, "latency_ms_sum": r.latency_ms_sum, "latency_buckets": r.buckets}
+                    for (name, minute), r in rollups.items()])
+            except Exception:
+                self._keep(rollups)  # the store wrote none of them (one transaction): the next flush tries again
+                raise
         self._flush_inputs()
         logs = [self._logs.popleft() for _ in range(len(self._logs))]
         if logs:
@@ -209,6 +228,19 @@ class EndpointMonitor:
         if rollups and self.clock() - self._pruned_at > 3600:  # an idle server never writes
             self._pruned_at = self.clock()
             self.store.prune_monitoring(datetime.now(timezone.utc) - timedelta(days=KEEP_DAYS))
+
+    def _keep(self, rollups: dict) -> None:
+        with self._lock:
+            for key, rollup in rollups.items():
+                kept = self._rollups.get(key)
+                if kept is None:
+                    self._rollups[key] = rollup
+                    continue
+                kept.requests += rollup.requests
+                kept.errors_4xx += rollup.errors_4xx
+                kept.errors_5xx += rollup.errors_5xx
+                kept.latency_ms_sum += rollup.latency_ms_sum
+                kept.buckets = [a + b for a, b in zip(kept.buckets, rollup.buckets)]
 
     def _flush_inputs(self) -> None:
         """Bin the scored rows into their training bins: one vectorised pass per endpoint, hour and feature."""
@@ -243,10 +275,15 @@ class EndpointMonitor:
                     counts = bin_counts(feature_profile, rows[feature])
                     rollups.append({"endpoint": name, "hour": hour, "feature": feature, "counts": counts})
         if rollups:
-            self.store.add_feature_counts(rollups)
+            try:
+                self.store.add_feature_counts(rollups)
+            except Exception:
+                self._inputs.extendleft(reversed(queued))  # binned again by the next flush, counted once
+                raise
 
     def start(self) -> None:
         if self._thread is None:
+            self._refresh_logging(force=True)
             self._thread = threading.Thread(target=self._loop, name="endpoint-monitor", daemon=True)
             self._thread.start()
 
@@ -261,7 +298,13 @@ class EndpointMonitor:
             log.exception("last monitoring flush failed")
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.flush_seconds):
+        wait = min(self.flush_seconds, LOGGING_REFRESH_SECONDS)
+        flushed_at = time.monotonic()
+        while not self._stop.wait(wait):
+            self._refresh_logging()
+            if time.monotonic() - flushed_at < self.flush_seconds:
+                continue
+            flushed_at = time.monotonic()
             try:
                 self.flush()
             except Exception:  # a busy or unreachable database: the next flush tries again
@@ -297,6 +340,33 @@ class _RunCounts:
         for status, count in sorted(counts.items()):
             family.add_metric([status], count)
         yield family
+
+
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def use_multiprocess_metrics() -> bool:
+    """In a worker of a multi-process server (PROMETHEUS_MULTIPROC_DIR set): keep this process's Prometheus
+    values in its own file there, whatever the parent imported before it forked. Call before any monitor is made."""
+    from prometheus_client import values
+
+    if not os.environ.get(MULTIPROCESS_DIR):
+        return False
+    if not getattr(values.ValueClass, "_multiprocess", False):
+        values.ValueClass = values.MultiProcessValue()
+    return True
+
+
+def prometheus_text(monitor: EndpointMonitor) -> tuple[bytes, str]:
+    """(`/metrics` body, content type): every worker's counts in multiprocess mode, else this process's."""
+    registry = monitor.registry
+    if os.environ.get(MULTIPROCESS_DIR):
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        registry.register(_RunCounts(monitor.store))
+    return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
 def metrics_rows(rows: list[dict], since: datetime, minutes: int) -> dict:
