@@ -251,13 +251,19 @@ class EndpointMonitor:
         queued = [self._inputs.popleft() for _ in range(len(self._inputs))]
         if self.profile_for is None or not queued:
             return
-        tables_by: dict[tuple, list] = {}
+        frames_by: dict[tuple, list] = {}
+        records_by: dict[tuple, list] = {}
         for name, moment, tables in queued:
             if tables:
-                tables = {k: v if isinstance(v, pd.DataFrame) else pd.DataFrame.from_records(v or [])
-                          for k, v in tables.items()}  # the row path hands over the request's row objects
-                hour = datetime.fromtimestamp(moment - moment % 3600, timezone.utc)
-                tables_by.setdefault((name, hour), []).append(next(iter(tables.values())))
+                first = next(iter(tables.values()))  # drift watches the endpoint's first input
+                key = (name, datetime.fromtimestamp(moment - moment % 3600, timezone.utc))
+                if isinstance(first, pd.DataFrame):
+                    frames_by.setdefault(key, []).append(first)
+                elif first:  # the row path hands over the request's row objects: one table for all of them
+                    records_by.setdefault(key, []).extend(first)
+        tables_by = {key: frames_by.get(key, []) + ([pd.DataFrame.from_records(records_by[key])]
+                                                    if key in records_by else [])
+                     for key in frames_by.keys() | records_by.keys()}
         rollups = []
         profiles: dict[str, dict | None] = {}
         for (name, hour), tables in tables_by.items():
