@@ -32,7 +32,8 @@ def scoring_app(home=None, db=None, names: Sequence[str] | None = None, *, rows:
     from canvas_store.repository import Store
     from designer.home import Home
     from designer.serving.drift import TrainingProfiles
-    from designer.serving.monitoring import FLUSH_SECONDS, EndpointMonitor, use_multiprocess_metrics
+    from designer.serving.monitoring import FLUSH_SECONDS, EndpointMonitor
+    from designer.serving.shared_metrics import use_multiprocess_metrics
     from designer.serving.shared_runtimes import SharedRuntimes
     from designer.serving.wsgi import ScoringApp
 
@@ -109,7 +110,7 @@ def serve_endpoints(names: Sequence[str], *, home=None, db=None, host: str = "12
                     workers: int = 2, threads: int = 1, rows: bool = True, announce: str = "",
                     monitoring: bool = True, flush_seconds: float | None = None) -> int:
     """Serve `names` until stopped (SIGTERM or Ctrl+C); returns the exit code."""
-    from designer.serving.monitoring import MULTIPROCESS_DIR
+    from designer.serving.shared_metrics import MULTIPROCESS_DIR
 
     def factory():
         return scoring_app(home, db, names, rows=rows, monitoring=monitoring, flush_seconds=flush_seconds)

@@ -10,13 +10,6 @@ request path: a background thread flushes rollups, input histograms and logs
 to the store every few seconds and prunes what is older than 30 days. A flush
 the store refuses (busy, unreachable) keeps its rollups for the next one, so
 nothing counted is lost while the database is away.
-
-Several worker processes of one server (`designer serve-endpoint`) share their
-Prometheus counters through prometheus_client's multiprocess mode: the server
-names a folder in PROMETHEUS_MULTIPROC_DIR, each worker keeps its counts in a
-file there (`use_multiprocess_metrics()`), and `/metrics` adds up every
-worker's file, those of workers that have exited included, so the counters
-only ever go up.
 """
 from __future__ import annotations
 
@@ -31,9 +24,7 @@ from collections import deque
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-import os
-
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily
 
 log = logging.getLogger(__name__)
@@ -106,7 +97,7 @@ class EndpointMonitor:
                                 ["endpoint", "status_class"], registry=self.registry)
         self.latency = Histogram("designer_endpoint_request_seconds", "Scoring request latency in seconds",
                                  ["endpoint"], registry=self.registry)
-        self.registry.register(_RunCounts(store))
+        self.registry.register(RunCounts(store))
         self._rollups: dict[tuple[str, datetime], _Rollup] = {}
         self._counters: dict[tuple[str, int], Any] = {}
         self._histograms: dict[str, Any] = {}
@@ -328,7 +319,7 @@ def _text(data: bytes) -> str:
     return data[:MAX_LOGGED_CHARS].decode("utf-8", errors="replace")
 
 
-class _RunCounts:
+class RunCounts:
     """Runs by status straight from the store, so every process reports the same totals."""
 
     def __init__(self, store):
@@ -346,33 +337,6 @@ class _RunCounts:
         for status, count in sorted(counts.items()):
             family.add_metric([status], count)
         yield family
-
-
-MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
-
-
-def use_multiprocess_metrics() -> bool:
-    """In a worker of a multi-process server (PROMETHEUS_MULTIPROC_DIR set): keep this process's Prometheus
-    values in its own file there, whatever the parent imported before it forked. Call before any monitor is made."""
-    from prometheus_client import values
-
-    if not os.environ.get(MULTIPROCESS_DIR):
-        return False
-    if not getattr(values.ValueClass, "_multiprocess", False):
-        values.ValueClass = values.MultiProcessValue()
-    return True
-
-
-def prometheus_text(monitor: EndpointMonitor) -> tuple[bytes, str]:
-    """(`/metrics` body, content type): every worker's counts in multiprocess mode, else this process's."""
-    registry = monitor.registry
-    if os.environ.get(MULTIPROCESS_DIR):
-        from prometheus_client.multiprocess import MultiProcessCollector
-
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry)
-        registry.register(_RunCounts(monitor.store))
-    return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
 def metrics_rows(rows: list[dict], since: datetime, minutes: int) -> dict:

@@ -74,7 +74,7 @@ class ScoringApp:
         path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/metrics" and self.monitor is not None and method == "GET":
-            from designer.serving.monitoring import prometheus_text
+            from designer.serving.shared_metrics import prometheus_text
 
             body, content_type = prometheus_text(self.monitor)
             start_response("200 OK", [("Content-Type", content_type), self.worker_header,
