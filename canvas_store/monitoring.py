@@ -1,8 +1,11 @@
 """Endpoint monitoring records: merge per-minute rollups and feature histograms, request logs, settings, pruning.
 
 Rollups from several server processes land on the same (endpoint, minute)
-row, so writes add to what is there (read-modify-write under the row's write
-lock, retried when two processes insert the same new row at once).
+row, so writes add to what is there: read-modify-write under the row's write
+lock (SQLite: the database's, taken by BEGIN IMMEDIATE; PostgreSQL: SELECT ...
+FOR UPDATE), all rows of a flush in one transaction, retried whole when two
+processes insert the same new row at once, so a rollup is added once or not at
+all. Rows are locked in key order, so two processes' flushes never deadlock.
 """
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ class MonitoringRecords:
         for attempt in range(MERGE_ATTEMPTS):
             try:
                 with self._db.write() as session:
-                    for rollup in rollups:
+                    for rollup in sorted(rollups, key=lambda r: (r["endpoint"], to_utc(r["minute"]))):
                         key = (rollup["endpoint"], to_utc(rollup["minute"]))
                         row = session.get(EndpointMinute, key, with_for_update=True)
                         if row is None:
@@ -72,7 +75,7 @@ class MonitoringRecords:
         for attempt in range(MERGE_ATTEMPTS):
             try:
                 with self._db.write() as session:
-                    for rollup in rollups:
+                    for rollup in sorted(rollups, key=lambda r: (r["endpoint"], to_utc(r["hour"]), r["feature"])):
                         key = (rollup["endpoint"], to_utc(rollup["hour"]), rollup["feature"])
                         row = session.get(EndpointFeatureHour, key, with_for_update=True)
                         if row is None:

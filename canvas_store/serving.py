@@ -16,13 +16,16 @@ class EndpointServing:
     _db: Database
 
     def endpoint_state(self, name: str) -> dict | None:
-        """{"key_hash", "graph_id", "revision", "status"} of endpoint `name`, or None when there is none."""
+        """{"key_hash", "graph_id", "revision", "status", "updated_at"} of endpoint `name`, or None when there is none.
+
+        `updated_at` moves whenever the record changes (what it serves, its traffic, its key or status)."""
         with self._db.read() as session:
-            row = session.execute(select(Endpoint.key_hash, Endpoint.graph_id, Endpoint.revision, Endpoint.status)
-                                  .where(Endpoint.name == name)).first()
+            row = session.execute(select(Endpoint.key_hash, Endpoint.graph_id, Endpoint.revision, Endpoint.status,
+                                         Endpoint.updated_at).where(Endpoint.name == name)).first()
         if row is None:
             return None
-        return {"key_hash": row.key_hash, "graph_id": row.graph_id, "revision": row.revision, "status": row.status}
+        return {"key_hash": row.key_hash, "graph_id": row.graph_id, "revision": row.revision, "status": row.status,
+                "updated_at": row.updated_at}
 
     def import_endpoint(self, name: str, document: dict, key_hash: str, *, graph_id: str | None = None,
                         revision: int | None = None) -> dict:

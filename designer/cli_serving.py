@@ -17,6 +17,8 @@ def add_commands(sub, state_options) -> None:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--table-path", action="store_true",
                        help="score every request through tables (no row path); for comparisons")
+    serve.add_argument("--no-monitoring", action="store_true",
+                       help="do not count, time or log requests (only to measure what monitoring costs)")
     state_options(serve)
     serve.set_defaults(handler=_serve_endpoint)
 
@@ -56,7 +58,8 @@ def _serve_endpoint(args) -> int:
             _err(f"error: no endpoint named '{name}' (deploy one with `designer deploy` or POST /api/endpoints)")
         return EXIT_INVALID
     return serve_endpoints(list(dict.fromkeys(args.names)), home=str(home.path), db=home.db_url, host=args.host,
-                           port=args.port, workers=args.workers, threads=args.threads, rows=not args.table_path)
+                           port=args.port, workers=args.workers, threads=args.threads, rows=not args.table_path,
+                           monitoring=not args.no_monitoring)
 
 
 def _package(args) -> int:

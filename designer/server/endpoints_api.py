@@ -5,12 +5,12 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, make_response, request, url_for
+from flask import Blueprint, current_app, request, url_for
 
 import components
 from components.roles import Role
 from components.spec import ComponentError
-from components.web_service import PayloadError, parse_schema
+from components.web_service import parse_schema
 from designer.server.app_state import EXTENSION, current_designer
 from designer.server.auth import requires_role
 from designer.server.errors import ApiError, error_response
@@ -18,12 +18,10 @@ from designer.server.operations import note_scored_inputs
 from designer.server.payloads import field, json_body, json_object
 from designer.serving import redeploy, traffic
 from designer.serving.endpoint import MAX_ROWS, DeploymentError
-from designer.serving.entry_script import EndpointRetired, EntryScriptFailed, is_entry_script
 from designer.serving.traffic import is_split
-from designer.serving.openapi import openapi_document
-from designer.serving.payloads import answer, parse_request
+from designer.serving.openapi import served_document
 from designer.serving.runtimes import EndpointRuntimes
-from designer.serving.scoring import score_request
+from designer.serving.scoring import Refused, score_endpoint, score_request
 from designer.serving.shared_runtimes import SharedRuntimes
 
 blueprint = Blueprint("endpoints_api", __name__)
@@ -228,20 +226,10 @@ def _loaded(name: str):
 
 @blueprint.post("/endpoints/<name>/score")
 def score(name: str):
-    pool = runtimes()
-    key = bearer_key()
-    if not pool.check_key(name, key):
-        current_designer().store.get_endpoint(name)  # an unknown endpoint is a 404, not a 401
-        return unauthorized("endpoint", key is not None)
-    document = _loaded(name).document
-    if is_split(document) or is_entry_script(document):
-        return _scored(name)
-    # A graph endpoint: the same request handling as `designer serve-endpoint` (designer/serving/scoring.py).
+    """Every kind of endpoint, with the same request handling as `designer serve-endpoint` (designer/serving/scoring.py)."""
     app = current_app._get_current_object()
-    outcome = score_request(pool, name, request.headers.get("Authorization"), request.get_data(cache=False),
-                            rows=app.config.get("DESIGNER_ROW_PATH", True),
-                            on_inputs=lambda endpoint, rows: note_scored_inputs(app, endpoint, rows))
-    return app.response_class(outcome.json_bytes(), outcome.status, outcome.headers, mimetype="application/json")
+    return _answered(score_request(runtimes(), name, request.headers.get("Authorization"),
+                                   request.get_data(cache=False), **_scoring_options(app)))
 
 
 @blueprint.post("/api/endpoints/<name>/test")
@@ -251,70 +239,25 @@ def test_score(name: str):
     An /api route: the server's own sign-in and roles guard it, as every other /api route.
     """
     current_designer().store.get_endpoint(name)
-    return _scored(name)
-
-
-def _scored(name: str):
-    deployment, endpoint = _serving(name)
-    if is_entry_script(endpoint.document):
-        response = _run_entry_script(name, endpoint)
-    else:
-        response = make_response(_score_graph(name, endpoint))
-    if deployment is not None:
-        response.headers["X-Deployment"] = deployment
-    return response
-
-
-def _serving(name: str):
-    """(deployment name or None, the runtime that answers this request): a split picks by its traffic shares."""
-    endpoint = _loaded(name)
-    if is_split(endpoint.document):
-        return endpoint.pick()
-    return None, endpoint
-
-
-def _score_graph(name: str, endpoint):
-    body = json_body()
+    json_body()  # the workspace's own JSON limits, as on every other /api route
+    app = current_app._get_current_object()
     try:
-        shape, tables = parse_request(body, endpoint)
-        note_scored_inputs(current_app, name, tables)
-        results = endpoint.score(tables)
-    except PayloadError as exc:
-        details = {k: v for k, v in (("column", exc.column), ("row", exc.row)) if v is not None}
-        raise ApiError(400, exc.code, str(exc), details) from None
-    except ComponentError as exc:
-        raise ApiError(400, "scoring-failed", f"the rows could not be scored: {exc}") from None
-    return answer(shape, endpoint, results)
+        outcome = score_endpoint(runtimes(), name, request.get_data(), **_scoring_options(app))
+    except Refused as refusal:
+        outcome = refusal.response
+    return _answered(outcome)
 
 
-def _run_entry_script(name: str, endpoint):
-    json_body()  # Azure ML's run() gets the body as text; it must still be JSON
-    raw = request.get_data(as_text=True)
-    for _ in range(3):
-        try:
-            return jsonify(endpoint.run(raw))
-        except EndpointRetired:  # swapped after this request picked it up: the current one answers
-            endpoint = _serving(name)[1]
-            if not is_entry_script(endpoint.document):
-                return make_response(_score_graph(name, endpoint))
-        except EntryScriptFailed as exc:  # 400 for its own error; 5xx when the endpoint's process failed
-            raise ApiError(exc.status, exc.code, exc.message, {"traceback": exc.traceback}) from None
-    raise ApiError(503, "endpoint-unavailable", f"endpoint '{name}' is being redeployed; try again")
+def _scoring_options(app) -> dict:
+    return {"rows": app.config.get("DESIGNER_ROW_PATH", True),
+            "on_inputs": lambda endpoint, rows: note_scored_inputs(app, endpoint, rows)}
+
+
+def _answered(outcome):
+    return current_app.response_class(outcome.json_bytes(), outcome.status, outcome.headers,
+                                      mimetype="application/json")
 
 
 @blueprint.get("/endpoints/<name>/swagger.json")
 def swagger(name: str):
-    endpoint = _loaded(name)
-    if is_split(endpoint.document):
-        endpoint = endpoint.primary()
-    if is_entry_script(endpoint.document):
-        url = url_for("endpoints_api.score", name=name, _external=True)
-        return {"openapi": "3.0.3", "info": {"title": f"{name} (entry script, {endpoint.document.get('model')})",
-                                             "version": "1"}, "servers": [{"url": url.rsplit("/endpoints/", 1)[0]}],
-                "components": {"securitySchemes": {"key": {"type": "http", "scheme": "bearer"}}},
-                "security": [{"key": []}],
-                "paths": {f"/endpoints/{name}/score": {"post": {
-                    "summary": "Send the body to the entry script's run(raw_data)",
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": {}}}},
-                    "responses": {"200": {"description": "What run() returned"}}}}}}
-    return openapi_document(endpoint, url_for("endpoints_api.score", name=name, _external=True))
+    return served_document(_loaded(name), name, url_for("endpoints_api.score", name=name, _external=True))

@@ -7,7 +7,9 @@ metrics; a request of an endpoint whose owner turned logging on may be sampled
 with its answer. The scoring handler hands over the parsed rows with
 `scored_inputs(name, tables)` for drift. Nothing touches the database on the
 request path: a background thread flushes rollups, input histograms and logs
-to the store every few seconds and prunes what is older than 30 days.
+to the store every few seconds and prunes what is older than 30 days. A flush
+the store refuses (busy, unreachable) keeps its rollups for the next one, so
+nothing counted is lost while the database is away.
 """
 from __future__ import annotations
 
@@ -95,7 +97,7 @@ class EndpointMonitor:
                                 ["endpoint", "status_class"], registry=self.registry)
         self.latency = Histogram("designer_endpoint_request_seconds", "Scoring request latency in seconds",
                                  ["endpoint"], registry=self.registry)
-        self.registry.register(_RunCounts(store))
+        self.registry.register(RunCounts(store))
         self._rollups: dict[tuple[str, datetime], _Rollup] = {}
         self._counters: dict[tuple[str, int], Any] = {}
         self._histograms: dict[str, Any] = {}
@@ -139,15 +141,19 @@ class EndpointMonitor:
             self._inputs.append((endpoint, self.clock(), tables))
 
     def logging_settings(self, endpoint: str) -> dict:
+        if self._thread is None:  # no background thread to keep them fresh: the request path reads them
+            self._refresh_logging()
+        return self._logging.get(endpoint) or LOGGING_DEFAULTS
+
+    def _refresh_logging(self, force: bool = False) -> None:
         now = time.monotonic()
-        if now - self._logging_read_at > LOGGING_REFRESH_SECONDS:
+        if force or now - self._logging_read_at > LOGGING_REFRESH_SECONDS:
             self._logging_read_at = now  # first, so a slow store is asked once, not by every request
             try:
                 self._logging = {name: {**LOGGING_DEFAULTS, **(value or {})}
                                  for name, value in self.store.all_logging_settings().items()}
             except Exception:
                 log.exception("could not read request logging settings")
-        return self._logging.get(endpoint) or LOGGING_DEFAULTS
 
     def set_logging(self, endpoint: str, settings: dict) -> None:
         """Remember new settings at once in this process (other processes read them within seconds)."""
@@ -197,10 +203,14 @@ class EndpointMonitor:
         with self._lock:
             rollups, self._rollups = self._rollups, {}
         if rollups:
-            self.store.add_endpoint_minutes([
-                {"endpoint": name, "minute": minute, "requests": r.requests, "errors_4xx": r.errors_4xx,
-                 "errors_5xx": r.errors_5xx, "latency_ms_sum": r.latency_ms_sum, "latency_buckets": r.buckets}
-                for (name, minute), r in rollups.items()])
+            try:
+                self.store.add_endpoint_minutes([
+                    {"endpoint": name, "minute": minute, "requests": r.requests, "errors_4xx": r.errors_4xx,
+                     "errors_5xx": r.errors_5xx, "latency_ms_sum": r.latency_ms_sum, "latency_buckets": r.buckets}
+                    for (name, minute), r in rollups.items()])
+            except Exception:
+                self._keep(rollups)  # the store wrote none of them (one transaction): the next flush tries again
+                raise
         self._flush_inputs()
         logs = [self._logs.popleft() for _ in range(len(self._logs))]
         if logs:
@@ -209,6 +219,19 @@ class EndpointMonitor:
         if rollups and self.clock() - self._pruned_at > 3600:  # an idle server never writes
             self._pruned_at = self.clock()
             self.store.prune_monitoring(datetime.now(timezone.utc) - timedelta(days=KEEP_DAYS))
+
+    def _keep(self, rollups: dict) -> None:
+        with self._lock:
+            for key, rollup in rollups.items():
+                kept = self._rollups.get(key)
+                if kept is None:
+                    self._rollups[key] = rollup
+                    continue
+                kept.requests += rollup.requests
+                kept.errors_4xx += rollup.errors_4xx
+                kept.errors_5xx += rollup.errors_5xx
+                kept.latency_ms_sum += rollup.latency_ms_sum
+                kept.buckets = [a + b for a, b in zip(kept.buckets, rollup.buckets)]
 
     def _flush_inputs(self) -> None:
         """Bin the scored rows into their training bins: one vectorised pass per endpoint, hour and feature."""
@@ -219,13 +242,19 @@ class EndpointMonitor:
         queued = [self._inputs.popleft() for _ in range(len(self._inputs))]
         if self.profile_for is None or not queued:
             return
-        tables_by: dict[tuple, list] = {}
+        frames_by: dict[tuple, list] = {}
+        records_by: dict[tuple, list] = {}
         for name, moment, tables in queued:
             if tables:
-                tables = {k: v if isinstance(v, pd.DataFrame) else pd.DataFrame.from_records(v or [])
-                          for k, v in tables.items()}  # the row path hands over the request's row objects
-                hour = datetime.fromtimestamp(moment - moment % 3600, timezone.utc)
-                tables_by.setdefault((name, hour), []).append(next(iter(tables.values())))
+                first = next(iter(tables.values()))  # drift watches the endpoint's first input
+                key = (name, datetime.fromtimestamp(moment - moment % 3600, timezone.utc))
+                if isinstance(first, pd.DataFrame):
+                    frames_by.setdefault(key, []).append(first)
+                elif first:  # the row path hands over the request's row objects: one table for all of them
+                    records_by.setdefault(key, []).extend(first)
+        tables_by = {key: frames_by.get(key, []) + ([pd.DataFrame.from_records(records_by[key])]
+                                                    if key in records_by else [])
+                     for key in frames_by.keys() | records_by.keys()}
         rollups = []
         profiles: dict[str, dict | None] = {}
         for (name, hour), tables in tables_by.items():
@@ -243,10 +272,15 @@ class EndpointMonitor:
                     counts = bin_counts(feature_profile, rows[feature])
                     rollups.append({"endpoint": name, "hour": hour, "feature": feature, "counts": counts})
         if rollups:
-            self.store.add_feature_counts(rollups)
+            try:
+                self.store.add_feature_counts(rollups)
+            except Exception:
+                self._inputs.extendleft(reversed(queued))  # binned again by the next flush, counted once
+                raise
 
     def start(self) -> None:
         if self._thread is None:
+            self._refresh_logging(force=True)
             self._thread = threading.Thread(target=self._loop, name="endpoint-monitor", daemon=True)
             self._thread.start()
 
@@ -261,7 +295,13 @@ class EndpointMonitor:
             log.exception("last monitoring flush failed")
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.flush_seconds):
+        wait = min(self.flush_seconds, LOGGING_REFRESH_SECONDS)
+        flushed_at = time.monotonic()
+        while not self._stop.wait(wait):
+            self._refresh_logging()
+            if time.monotonic() - flushed_at < self.flush_seconds:
+                continue
+            flushed_at = time.monotonic()
             try:
                 self.flush()
             except Exception:  # a busy or unreachable database: the next flush tries again
@@ -279,7 +319,7 @@ def _text(data: bytes) -> str:
     return data[:MAX_LOGGED_CHARS].decode("utf-8", errors="replace")
 
 
-class _RunCounts:
+class RunCounts:
     """Runs by status straight from the store, so every process reports the same totals."""
 
     def __init__(self, store):

@@ -2,9 +2,32 @@
 from __future__ import annotations
 
 from designer.serving.endpoint import MAX_ROWS, Endpoint
+from designer.serving.entry_script import is_entry_script
+from designer.serving.traffic import is_split
 
 _JSON_TYPES = {"integer": {"type": "integer"}, "number": {"type": "number"}, "boolean": {"type": "boolean"},
                "datetime": {"type": "string", "format": "date-time"}, "text": {"type": "string"}}
+
+
+def served_document(runtime, name: str, score_url: str) -> dict:
+    """What `/endpoints/<name>/swagger.json` answers for any loaded runtime: a split is described by its
+    busiest deployment (requests must fit every one), an entry script by what Azure ML's contract says."""
+    if is_split(runtime.document):
+        runtime = runtime.primary()
+    if is_entry_script(runtime.document):
+        return entry_script_document(name, runtime.document, score_url)
+    return openapi_document(runtime, score_url)
+
+
+def entry_script_document(name: str, document: dict, score_url: str) -> dict:
+    return {"openapi": "3.0.3", "info": {"title": f"{name} (entry script, {document.get('model')})", "version": "1"},
+            "servers": [{"url": score_url.rsplit("/endpoints/", 1)[0]}],
+            "components": {"securitySchemes": {"key": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"key": []}],
+            "paths": {f"/endpoints/{name}/score": {"post": {
+                "summary": "Send the body to the entry script's run(raw_data)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {}}}},
+                "responses": {"200": {"description": "What run() returned"}}}}}}
 
 
 def openapi_document(endpoint: Endpoint, score_url: str) -> dict:

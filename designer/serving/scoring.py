@@ -1,9 +1,11 @@
 """One scoring request from start to end: key, endpoint, JSON body, shape, score, answer, as status and JSON.
 
 Both servers call `score_request`: the designer's Flask route and the lean WSGI
-app of `designer serve-endpoint`; so they answer alike, to the byte. It is also
-the one place a request starts and ends: `observers` (per-request monitoring)
-are called there with the endpoint name, the status and the seconds it took.
+app of `designer serve-endpoint`; so they answer alike, to the byte, for every
+kind of endpoint: a real-time graph, a model with its entry script, and several
+deployments behind a traffic split (the one picked is named in `X-Deployment`).
+It is also the one place a request starts and ends: `observers` (per-request
+monitoring) are called there with the endpoint name, the status and the seconds it took.
 """
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from components.row_forms import NotForRows
 from components.spec import ComponentError
 from components.web_service import PayloadError
 from designer.serving.endpoint import DeploymentError
+from designer.serving.entry_script import EndpointRetired, EntryScriptFailed, is_entry_script
 from designer.serving.fast_rows import row_path_of
 from designer.serving.payloads import answer, read_request
+from designer.serving.traffic import is_split
 
 #: Called as observer(endpoint name, HTTP status, seconds) when a scoring request ends (monitoring hooks here).
 observers: list[Callable[[str, int, float], None]] = []
@@ -28,7 +32,7 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="designer"'}
 @dataclass
 class ScoreResponse:
     status: int
-    body: dict
+    body: Any
     headers: dict = field(default_factory=dict)
 
     def json_bytes(self) -> bytes:
@@ -63,8 +67,31 @@ def _score(runtimes, name: str, authorization: str | None, raw: bytes, rows: boo
         return error(401, "invalid-key" if has_key else "missing-key",
                      "the key is not valid for this endpoint" if has_key
                      else "this endpoint needs its key: send 'Authorization: Bearer KEY'", headers=CHALLENGE)
-    endpoint = loaded_endpoint(runtimes, name)
+    return score_endpoint(runtimes, name, raw, rows=rows, on_inputs=on_inputs)
+
+
+def score_endpoint(runtimes, name: str, raw: bytes, *, rows: bool = True, on_inputs=None) -> ScoreResponse:
+    """Score `raw` with endpoint `name` once the caller is let in (its key, or the workspace's sign-in)."""
+    deployment, endpoint = serving(runtimes, name)
     body = read_json(raw)
+    if is_entry_script(endpoint.document):
+        response = _run_entry_script(runtimes, name, endpoint, raw, body, rows, on_inputs)
+    else:
+        response = _score_graph(endpoint, name, body, rows, on_inputs)
+    if deployment is not None:
+        response.headers["X-Deployment"] = deployment
+    return response
+
+
+def serving(runtimes, name: str):
+    """(deployment name or None, the runtime that answers this request): a split picks one by its traffic shares."""
+    endpoint = loaded_endpoint(runtimes, name)
+    if is_split(endpoint.document):
+        return endpoint.pick()
+    return None, endpoint
+
+
+def _score_graph(endpoint, name: str, body: Any, rows: bool, on_inputs) -> ScoreResponse:
     try:
         request = read_request(body, endpoint)
         results = None
@@ -84,6 +111,26 @@ def _score(runtimes, name: str, authorization: str | None, raw: bytes, rows: boo
     if on_inputs is not None:
         on_inputs(name, request.rows)
     return ScoreResponse(200, answer(request, endpoint, results))
+
+
+#: Times a request follows an entry-script endpoint that was swapped while it waited, before it gives up.
+RETIRED_RETRIES = 3
+
+
+def _run_entry_script(runtimes, name: str, endpoint, raw: bytes, body: Any, rows: bool, on_inputs) -> ScoreResponse:
+    """Azure ML's run(raw_data): the body as text to the warm child, its JSON back as the answer."""
+    text = raw.decode("utf-8", errors="replace")  # as Flask hands it over: the body is JSON already
+    for _ in range(RETIRED_RETRIES):
+        try:
+            return ScoreResponse(200, endpoint.run(text))
+        except EndpointRetired:  # swapped after this request picked it up: the current one answers
+            endpoint = serving(runtimes, name)[1]
+            if not is_entry_script(endpoint.document):
+                return _score_graph(endpoint, name, body, rows, on_inputs)
+        except EntryScriptFailed as exc:  # 400 for the script's own error; 5xx when its process failed
+            message = f"the entry script's run() failed:\n{exc.message}" if exc.status == 400 else exc.message
+            return error(exc.status, exc.code, message, {"traceback": exc.traceback})
+    return error(503, "endpoint-unavailable", f"endpoint '{name}' is being redeployed; try again")
 
 
 def loaded_endpoint(runtimes, name: str):
@@ -128,7 +175,8 @@ def read_json(raw: bytes) -> Any:
     except ValueError as exc:  # an integer literal of thousands of digits
         raise Refused(error(400, "invalid-json", f"the request body is refused: {exc}")) from None
     except RecursionError:
-        raise Refused(error(400, "invalid-json", "the request body is nested too deeply")) from None
+        raise Refused(error(400, "invalid-json", "the request body is refused: it nests deeper than any "
+                             "request needs")) from None
 
 
 def json_bytes(value: Any) -> bytes:

@@ -1,9 +1,12 @@
 """Warm endpoints for processes that share one store: keys and redeploys by any process are seen within a second.
 
-Each process re-reads an endpoint's small state row (key hash, graph and
-revision) at most every `STATE_SECONDS`. A key rotated anywhere is refused
-everywhere once that memory lapses; an endpoint redeployed from another graph
-is reloaded on its next request; a deleted one stops answering.
+Each process re-reads an endpoint's small state row (key hash, graph,
+revision and when the record last changed) at most every `STATE_SECONDS`. A key
+rotated anywhere is refused everywhere once that memory lapses; an endpoint
+whose record changed is read again, and reloaded on its next request when what
+it serves changed (another graph, model or entry script, another traffic split);
+a deleted one stops answering. The runtime a process stops using is retired
+(an entry script's process ends once its requests are answered).
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Callable
 from canvas_store.errors import NotFound
 from canvas_store.publishing import key_matches
 from designer.serving.endpoint import Endpoint
-from designer.serving.runtimes import EndpointRuntimes
+from designer.serving.runtimes import EndpointRuntimes, _retire
 
 #: How long a process trusts what it last read of an endpoint's key and version (well under a second).
 STATE_SECONDS = 0.5
@@ -40,12 +43,31 @@ class SharedRuntimes(EndpointRuntimes):
         with self._state_lock:
             self._states[name] = (state, now + self.state_seconds)
             loaded = self._versions.get(name)
-            if loaded is not None and (state is None or loaded != _version(state)):
-                # Deleted, or redeployed by another process: the warm copy must not answer again.
-                self._versions.pop(name, None)
-                with self._lock:
-                    self._endpoints.pop(name, None)
+        if loaded is not None and (state is None or loaded != _version(state)):
+            self._changed(name, state, loaded)
         return state
+
+    def _changed(self, name: str, state: dict | None, loaded: tuple) -> None:
+        """The record changed since the warm copy was loaded: keep it if it still serves the same graph
+        revision and document (only the key or status moved), else drop it (deleted, or redeployed elsewhere)."""
+        warm = self._endpoints.get(name)
+        document = _MISSING
+        if state is not None and warm is not None and loaded[:2] == _version(state)[:2]:
+            try:
+                document = self.store.get_endpoint(name)["document"]
+            except NotFound:
+                pass
+        with self._state_lock:
+            if document is not _MISSING and document == warm.document:
+                self._versions[name] = _version(state)
+                return
+            self._versions.pop(name, None)
+        with self._lock:
+            old = self._endpoints.get(name)
+            if old is warm:
+                self._endpoints.pop(name, None)
+        if old is warm:
+            _retire(warm)
 
     def check_key(self, name: str, key: str | None) -> bool:
         if not key:
@@ -86,5 +108,8 @@ class SharedRuntimes(EndpointRuntimes):
             self._states.pop(name, None)
 
 
+_MISSING = object()
+
+
 def _version(record: dict) -> tuple:
-    return record.get("graph_id"), record.get("revision")
+    return record.get("graph_id"), record.get("revision"), record.get("updated_at")

@@ -5,7 +5,11 @@ Routes (the same URLs and answers as `designer serve`):
     GET     /endpoints/<name>/swagger.json  the endpoint's OpenAPI description
     GET     /endpoints/<name>/health        200 when the endpoint is loaded and answering
     GET     /api/health                     200 with the endpoints this server serves
+    GET     /metrics                        Prometheus text: requests and latency of every worker, runs
     OPTIONS /endpoints/...                  a browser's CORS preflight
+
+Given an EndpointMonitor, every scoring request is counted, timed, sampled and
+its rows kept for drift, as `designer serve` does (designer/serving/monitoring.py).
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from urllib.parse import urlsplit
 from canvas_store.errors import NotFound
 from designer.serving.endpoint import DeploymentError
 
-from designer.serving.openapi import openapi_document
+from designer.serving.openapi import served_document
 from designer.serving.scoring import ScoreResponse, Refused, error, json_bytes, loaded_endpoint, score_request
 
 #: Bodies larger than this are refused (as `designer serve` does).
@@ -38,11 +42,14 @@ class ScoringApp:
     """A WSGI callable over `runtimes` (SharedRuntimes), serving the endpoints in `names` (None: any)."""
 
     def __init__(self, runtimes, names: Iterable[str] | None = None, *, rows: bool = True,
-                 max_body_bytes: int = MAX_BODY_BYTES):
+                 max_body_bytes: int = MAX_BODY_BYTES, monitor=None):
         self.runtimes = runtimes
         self.names = frozenset(names) if names is not None else None
         self.rows = rows
         self.max_body_bytes = max_body_bytes
+        self.monitor = monitor
+        self._on_inputs = monitor.scored_inputs if monitor is not None else None
+        self._answer = monitor.wsgi(self._respond) if monitor is not None else self._respond
         #: Which process answered: lets a load balancer's operator (and the tests) tell workers apart.
         self.worker_header = ("X-Designer-Worker", str(os.getpid()))
 
@@ -54,9 +61,25 @@ class ScoringApp:
             except (DeploymentError, NotFound) as exc:  # answered as 503 / 404 per request, as `designer serve` does
                 log.warning("endpoint %s is not loaded: %s", name, getattr(exc, "message", exc))
 
+    def close(self) -> None:
+        """Write what the monitor still holds and stop the entry scripts' processes (the worker is exiting)."""
+        if self.monitor is not None:
+            self.monitor.stop()
+        self.runtimes.close()
+
     def __call__(self, environ: dict, start_response: Callable):
+        return self._answer(environ, start_response)
+
+    def _respond(self, environ: dict, start_response: Callable):
         path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/metrics" and self.monitor is not None and method == "GET":
+            from designer.serving.shared_metrics import prometheus_text
+
+            body, content_type = prometheus_text(self.monitor)
+            start_response("200 OK", [("Content-Type", content_type), self.worker_header,
+                                      ("Content-Length", str(len(body)))])
+            return [body]
         try:
             response = self._route(environ, path, method)
         except Refused as refusal:
@@ -95,13 +118,13 @@ class ScoringApp:
             if refused is not None:
                 return refused
             return score_request(self.runtimes, name, environ.get("HTTP_AUTHORIZATION"), _body(environ),
-                                 rows=self.rows)
+                                 rows=self.rows, on_inputs=self._on_inputs)
         if method not in ("GET", "HEAD"):
             return _not_allowed("GET, OPTIONS")
         endpoint = loaded_endpoint(self.runtimes, name)
         if leaf == "health":
             return ScoreResponse(200, {"status": "ok", "endpoint": name})
-        return ScoreResponse(200, openapi_document(endpoint, f"{_base_url(environ)}/endpoints/{name}/score"))
+        return ScoreResponse(200, served_document(endpoint, name, f"{_base_url(environ)}/endpoints/{name}/score"))
 
 
 def _refuse_foreign_origin(environ: dict) -> ScoreResponse | None:

@@ -62,3 +62,34 @@ def test_a_key_rotated_on_one_process_is_refused_by_all_within_a_second(pg_home,
     time.sleep(1.0)
     for server in servers:
         assert server.score(pg_home.name, {"data": [IRIS_ROW]}, new_key).status_code == 404
+
+
+def test_two_processes_of_two_workers_each_count_every_request_once_in_postgresql(pg_home, served):
+    import threading
+
+    env = {**os.environ, "DESIGNER_MONITOR_FLUSH_SECONDS": "0.2"}  # flushes racing each other on the same rows
+    servers = [served(serve_endpoint_command(pg_home.path, pg_home.name, workers=2, db=pg_home.db), env=env)
+               for _ in range(2)]
+    per_client, failures = 25, []
+
+    def client(server):
+        for _ in range(per_client):
+            response = server.score(pg_home.name, {"data": [IRIS_ROW]}, pg_home.key)
+            if response.status_code != 200:
+                failures.append(response.text)
+
+    threads = [threading.Thread(target=client, args=(server,)) for server in servers for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not failures
+    wanted, deadline = len(threads) * per_client, time.monotonic() + 30
+
+    def counted() -> int:
+        return pg_home.client.get(f"/api/endpoints/{pg_home.name}/metrics?minutes=60").get_json()["totals"]["requests"]
+
+    while counted() < wanted and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)  # more flushes from every worker: nothing is added twice
+    assert counted() == wanted

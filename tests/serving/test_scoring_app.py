@@ -102,3 +102,24 @@ def test_an_endpoint_redeployed_elsewhere_is_reloaded(home):
     finally:
         with Store.for_home(home.path) as elsewhere:
             elsewhere._update_endpoint(home.name, revision=record["revision"])
+
+
+def test_a_key_rotated_elsewhere_keeps_the_warm_runtime_and_a_new_document_replaces_it(home):
+    now = [0.0]
+    shared = SharedRuntimes(home.designer.store, home.designer.artifacts.get, clock=lambda: now[0])
+    first = shared.get(home.name)
+    with Store.for_home(home.path) as elsewhere:
+        home.key = elsewhere.rotate_endpoint_key(home.name)  # the record changed, what it serves did not
+    now[0] += shared.state_seconds + 0.01
+    assert shared.check_key(home.name, home.key) and shared.get(home.name) is first
+    with Store.for_home(home.path) as elsewhere:  # same graph and revision, another document (a new split)
+        record = elsewhere.get_endpoint(home.name)
+        changed = {**record["document"], "description": "served from elsewhere"}
+        elsewhere.replace_endpoint(home.name, record["graph_id"], record["revision"], changed)
+    try:
+        now[0] += shared.state_seconds + 0.01
+        reloaded = shared.get(home.name)
+        assert reloaded is not first and reloaded.document == changed
+    finally:
+        with Store.for_home(home.path) as elsewhere:
+            elsewhere.replace_endpoint(home.name, record["graph_id"], record["revision"], record["document"])
