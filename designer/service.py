@@ -11,6 +11,7 @@ from canvas_store.artifacts import store_at
 from components.roles import Role
 from designer.artifact_schemas import ArtifactSchemas
 from designer.compute.registry import TargetRegistry
+from designer.file_schemas import ParquetSchemas
 from designer.data.pinning import pin_datasets
 from designer.environment import run_environment
 from designer.execution.executor import Executor, RunResult
@@ -59,8 +60,10 @@ class Designer:
         self._results: dict[str, RunResult] = {}
         self._lock = threading.Lock()
         self.saved_schemas = ArtifactSchemas(self.artifacts, self._registered_model_digest)
+        self.file_schemas = ParquetSchemas(home.datastore)
         #: (kind, key) -> schema for things outside the graph: a registered dataset's columns, a saved
-        #: model's or transformation's (kind "artifact" by digest, "registered-model" by NAME:VERSION).
+        #: model's or transformation's (kind "artifact" by digest, "registered-model" by NAME:VERSION), a
+        #: Parquet file's in the workspace datastore ("parquet-file" by path).
         self.schema_lookup = self.external_schema
         self._sweeps = None
         self._automl = None
@@ -71,6 +74,8 @@ class Designer:
             return self.saved_schemas.artifact(key)
         if kind == "registered-model":
             return self.saved_schemas.registered_model(key)
+        if kind == "parquet-file":
+            return self.file_schemas.schema(key)
         return self.registered_schema(kind, key)
 
     def _registered_model_digest(self, name: str, version: int | None) -> str | None:
