@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pandas as pd
 import pytest
 
 import components
@@ -150,3 +151,25 @@ def test_a_registered_model_reference_gives_the_schema_of_that_version(examples)
         node["params"] = {"registry": reference}
         schema = _predicted(examples, document).nodes["score"].outputs["scored_dataset"]
         assert schema == (by_digest if reference.startswith(model["name"]) else None), reference
+
+
+def test_a_parquet_file_in_the_datastore_gives_import_data_its_columns(examples):
+    folder = examples.designer.home.datastore / "schema-check"
+    folder.mkdir(exist_ok=True)
+    pd.DataFrame({"x": [1, 2], "y": ["a", "b"]}).to_parquet(folder / "rows.parquet")
+    (folder / "bad.parquet").write_text("not parquet at all")
+
+    def columns(path, **params):
+        document = {"format": "designer-graph/1", "name": "read", "edges": [],
+                    "nodes": [{"id": "read", "component": "import-data", "params": {"path": path, **params}}]}
+        schema = _predicted(examples, document).nodes["read"].outputs["dataset"]
+        return schema and [(c.name, c.type) for c in schema.columns]
+
+    assert columns("schema-check/rows.parquet") == [("x", "integer"), ("y", "text")]
+    pd.DataFrame({"z": [1.5, 2.5, 3.5]}).to_parquet(folder / "rows.parquet")
+    assert columns("schema-check/rows.parquet") == [("z", "number")]  # the file changed: read again
+    for path in ("schema-check/bad.parquet", "schema-check/missing.parquet", "../outside.parquet",
+                 "/etc/passwd.parquet", "schema-check"):
+        assert columns(path) is None, path
+    assert columns("schema-check/rows.parquet", datastore="elsewhere") is None
+    assert columns("schema-check/rows.parquet", format="csv") is None
