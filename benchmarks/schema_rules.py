@@ -85,7 +85,7 @@ def inference(rounds: int) -> None:
                     document["name"] = f"edit {number}"
                     for label, call in (("unknown", None), ("known", lookup), ("cold", lookup)):
                         if label == "cold":
-                            designer.saved_schemas._known.clear()
+                            designer.saved_schemas.known.clear()
                         started = time.perf_counter()
                         schemas = propagate(document, catalogue, call).to_json()
                         times.setdefault(f"{kind} {label}", []).append((time.perf_counter() - started) * 1000)

@@ -9,15 +9,15 @@ this was recorded, or one that is missing, is unknown.
 """
 from __future__ import annotations
 
-import threading
 from typing import Callable
 
 from canvas_store.artifacts import ArtifactNotFound, ArtifactStore
 from components.saved_artifacts import parse_registry_ref
 from components.spec import ComponentError
 from components.table_schema import PortSchema, saved_schema
+from designer.remembered import Remembered
 
-#: Digests whose schema is kept in memory; past this many the oldest half is forgotten.
+#: Digests whose schema is kept in memory.
 KEPT_SCHEMAS = 4096
 
 
@@ -27,24 +27,19 @@ class ArtifactSchemas:
     def __init__(self, artifacts: ArtifactStore, registered_digest: Callable[[str, int | None], str | None]):
         self.artifacts = artifacts
         self._registered_digest = registered_digest
-        self._known: dict[str, PortSchema | None] = {}
-        self._lock = threading.Lock()
+        self.known = Remembered(KEPT_SCHEMAS)
 
     def artifact(self, digest: str) -> PortSchema | None:
-        with self._lock:
-            if digest in self._known:
-                return self._known[digest]
+        if not self.artifacts.exists(digest):
+            return None  # not (yet) in this store: ask again next time
+        return self.known.get(digest, lambda: self._recorded(digest))
+
+    def _recorded(self, digest: str) -> PortSchema | None:
         try:
             meta = self.artifacts.meta(digest)
         except (ArtifactNotFound, OSError, ValueError):
-            return None  # not (yet) in this store: ask again next time
-        schema = saved_schema(meta.get("schema")) if isinstance(meta, dict) else None
-        with self._lock:
-            if len(self._known) >= KEPT_SCHEMAS:
-                for old in list(self._known)[:KEPT_SCHEMAS // 2]:
-                    del self._known[old]
-            self._known[digest] = schema
-        return schema
+            return None
+        return saved_schema(meta.get("schema")) if isinstance(meta, dict) else None
 
     def registered_model(self, reference: str) -> PortSchema | None:
         """The schema of the registered model version `reference` names (the latest without a version)."""

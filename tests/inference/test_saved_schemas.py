@@ -107,7 +107,7 @@ def test_a_wrong_column_after_a_saved_model_is_an_unknown_column_error(examples)
 
 def test_schemas_of_saved_artifacts_never_load_the_artifact(examples, monkeypatch):
     document = _document(examples, "wine-neural-network", "realtime")
-    examples.designer.saved_schemas._known.clear()
+    examples.designer.saved_schemas.known.clear()
 
     def refuse(*args, **kwargs):
         raise AssertionError("a schema request loaded an artifact")
