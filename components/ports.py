@@ -111,7 +111,10 @@ def object_meta(port: PortType, value: Any, info: Any) -> dict:
 def _schema_meta(value: Any) -> dict:
     """{"schema": facts} for a value that records what it does to columns; {} for any other."""
     facts = getattr(value, "schema_facts", None)
-    facts = facts() if callable(facts) else None
+    try:
+        facts = facts() if callable(facts) else None
+    except Exception:  # a value that cannot say stays unknown before a run; storing it must still work
+        return {}
     return {"schema": json.loads(json.dumps(facts, default=to_json_value))} if isinstance(facts, dict) else {}
 
 

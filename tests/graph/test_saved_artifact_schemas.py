@@ -83,3 +83,14 @@ def test_facts_that_are_missing_or_malformed_are_unknown():
     assert saved_schema({"kind": "no-such-kind"}) is None
     assert saved_schema({"kind": "normalize"}) is None  # its columns are missing
     assert saved_schema({"kind": "model", "task": "classification", "classes": 3}) is None
+
+
+class _Unsure:
+    def schema_facts(self):
+        raise RuntimeError("cannot tell")
+
+
+def test_a_value_that_cannot_tell_its_columns_is_still_stored_and_stays_unknown(artifact_store):
+    digest = artifact_store.put(Transformation, _Unsure())
+    assert "schema" not in artifact_store.meta(digest)
+    assert isinstance(artifact_store.get(digest), _Unsure)
