@@ -1,6 +1,7 @@
 """Where tables enter a pipeline: scikit-learn's sample datasets, files in the datastore, typed-in data."""
 
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -8,7 +9,8 @@ from components.ports import DataFrame, with_roles
 from components.roles import Kind, Role
 from components.spec import ComponentError, Param, component
 from components.table_schema import SchemaInputs, table_of_frame
-from components.table_formats import FORMAT_CHOICES, delimiter_char, format_for, read_table_file, read_table_text
+from components.table_formats import FORMAT_CHOICES, SUFFIX_FORMATS, delimiter_char, format_for, read_table_file, \
+    read_table_text
 
 CATEGORY = "Data Input and Output"
 
@@ -71,7 +73,20 @@ def _load_sample(name: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-@component(id="import-data", category=CATEGORY, outputs={"dataset": DataFrame}, roles={Role.TABLE_READER})
+def _imported_schema(s: SchemaInputs) -> dict:
+    """A Parquet file in the workspace datastore tells its columns (the lookup reads its footer); other files
+    and datastores are known after a run."""
+    path = str(s.params.get("path") or "").strip()
+    if s.params.get("datastore") not in (None, "", "workspace") or not path:
+        return {}
+    if s.params.get("format") not in ("auto", "parquet") or \
+            (s.params.get("format") == "auto" and SUFFIX_FORMATS.get(Path(path).suffix.lower()) != "parquet"):
+        return {}
+    return {"dataset": s.external("parquet-file", path)}
+
+
+@component(id="import-data", category=CATEGORY, outputs={"dataset": DataFrame}, roles={Role.TABLE_READER},
+           schema=_imported_schema)
 def import_data(*, path: Param(str, "", kind=Kind.READ_PATH,
                                description="File (or Parquet folder) inside the datastore, e.g. raw/sales.csv."),
                 format: Param(str, "auto", choices=FORMAT_CHOICES,

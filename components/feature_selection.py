@@ -8,6 +8,7 @@ import pandas as pd
 from components import ports
 from components.columns import quoted, require_columns
 from components.fitted_prep import ColumnSelection
+from components.prep_schemas import selected
 from components.models import TrainedModel
 from components.ports import DataFrame, Transformation
 from components.roles import Kind, Role
@@ -82,11 +83,7 @@ def _filtered_schema(s: SchemaInputs) -> dict:
     numeric = {c.name for c in scored if c.type in ("number", "integer", "boolean")}
     if not numeric or len(numeric) > s.params.get("number_of_desired_features", 1):
         return {}  # the top-scoring columns (and the features table's order) depend on the values
-    kept = [c for c in table.names if c in numeric or c == label or c not in candidates]
-
-    def apply(source: TableSchema) -> TableSchema:
-        return source.keeping([c for c in kept if source.column(c) is not None])
-
+    apply = selected({"columns": [c for c in table.names if c in numeric or c == label or c not in candidates]})
     return {"filtered_dataset": apply(table),
             "feature_selection_transformation": TransformSchema("column-selection", apply)}
 

@@ -49,6 +49,10 @@ class TableTransformation:
         self.label_column = column_roles(frame).get("label")
         return self
 
+    def schema_facts(self) -> dict | None:
+        """What apply() does to a table's columns, as JSON for `table_schema.TRANSFORM_KINDS` (None: unknown)."""
+        return None
+
     def describe(self) -> dict:
         """A JSON-friendly summary for viewers and logs."""
         return {"kind": type(self).__name__, "columns": list(self.required_columns)}
@@ -128,6 +132,9 @@ class MissingValueCleaner(TableTransformation):
             if column in present:
                 frame[column] = _filled(frame[column], value)
         return frame.drop(columns=[c for c in self.dropped_columns if c in present])
+
+    def schema_facts(self) -> dict:
+        return {"kind": "clean-missing", "indicators": self.indicator_columns, "dropped": self.dropped_columns}
 
     def describe(self) -> dict:
         return {"kind": "MissingValueCleaner", "strategy": self.strategy,
@@ -253,6 +260,9 @@ class Normalizer(TableTransformation):
             return 0.5 * (np.tanh(0.01 * self.scaler.transform(values)) + 1.0)
         return self.scaler.transform(values)
 
+    def schema_facts(self) -> dict:
+        return {"kind": "normalize", "columns": self.columns}
+
     def describe(self) -> dict:
         learned = ({"mean": self.scaler.mean_, "scale": self.scaler.scale_} if self.method != "minmax"
                    else {"min": self.scaler.data_min_, "max": self.scaler.data_max_}) if self.columns else {}
@@ -284,6 +294,9 @@ class IndicatorEncoder(TableTransformation):
 
     def new_columns(self) -> dict[str, list[str]]:
         return {column: [f"{column}-{value}" for value in values] for column, values in self.categories.items()}
+
+    def schema_facts(self) -> dict:
+        return {"kind": "indicators", "new_columns": self.new_columns(), "overwrite": self.overwrite}
 
     @property
     def required_columns(self) -> tuple[str, ...]:

@@ -35,6 +35,9 @@ class ColumnSelection(TableTransformation):
             return {"features": [c for c in roles["features"] if c in self.columns]}
         return {}
 
+    def schema_facts(self) -> dict:
+        return {"kind": "column-selection", "columns": self.columns}
+
     def describe(self) -> dict:
         return {"kind": "ColumnSelection", "columns": self.columns}
 
@@ -119,6 +122,10 @@ class Binner(TableTransformation):
         names = [c if self.output_mode == "inplace" else f"{c}_quantized" for c in self.edges]
         return {"categorical": list(dict.fromkeys([*(roles.get("categorical") or []), *names]))}
 
+    def schema_facts(self) -> dict:
+        return {"kind": "bins", "columns": list(self.edges), "output_mode": self.output_mode,
+                "categorical": self.categorical}
+
     def describe(self) -> dict:
         return {"kind": "Binner", "edges": self.edges, "output_mode": self.output_mode}
 
@@ -170,6 +177,10 @@ class Clipper(TableTransformation):
             if self.indicators:
                 frame[f"{column}_ClipIndicator"] = above | below
         return frame
+
+    def schema_facts(self) -> dict:
+        return {"kind": "clip-values", "columns": list(self.required_columns), "overwrite": self.overwrite,
+                "indicators": self.indicators}
 
     def describe(self) -> dict:
         return {"kind": "Clipper", "upper": self.upper, "lower": self.lower,

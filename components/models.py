@@ -375,6 +375,14 @@ class TrainedModel:
                  "kind": "category" if c in self.categorical_columns else "number"}
                 for c in self.feature_columns]
 
+    def schema_facts(self) -> dict:
+        """What scoring adds to a table, as JSON (recorded in the artifact's meta for schema before running)."""
+        from components.table_schema import column_type_of, model_facts
+
+        label_type = column_type_of(self._class_values().dtype) if self.task == "classification" else "unknown"
+        extra = self.scored_columns()[1:] if self.task == "regression" else ()
+        return model_facts(self.task, self.label_column, self.classes, self.feature_columns, label_type, extra)
+
     def summary(self) -> dict:
         out = {"algorithm": self.algorithm, "task": self.task, "label_column": self.label_column,
                "feature_columns": self.feature_columns, "classes": self.classes,

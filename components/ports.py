@@ -10,6 +10,10 @@ plus the files of its form:
   writes its own files (models: weights + meta; image directories: images + labels);
   meta records the class as `module:QualName`.
 - ``pickle``: `value.pkl`, the fallback for plain Python values on `Any` ports.
+
+A model or fitted transformation that can say what it does to a table's columns
+(`schema_facts()`, see components.table_schema.saved_schema) has that recorded in
+meta as `schema`, so schema-before-running reads it without loading the artifact.
 """
 from __future__ import annotations
 
@@ -90,6 +94,7 @@ def save_value(port: PortType, value: Any, directory: Path) -> None:
         meta["form"] = "pickle"
         with open(directory / "value.pkl", "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        meta.update(_schema_meta(value))
     (directory / META_FILE).write_text(json.dumps(meta, sort_keys=True))
 
 
@@ -99,7 +104,18 @@ def object_meta(port: PortType, value: Any, info: Any) -> dict:
     meta: dict[str, Any] = {"type": port.name, "form": "object", "class": f"{cls.__module__}:{cls.__qualname__}"}
     if isinstance(info, dict):
         meta["info"] = info
+    meta.update(_schema_meta(value))
     return meta
+
+
+def _schema_meta(value: Any) -> dict:
+    """{"schema": facts} for a value that records what it does to columns; {} for any other."""
+    facts = getattr(value, "schema_facts", None)
+    try:
+        facts = facts() if callable(facts) else None
+    except Exception:  # a value that cannot say stays unknown before a run; storing it must still work
+        return {}
+    return {"schema": json.loads(json.dumps(facts, default=to_json_value))} if isinstance(facts, dict) else {}
 
 
 def planned_files(port: PortType, value: Any) -> list | None:

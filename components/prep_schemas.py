@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from components.columns import parse_columns
-from components.table_schema import Column, SchemaInputs, TableSchema, TransformSchema, with_column
+from components.table_schema import Apply, Column, SchemaInputs, TableSchema, TransformSchema, transform_kind, \
+    with_column
 
 NUMBERS = ("number", "integer")
 #: summarize-data's columns: every column's, then the ones number columns add (pandas' float64 statistics).
@@ -101,7 +102,15 @@ def clipped_schema(s: SchemaInputs) -> dict:
     table = s.table()
     if chosen is None or not _holds_numbers(table, chosen):
         return {}
-    overwrite, indicators = s.params.get("overwrite", True), s.params.get("add_indicator_columns", False)
+    apply = clipped({"columns": chosen, "overwrite": s.params.get("overwrite", True),
+                     "indicators": s.params.get("add_indicator_columns", False)})
+    return {"results_dataset": apply(table), "clip_transformation": TransformSchema("clip-values", apply)}
+
+
+@transform_kind("clip-values")
+def clipped(facts) -> Apply:
+    """Clipper.apply on a schema: clipped number columns (in place or `_clipped`), `_ClipIndicator` flags."""
+    chosen, overwrite, indicators = list(facts["columns"]), bool(facts["overwrite"]), bool(facts["indicators"])
 
     def apply(source: TableSchema) -> TableSchema:
         for name in chosen:
@@ -112,7 +121,7 @@ def clipped_schema(s: SchemaInputs) -> dict:
                 source = with_column(source, Column(f"{name}_ClipIndicator", "boolean"))
         return source
 
-    return {"results_dataset": apply(table), "clip_transformation": TransformSchema("clip-values", apply)}
+    return apply
 
 
 def binned_schema(s: SchemaInputs) -> dict:
@@ -126,7 +135,15 @@ def binned_schema(s: SchemaInputs) -> dict:
                 return {}
         except ValueError:
             return {}
-    mode, tag = s.params.get("output_mode", "append"), s.params.get("tag_columns_as_categorical", True)
+    apply = binned({"columns": chosen, "output_mode": s.params.get("output_mode", "append"),
+                    "categorical": s.params.get("tag_columns_as_categorical", True)})
+    return {"quantized_dataset": apply(table), "binning_transformation": TransformSchema("bins", apply)}
+
+
+@transform_kind("bins")
+def binned(facts) -> Apply:
+    """Binner.apply on a schema: `<column>_quantized` bin numbers placed by the output mode, maybe categorical."""
+    chosen, mode, tag = list(facts["columns"]), str(facts["output_mode"]), bool(facts["categorical"])
 
     def apply(source: TableSchema) -> TableSchema | None:
         present = [c for c in chosen if source.column(c) is not None]
@@ -136,16 +153,22 @@ def binned_schema(s: SchemaInputs) -> dict:
         names = [c if mode == "inplace" else f"{c}_quantized" for c in chosen]
         return result.with_columns(result.columns, categorical=tuple(dict.fromkeys((*source.categorical, *names))))
 
-    return {"quantized_dataset": apply(table), "binning_transformation": TransformSchema("bins", apply)}
+    return apply
 
 
 def selection_transform_schema(s: SchemaInputs) -> dict:
     table = s.table()
     if table is None:
         return {}
-    names = table.names
-    return {"columns_selection_transformation": TransformSchema(
-        "column-selection", lambda source: source.keeping([n for n in names if source.column(n) is not None]))}
+    return {"columns_selection_transformation": TransformSchema("column-selection",
+                                                                selected({"columns": table.names}))}
+
+
+@transform_kind("column-selection")
+def selected(facts) -> Apply:
+    """ColumnSelection.apply on a schema: the chosen columns the table has, in the chosen order."""
+    names = list(facts["columns"])
+    return lambda source: source.keeping([n for n in names if source.column(n) is not None])
 
 
 def summary_schema(s: SchemaInputs, percentiles: tuple) -> dict:

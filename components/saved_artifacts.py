@@ -2,7 +2,9 @@
 
 The training→inference conversion puts these where `train-model` and the
 learning transformations were, so an inference graph re-uses exactly the
-fitted weights and statistics of the run it came from.
+fitted weights and statistics of the run it came from. Their schemas come from
+the lookup (`artifact` by digest, `registered-model` by NAME:VERSION), which
+reads what the artifact's meta recorded; an artifact that recorded nothing stays unknown.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from components.context import RunContext
 from components.ports import Transformation, TrainedModel
 from components.roles import Role
 from components.spec import ComponentError, Param, component
+from components.table_schema import ModelSchema, SchemaInputs, TransformSchema
 
 CATEGORY = "Model"
 #: `name:version` (or a bare name for the latest version) in the model registry.
@@ -39,8 +42,14 @@ def _load(ctx: RunContext | None, digest: str, registry: str, wanted: str) -> ob
     return value
 
 
+def _saved(s: SchemaInputs, wanted: type):
+    digest, registry = str(s.params.get("digest") or "").strip(), str(s.params.get("registry") or "").strip()
+    found = s.external("artifact", digest) if digest else s.external("registered-model", registry)
+    return found if isinstance(found, wanted) else None
+
+
 @component(id="trained-model", category=CATEGORY, outputs={"trained_model": TrainedModel},
-           roles={Role.SAVED_ARTIFACT})
+           roles={Role.SAVED_ARTIFACT}, schema=lambda s: {"trained_model": _saved(s, ModelSchema)})
 def trained_model(*, digest: Param(str, "", description="Artifact digest of a trained model (set by the "
                                                         "inference conversion)."),
                   registry: Param(str, "", description="Model registry reference NAME:VERSION this model "
@@ -58,7 +67,7 @@ def trained_model(*, digest: Param(str, "", description="Artifact digest of a tr
 
 
 @component(id="saved-transformation", category=CATEGORY, outputs={"transformation": Transformation},
-           roles={Role.SAVED_ARTIFACT})
+           roles={Role.SAVED_ARTIFACT}, schema=lambda s: {"transformation": _saved(s, TransformSchema)})
 def saved_transformation(*, digest: Param(str, "", description="Artifact digest of a fitted transformation "
                                                                "(set by the inference conversion)."),
                          ctx: RunContext = None):

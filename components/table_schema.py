@@ -109,6 +109,45 @@ class TransformSchema:
 
 
 PortSchema = TableSchema | ModelSchema | TransformSchema
+#: What a transformation does to a table's schema (None: the run would refuse that table).
+Apply = Callable[[TableSchema], "TableSchema | None"]
+#: transformation kind -> how a fitted one of that kind changes a table, built from the JSON facts it records.
+TRANSFORM_KINDS: dict[str, Callable[[Mapping], Apply]] = {}
+
+
+def transform_kind(kind: str):
+    """Register the builder of `kind`'s apply(table) from its facts (the live rule and saved artifacts share it)."""
+    def register(builder):
+        TRANSFORM_KINDS[kind] = builder
+        return builder
+    return register
+
+
+def model_facts(task: str | None, label: str | None, classes, features, label_type: str,
+                extra_scores=()) -> dict:
+    """The JSON a trained model's artifact records so a saved model's scores are known before a run."""
+    return {"kind": "model", "task": task, "label": label,
+            "classes": None if classes is None else list(classes),
+            "features": None if features is None else list(features),
+            "label_type": label_type, "extra_scores": list(extra_scores)}
+
+
+def saved_schema(facts: Any) -> "PortSchema | None":
+    """The schema a saved artifact's recorded facts describe (None for none, an unknown kind or a malformed one)."""
+    if not isinstance(facts, Mapping) or not isinstance(facts.get("kind"), str):
+        return None
+    try:
+        if facts["kind"] == "model":
+            classes, features = facts.get("classes"), facts.get("features")
+            return ModelSchema(task=facts.get("task"), label=facts.get("label"),
+                               classes=None if classes is None else tuple(classes),
+                               features=None if features is None else tuple(features),
+                               label_type=str(facts.get("label_type") or "unknown"),
+                               extra_scores=tuple(facts.get("extra_scores") or ()))
+        builder = TRANSFORM_KINDS.get(facts["kind"])
+        return TransformSchema(facts["kind"], builder(facts)) if builder is not None else None
+    except (KeyError, TypeError, ValueError):
+        return None
 #: (kind, key) -> a schema or None: how registered datasets (and other outside things) give theirs.
 ExternalLookup = Callable[[str, str], "PortSchema | None"]
 SchemaRule = Callable[["SchemaInputs"], Mapping[str, "PortSchema | None"]]

@@ -13,7 +13,7 @@ from components.fitted import TableTransformation
 from components.ports import DataFrame, Transformation
 from components.roles import Kind
 from components.spec import ComponentError, Input, Param, component
-from components.table_schema import Column, SchemaInputs, TableSchema, TransformSchema
+from components.table_schema import Apply, Column, SchemaInputs, TableSchema, TransformSchema, transform_kind
 from components.text import as_documents, replace_text_columns, replaced_text_columns, text_column_of, \
     text_column_schema
 
@@ -64,6 +64,10 @@ class NGramVocabulary(TableTransformation):
             return {"features": [c for c in roles["features"] if c != self.column] + names}
         return {}
 
+    def schema_facts(self) -> dict:
+        return {"kind": "n-grams", "column": self.column,
+                "columns": [f"{self.column}.[{term}]" for term in self.vocabulary()]}
+
     def describe(self) -> dict:
         return {"kind": "NGramVocabulary", "column": self.column, "weighting": self.weighting,
                 "size": len(self.vocabulary())}
@@ -71,7 +75,24 @@ class NGramVocabulary(TableTransformation):
 
 def _vocabulary_schema(s: SchemaInputs) -> dict:
     text_column_schema(s, "text_column")
-    return {}  # one column per n-gram of a vocabulary learned from the text itself
+    given = s.transformation("input_vocabulary")
+    if given is None or given.kind != "n-grams":
+        return {}  # one column per n-gram of a vocabulary learned from the text itself
+    table = s.table()
+    return {"results_dataset": given.apply(table) if table is not None else None, "result_vocabulary": given}
+
+
+@transform_kind("n-grams")
+def text_replaced(facts) -> Apply:
+    """A vocabulary's or topic model's apply on a schema: the text column replaced by its number columns."""
+    column, new = str(facts["column"]), [Column(str(name), "number") for name in facts["columns"]]
+
+    def apply(source: TableSchema) -> TableSchema | None:
+        if source.column(column) is None:
+            return None
+        return replaced_text_columns(source, [column], new)
+
+    return apply
 
 
 @component(id="extract-n-gram-features", category=CATEGORY,
@@ -167,6 +188,9 @@ class TopicModel(TableTransformation):
             return {"features": [c for c in roles["features"] if c != self.column] + self.topic_names()}
         return {}
 
+    def schema_facts(self) -> dict:
+        return {"kind": "topics", "column": self.column, "columns": self.topic_names()}
+
     def describe(self) -> dict:
         return {"kind": "TopicModel", "column": self.column, "topics": self.lda.n_components}
 
@@ -179,15 +203,13 @@ def _topics_schema(s: SchemaInputs) -> dict:
     if not isinstance(count, int) or not 1 <= count <= 1000:
         return {}  # the run says what is wrong with it
     topics = [f"Topic {i}" for i in range(count)]
-
-    def apply(source: TableSchema) -> TableSchema | None:
-        if source.column(column) is None:
-            return None
-        return replaced_text_columns(source, [column], [Column(t, "number") for t in topics])
-
+    apply = text_replaced({"column": column, "columns": topics})
     matrix = TableSchema((Column("Feature", "text"), *(Column(t, "number") for t in topics)))
     return {"transformed_dataset": apply(s.table()), "feature_topic_matrix": matrix,
             "lda_transformation": TransformSchema("topics", apply)}
+
+
+transform_kind("topics")(text_replaced)
 
 
 @component(id="latent-dirichlet-allocation", category=CATEGORY, inputs={"dataset": DataFrame},

@@ -12,7 +12,8 @@ from components.fitted import IndicatorEncoder, MissingValueCleaner, Normalizer,
 from components.ports import DataFrame, Transformation, column_roles
 from components.roles import Role
 from components.spec import ComponentError, Param, component
-from components.table_schema import Column, SchemaInputs, TableSchema, TransformSchema
+from components.table_schema import Apply, Column, SchemaInputs, TableSchema, TransformSchema, transform_kind, \
+    with_column
 
 CATEGORY = "Data Transformation"
 #: More distinct values than this in one column usually means it is an id or free text, not a category.
@@ -24,11 +25,26 @@ def _cleaned_schema(s: SchemaInputs) -> dict:
     # Which columns have gaps is known only from the data: then the columns that come out are too.
     if s.params.get("add_indicator") or s.params.get("strategy") == "remove-column":
         return {}
-    return {"cleaned_dataset": s.table(), "cleaning_transformation": TransformSchema("clean-missing", _unchanged)}
+    return {"cleaned_dataset": s.table(),
+            "cleaning_transformation": TransformSchema("clean-missing", cleaned({"indicators": [], "dropped": []}))}
 
 
 def _unchanged(table: TableSchema) -> TableSchema:
     return table
+
+
+@transform_kind("clean-missing")
+def cleaned(facts) -> Apply:
+    """MissingValueCleaner.apply on a schema: `<column>_IsMissing` flags added, removed columns dropped."""
+    indicators, dropped = list(facts["indicators"]), set(facts["dropped"])
+
+    def apply(source: TableSchema) -> TableSchema:
+        for name in indicators:
+            if source.column(name) is not None:
+                source = with_column(source, Column(f"{name}_IsMissing", "boolean"))
+        return source.with_columns(c for c in source.columns if c.name not in dropped)
+
+    return apply
 
 
 @component(id="clean-missing-data", category=CATEGORY, inputs={"dataset": DataFrame},
@@ -67,13 +83,20 @@ def _normalized_schema(s: SchemaInputs) -> dict:
     table = s.table()
     if table is None:
         return {"transformation": TransformSchema("normalize", _unchanged)}
-    scaled = set(named or [c.name for c in table.columns
-                           if c.type in ("number", "integer") and c.name != table.label])
+    apply = normalized({"columns": named or [c.name for c in table.columns
+                                             if c.type in ("number", "integer") and c.name != table.label]})
+    return {"transformed_dataset": apply(table), "transformation": TransformSchema("normalize", apply)}
+
+
+@transform_kind("normalize")
+def normalized(facts) -> Apply:
+    """Normalizer.apply on a schema: the scaled columns become numbers."""
+    scaled = set(facts["columns"])
 
     def apply(source: TableSchema) -> TableSchema:
         return source.with_columns(Column(c.name, "number") if c.name in scaled else c for c in source.columns)
 
-    return {"transformed_dataset": apply(table), "transformation": TransformSchema("normalize", apply)}
+    return apply
 
 
 @component(id="normalize-data", category=CATEGORY, inputs={"dataset": DataFrame},
@@ -110,23 +133,31 @@ def _indicator_schema(s: SchemaInputs) -> dict:
         if column is None or column.values is None:
             return {}  # the categories are learned from the data
         categories[name] = _sorted_categories(pd.Series(list(column.values), dtype=object))
-    encoder = IndicatorEncoder(categories, bool(s.params.get("overwrite")))
+    apply = indicators_added(IndicatorEncoder(categories, bool(s.params.get("overwrite"))).schema_facts())
+    return {"results_dataset": apply(table), "indicator_transformation": TransformSchema("indicators", apply)}
+
+
+@transform_kind("indicators")
+def indicators_added(facts) -> Apply:
+    """IndicatorEncoder.apply on a schema: each encoded column followed (or, overwriting, replaced) by its
+    0/1 columns."""
+    new_columns, overwrite = {c: list(names) for c, names in facts["new_columns"].items()}, bool(facts["overwrite"])
 
     def apply(source: TableSchema) -> TableSchema:
         columns = []
         for column in source.columns:
-            if column.name not in categories or not encoder.overwrite:
+            if column.name not in new_columns or not overwrite:
                 columns.append(column)
-            columns += [Column(n, "integer") for n in encoder.new_columns().get(column.name, [])]
-        gone = set(categories) if encoder.overwrite else set()
+            columns += [Column(n, "integer") for n in new_columns.get(column.name, [])]
+        gone = set(new_columns) if overwrite else set()
         features = None
         if source.features is not None:
             features = tuple(n for f in source.features
-                             for n in ([] if f in gone else [f]) + encoder.new_columns().get(f, []))
+                             for n in ([] if f in gone else [f]) + new_columns.get(f, []))
         return source.with_columns(columns, features=features,
                                    categorical=tuple(c for c in source.categorical if c not in gone))
 
-    return {"results_dataset": apply(table), "indicator_transformation": TransformSchema("indicators", apply)}
+    return apply
 
 
 @component(id="convert-to-indicator-values", category=CATEGORY, inputs={"dataset": DataFrame},

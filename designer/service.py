@@ -9,7 +9,9 @@ from typing import Any, Callable, Iterable
 import components
 from canvas_store.artifacts import store_at
 from components.roles import Role
+from designer.artifact_schemas import ArtifactSchemas
 from designer.compute.registry import TargetRegistry
+from designer.file_schemas import ParquetSchemas
 from designer.data.pinning import pin_datasets
 from designer.environment import run_environment
 from designer.execution.executor import Executor, RunResult
@@ -57,10 +59,32 @@ class Designer:
         self._threads: dict[str, threading.Thread] = {}
         self._results: dict[str, RunResult] = {}
         self._lock = threading.Lock()
-        #: (kind, key) -> schema for things outside the graph: a registered dataset's columns.
-        self.schema_lookup = self.registered_schema
+        self.saved_schemas = ArtifactSchemas(self.artifacts, self._registered_model_digest)
+        self.file_schemas = ParquetSchemas(home.datastore)
+        #: (kind, key) -> schema for things outside the graph: a registered dataset's columns, a saved
+        #: model's or transformation's (kind "artifact" by digest, "registered-model" by NAME:VERSION), a
+        #: Parquet file's in the workspace datastore ("parquet-file" by path).
+        self.schema_lookup = self.external_schema
         self._sweeps = None
         self._automl = None
+
+    def external_schema(self, kind: str, key: str):
+        """The schema-before-running lookup: answers for registered datasets and saved artifacts."""
+        if kind == "artifact":
+            return self.saved_schemas.artifact(key)
+        if kind == "registered-model":
+            return self.saved_schemas.registered_model(key)
+        if kind == "parquet-file":
+            return self.file_schemas.schema(key)
+        return self.registered_schema(kind, key)
+
+    def _registered_model_digest(self, name: str, version: int | None) -> str | None:
+        from canvas_store.errors import NotFound
+
+        try:
+            return self.store.get_model(name, version).get("digest")
+        except NotFound:
+            return None
 
     def registered_schema(self, kind: str, key: str):
         """The columns a registered dataset version was registered with, for column pickers before a run."""
