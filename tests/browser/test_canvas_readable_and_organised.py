@@ -214,3 +214,44 @@ def test_the_pipelines_list_shows_kinds_and_filters_by_kind_and_text(page, live_
     expect(page.get_by_test_id("canvas")).to_be_visible()
     assert any(g["name"] == "New pipeline" for g in live_server.api("GET", "/api/graphs")["graphs"])
     assert page.errors == []
+
+
+# Each port handle against its card and its row, and each port label against its column.
+PORT_GEOMETRY = """
+() => {
+  const out = { handles: [], labels: [] };
+  document.querySelectorAll('.react-flow__node-pipeline').forEach((node) => {
+    const card = node.querySelector('.pnode').getBoundingClientRect();
+    node.querySelectorAll('.port-row').forEach((row) => {
+      const r = row.getBoundingClientRect();
+      row.querySelectorAll('.react-flow__handle').forEach((h) => {
+        const b = h.getBoundingClientRect();
+        const edge = h.classList.contains('react-flow__handle-left') ? card.left : card.right;
+        out.handles.push({ id: h.dataset.testid, dx: b.left + b.width / 2 - edge, dy: b.top + b.height / 2 - (r.top + r.height / 2) });
+      });
+      row.querySelectorAll('.port-label').forEach((l) => {
+        const b = l.getBoundingClientRect();
+        const style = getComputedStyle(l);
+        out.labels.push({ text: l.textContent, cut: l.scrollWidth > l.clientWidth + 1,
+          ellipsis: style.overflowX === 'hidden' && style.textOverflow === 'ellipsis',
+          inside: b.left >= card.left && b.right <= card.right, width: b.width, row: r.width });
+      });
+    });
+  });
+  return out;
+}
+"""
+
+
+def test_port_handles_sit_on_the_card_edge_and_a_long_port_name_ends_in_an_ellipsis(page, live_server):
+    editor = Editor(page, live_server, live_server.create_graph(iris_document(live_server))).open()
+    expect(editor.handle("eval", "in", "scored_dataset_to_compare")).to_be_visible()
+    geometry = page.evaluate(PORT_GEOMETRY)
+    assert len(geometry["handles"]) == 14
+    off = [h for h in geometry["handles"] if abs(h["dx"]) > 1 or abs(h["dy"]) > 1]
+    assert off == [], "every handle is centred on its card's edge, level with its port's row"
+    labels = {label["text"]: label for label in geometry["labels"]}
+    assert all(label["inside"] for label in labels.values()), "no port name runs out of its card"
+    assert all(label["ellipsis"] for label in labels.values() if label["cut"]), "a cut name shows it is cut"
+    assert labels["scored_dataset_to_compare"]["cut"], "this name is wider than its half of the card"
+    assert not labels["dataset"]["cut"] and not labels["model"]["cut"], "short names are shown whole"

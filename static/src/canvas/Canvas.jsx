@@ -31,6 +31,13 @@ const STATUS_COLOURS = {
   running: '#3b82f6', queued: '#94a3b8', completed: '#16a34a', cached: '#0d9488', failed: '#dc2626',
   skipped: '#cbd5e1', cancelled: '#f59e0b', idle: '#e2e8f0',
 };
+// The minimap's colours are functions declared once: a new function on each render would re-render
+// all of its node shapes on every mouse move of a drag.
+const minimapColour = (n) => STATUS_COLOURS[(n.data.state && n.data.state.status) || 'idle'];
+const minimapStroke = (n) => (n.data.errors && n.data.errors.length ? '#dc2626' : '#94a3b8');
+// React Flow's default, worked out once rather than from the user agent on every render during a drag.
+const ZOOM_KEY = typeof navigator !== 'undefined' && navigator.userAgent.includes('Mac') ? 'Meta' : 'Control';
+const MINIMAP_STYLE = { width: 150, height: 96 };
 
 export function Canvas({
   doc, catalogue, readOnly = false, edit, selection, setSelection, runNodes, errorsByNode,
@@ -259,6 +266,7 @@ export function Canvas({
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        zoomActivationKeyCode={ZOOM_KEY}
         zoomOnDoubleClick={false}
         fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW}
@@ -269,9 +277,8 @@ export function Canvas({
       >
         <Background gap={20} size={1.2} color="#d5dae3" />
         <Controls showInteractive={false} position="bottom-left" />
-        {!compact && doc.nodes.length > 0 && <MiniMap pannable zoomable position="bottom-right" className="minimap" style={{ width: 150, height: 96 }}
-          nodeColor={(n) => STATUS_COLOURS[(n.data.state && n.data.state.status) || 'idle']}
-          nodeStrokeColor={(n) => (n.data.errors && n.data.errors.length ? '#dc2626' : '#94a3b8')}
+        {!compact && doc.nodes.length > 0 && <MiniMap pannable zoomable position="bottom-right" className="minimap" style={MINIMAP_STYLE}
+          nodeColor={minimapColour} nodeStrokeColor={minimapStroke}
           nodeBorderRadius={6} maskColor="rgba(241, 245, 249, 0.6)" />}
       </ReactFlow>
       {doc.nodes.length === 0 && (

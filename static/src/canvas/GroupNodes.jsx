@@ -2,6 +2,7 @@
 // shown collapsed as one node whose ports are the component's own inputs and outputs.
 import { memo, useState } from 'react';
 import { Handle, Position } from '@xyflow/react';
+import { nodeIdClass, portLabelClass } from './textFit.js';
 import { Icon } from '../ui/icons.jsx';
 
 function FrameView({ data, selected }) {
@@ -39,7 +40,7 @@ function CollapsedView({ data, selected }) {
       <div className="pnode-header">
         <div className="pnode-titles">
           <div className="pnode-title"><Icon name="layout" size={12} /> {group.title || 'Component'}</div>
-          <div className="pnode-id">component · {group.nodes.length} nodes</div>
+          <div className={nodeIdClass(`component · ${group.nodes.length} nodes`, true)}>component · {group.nodes.length} nodes</div>
         </div>
         {!readOnly && (
           <button type="button" className="btn btn-small nodrag" data-testid={`btn-expand-${group.id}`}
@@ -58,12 +59,12 @@ function CollapsedView({ data, selected }) {
                     <Handle type="target" position={Position.Left} id={`${input.node}::${input.port}`} className="port-handle"
                       style={{ '--port-colour': colourOf(input.type) }} isConnectable={!readOnly}
                       data-testid={`handle-${group.id}-in-${input.name}`} title={`${input.name}: ${input.type}`} />
-                    <span className="port-label port-label-in">{input.name}</span>
+                    <span className={`${portLabelClass(input.name)} port-label-in`}>{input.name}</span>
                   </>
                 ) : <span />}
                 {output ? (
                   <>
-                    <span className="port-label port-label-out">{output.name}</span>
+                    <span className={`${portLabelClass(output.name)} port-label-out`}>{output.name}</span>
                     <Handle type="source" position={Position.Right} id={`${output.node}::${output.port}`} className="port-handle"
                       style={{ '--port-colour': colourOf(output.type) }} isConnectable={!readOnly}
                       data-testid={`handle-${group.id}-out-${output.name}`} title={`${output.name}: ${output.type}`} />

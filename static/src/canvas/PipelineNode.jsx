@@ -2,6 +2,7 @@
 import { memo } from 'react';
 import { Handle, Position } from '@xyflow/react';
 import { Icon } from '../ui/icons.jsx';
+import { nodeIdClass, portLabelClass } from './textFit.js';
 
 function PortRow({ nodeId, input, output, colourOf, errorPorts, outputs, onOpenOutput, readOnly }) {
   const hasOutput = output && outputs && outputs[output.name];
@@ -19,7 +20,7 @@ function PortRow({ nodeId, input, output, colourOf, errorPorts, outputs, onOpenO
             isConnectable={!readOnly}
             title={`${input.name}: ${input.type}${input.optional ? ' (optional)' : ''}`}
           />
-          <span className={`port-label port-label-in${input.optional ? ' optional' : ''}`} title={`${input.name}: ${input.type}`}>
+          <span className={`${portLabelClass(input.name, input.optional)} port-label-in${input.optional ? ' optional' : ''}`} title={`${input.name}: ${input.type}`}>
             {input.name}
           </span>
         </>
@@ -27,7 +28,7 @@ function PortRow({ nodeId, input, output, colourOf, errorPorts, outputs, onOpenO
       {output ? (
         <>
           <span
-            className={`port-label port-label-out${hasOutput ? ' has-output' : ''}`}
+            className={`${portLabelClass(output.name)} port-label-out${hasOutput ? ' has-output' : ''}`}
             title={hasOutput ? `Open ${output.name} (${output.type})` : `${output.name}: ${output.type}`}
             onClick={hasOutput ? (e) => { e.stopPropagation(); onOpenOutput(nodeId, output.name); } : undefined}
           >
@@ -70,7 +71,7 @@ function PipelineNodeView({ data, selected }) {
           <div className="pnode-title" title={spec ? spec.description : `Unknown component ${node.component}`}>
             {spec ? spec.name : node.component}
           </div>
-          <div className="pnode-id">{node.id}</div>
+          <div className={nodeIdClass(node.id, status !== 'idle')}>{node.id}</div>
         </div>
         {status !== 'idle' && (
           <span className={`pnode-status status-${status}`} title={status === 'cached' ? 'Reused from cache' : status}>
