@@ -182,7 +182,7 @@ def _short(value) -> str:
 
 
 def run_automl(args) -> int:
-    from designer.automl import AutomlError, leaderboard_lines
+    from designer.automl import AutomlError
     from designer.cli import _designer
 
     designer = _designer(args)
@@ -193,19 +193,41 @@ def run_automl(args) -> int:
         except AutomlError as error:
             _err(f"error: {error}")
             return EXIT_INVALID
-        last: list[str] = []
-        while True:
-            view = designer.automl.view(job)
-            if not args.json:
-                lines = leaderboard_lines(view)
-                if lines != last:
-                    print("\n".join(line for line in lines if line not in last), flush=True)
-                    last = lines
-            if view["status"] not in ("running", "queued"):
-                break
-            time.sleep(POLL_SECONDS)
+        view = follow_automl(designer, job, live=not args.json)
     finally:
         designer.close()
     if args.json:
         print(json.dumps(view, default=str))
     return EXIT_OK if view["status"] == "completed" else EXIT_FAILED
+
+
+def follow_automl(designer, job_id: str, *, live: bool) -> dict:
+    """Wait for the job, printing leaderboard lines as they change; Ctrl+C cancels it (as `designer sweep`)."""
+    from designer.automl import AutomlNotActive, leaderboard_lines
+
+    last: list[str] = []
+
+    def show(view: dict) -> None:
+        nonlocal last
+        lines = leaderboard_lines(view)
+        if live and lines != last:
+            print("\n".join(line for line in lines if line not in last), flush=True)
+            last = lines
+
+    try:
+        while True:
+            view = designer.automl.view(job_id)
+            show(view)
+            if view["status"] != "running":
+                designer.automl.wait(job_id, 5)
+                return designer.automl.view(job_id)
+            time.sleep(POLL_SECONDS)
+    except KeyboardInterrupt:
+        try:
+            designer.automl.cancel(job_id)
+        except AutomlNotActive:
+            pass  # it has just finished
+        designer.automl.wait(job_id, 30)
+        view = designer.automl.view(job_id)
+        show(view)
+        return view

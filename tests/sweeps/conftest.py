@@ -14,6 +14,10 @@ from designer.server import close_app, create_app  # noqa: E402
 
 def _stop(app) -> None:
     designer = app.extensions["designer"]
+    for job_id, run in list(designer.automl._runs.items()):
+        if run.is_alive():
+            run.cancel()
+            run.join(60)
     for sweep_id, run in list(designer.sweeps._runs.items()):
         if run.is_alive():
             run.cancel()
