@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -87,13 +88,43 @@ def test_unknown_automl_job_is_404(client):
     assert client.get("/api/automl/nope").status_code == 404
 
 
-def test_cli_automl_guesses_regression_and_prints_the_leaderboard(tmp_path):
+def test_cli_automl_guesses_regression_and_prints_the_leaderboard(tmp_path, make_app, home):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     done = subprocess.run([str(Path(sys.executable).with_name("designer")), "automl", "--sample", "diabetes",
-                           "--label", "progression", "--trials", "1", "--json", "--home", str(tmp_path / "home")],
+                           "--label", "progression", "--trials", "1", "--json", "--home", str(home)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     view = json.loads(done.stdout)
     assert view["task"] == "regression" and view["metric"] == "eval.r2"
     assert {row["learner"] for row in view["leaderboard"]} >= {"linear-regression", "decision-forest"}
     assert view["winner"]["graph_id"]
+    # the job the CLI ran is a workspace record: a server on the same home lists it, leaderboard and all
+    listed = make_app().test_client().get("/api/automl").json["jobs"]
+    assert [job["automl_id"] for job in listed] == [view["automl_id"]]
+    assert listed[0]["leaderboard"] == view["leaderboard"] and listed[0]["winner"] == view["winner"]
+
+
+def test_cli_automl_ctrl_c_cancels_the_job(home):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([str(Path(sys.executable).with_name("designer")), "automl", "--sample", "iris",
+                                "--label", "species", "--trials", "6", "--home", str(home)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        seen = []
+        for line in process.stdout:  # the first learner is being tried
+            seen.append(line)
+            if " running " in line and not line.startswith("automl"):
+                break
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1, (seen, out, err)
+    assert any(line.startswith("automl") and "  cancelled  " in line for line in out.splitlines()), out
+    from canvas_store.repository import Store
+
+    with Store.for_home(home) as store:
+        job = store.list_automl_jobs()[0]
+    assert job["status"] == "cancelled" and job["winner_graph_id"] is None
+    assert not {c["status"] for c in job["candidates"]} & {"queued", "running"}
