@@ -303,13 +303,27 @@ class _AutomlRun(threading.Thread):
             return None
         view = self.designer.sweeps.view(sweep_id)
         found = view["best"]
-        error = view["error"] or next((t["error"] for t in view["trials"] if t.get("error")), None)
+        error, failed_run = self._failure(view)
         if not found:
-            self._finish(position, view["status"], error=error)
+            self._finish(position, view["status"], error=error, run_id=failed_run)
             return None
         self._finish(position, view["status"], metric=found["metric"], parameters=found["parameters"],
                      run_id=found["run_id"], error=None if view["status"] == "completed" else error)
         return document, found["metric"], found["parameters"], component_id
+
+    def _failure(self, view: dict) -> tuple[str | None, str | None]:
+        """Why the learner's trials failed, in the failing node's words, and the run that shows it."""
+        failed = next((t for t in view["trials"] if t["status"] == "failed"), None)
+        reason = view["error"] or (failed or {}).get("error")
+        if failed and failed.get("run_id"):
+            try:
+                nodes = self.store.get_run(failed["run_id"])["nodes"]
+            except Exception:  # the run's record is gone: the sweep's words will do
+                nodes = {}
+            node_id, node = next(((k, n) for k, n in nodes.items() if n.get("error")), (None, None))
+            if node is not None:
+                reason = f"{node_id}: {node['error']}"
+        return reason, (failed or {}).get("run_id")
 
     def _single_run(self, position, component_id, document, compute):
         from designer.service import GraphInvalid

@@ -45,6 +45,8 @@ def test_automl_ranks_learners_and_writes_a_winner_graph_that_runs(client):
     completed = [row for row in board if row["status"] == "completed"]
     assert len(completed) >= 4
     assert all(row["status"] == "failed" and row["metric"] is None for row in board if row not in completed)
+    # ... and says why in the failing node's words, with the run that shows it
+    assert all("two-class" in row["error"] and row["run_id"] for row in board if row not in completed)
     metrics = [row["metric"] for row in completed]
     assert metrics == sorted(metrics, reverse=True) and board[:len(completed)] == completed
     winner = view["winner"]
