@@ -5,10 +5,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from canvas_store.automl_models import AutomlCandidate, AutomlJob
 from canvas_store.db import Database, iso, to_utc, utcnow
 from canvas_store.errors import NotFound
 from canvas_store.graphs import NAME_LENGTH, new_id
-from canvas_store.automl_models import AutomlCandidate, AutomlJob
 
 JOB_FINISHED = ("completed", "failed", "cancelled")
 CANDIDATE_FINISHED = ("completed", "failed", "cancelled", "interrupted")

@@ -14,6 +14,7 @@ import threading
 import time
 
 import components
+from canvas_store.errors import NotFound
 from components._learner_tuning import default_search_space
 from components.calling import call_component
 from components.roles import Kind
@@ -318,7 +319,7 @@ class _AutomlRun(threading.Thread):
         if failed and failed.get("run_id"):
             try:
                 nodes = self.store.get_run(failed["run_id"])["nodes"]
-            except Exception:  # the run's record is gone: the sweep's words will do
+            except NotFound:  # the run's record is gone: the sweep's words will do
                 nodes = {}
             node_id, node = next(((k, n) for k, n in nodes.items() if n.get("error")), (None, None))
             if node is not None:

@@ -88,8 +88,8 @@ def winner_graph(document: dict, parameters: dict) -> dict:
 
 def leaderboard_lines(view: dict) -> list[str]:
     version = f" version {view['dataset_version']}" if view.get("dataset_version") else ""
-    lines = [f"automl {view['automl_id'][:8]}  {view['status']}  {view['task']} of '{view['label']}' "
-             f"from {view['data']}{version} (metric {view['metric']})"]
+    lines = [(f"automl {view['automl_id'][:8]}  {view['status']}  {view['task']} of '{view['label']}' "
+              f"from {view['data']}{version} (metric {view['metric']})")]
     for rank, row in enumerate(view["leaderboard"], 1):
         metric = "" if row["metric"] is None else f"{row['metric']:.4f}"
         lines.append(f"{rank:>2}. {row['learner']:<24} {row['status']:<10} {metric}")

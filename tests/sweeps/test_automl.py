@@ -15,16 +15,6 @@ import components
 from designer.automl import learners_for
 
 
-def _wait(client, job_id, timeout=240):
-    deadline = time.monotonic() + timeout
-    while True:
-        view = client.get(f"/api/automl/{job_id}").json
-        if view["status"] != "running":
-            return view
-        assert time.monotonic() < deadline, view
-        time.sleep(0.2)
-
-
 def test_learners_are_found_from_the_catalogue_by_task():
     catalogue = components.catalogue()
     classifiers = {c for c, _ in learners_for("classification", catalogue)}
@@ -35,10 +25,10 @@ def test_learners_are_found_from_the_catalogue_by_task():
     assert not {"resnet", "mobilenet-v2"} & (classifiers | regressors)  # image models are not tabular learners
 
 
-def test_automl_ranks_learners_and_writes_a_winner_graph_that_runs(client):
+def test_automl_ranks_learners_and_writes_a_winner_graph_that_runs(client, wait_for_automl):
     response = client.post("/api/automl", json={"sample": "iris", "label": "species", "trials": 2})
     assert response.status_code == 202, response.json
-    view = _wait(client, response.json["automl_id"])
+    view = wait_for_automl(client, response.json["automl_id"])
     assert view["status"] == "completed" and view["task"] == "classification"
     board = view["leaderboard"]
     # A learner that cannot fit this task (the two-class SVM on three species) is ranked as failed, not hidden.

@@ -2,8 +2,6 @@
 interrupts a job it was running, and a running job can be cancelled."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from designer.home import Home
@@ -20,17 +18,6 @@ def _iris_dataset(home, client, name="flowers"):
     assert response.status_code in (200, 201), response.json
 
 
-def _wait(client, job_id, until=lambda view: view["status"] != "running", timeout=240):
-    deadline = time.monotonic() + timeout
-    while True:
-        response = client.get(f"/api/automl/{job_id}")
-        assert response.status_code == 200, response.json
-        if until(response.json):
-            return response.json
-        assert time.monotonic() < deadline, response.json
-        time.sleep(0.1)
-
-
 def _stored_job(store, graph_document, *, sweep_status="running"):
     """What a server killed while trying its second learner leaves in the store."""
     job = store.create_automl_job(task="classification", label="species", data="iris",
@@ -45,14 +32,14 @@ def _stored_job(store, graph_document, *, sweep_status="running"):
     return job, sweep_id
 
 
-def test_a_job_and_its_leaderboard_outlive_the_server(make_app, home):
+def test_a_job_and_its_leaderboard_outlive_the_server(make_app, home, wait_for_automl):
     first = make_app().test_client()
     _iris_dataset(home, first)
     started = first.post("/api/automl", json={"dataset": "flowers", "label": "species", "trials": 1})
     assert started.status_code == 202, started.json
     job_id = started.json["automl_id"]
     assert started.headers["Location"].endswith(f"/api/automl/{job_id}")
-    view = _wait(first, job_id)
+    view = wait_for_automl(first, job_id)
     assert view["status"] == "completed", view
     assert (view["task"], view["primary_metric"], view["dataset"], view["dataset_version"]) == \
         ("classification", "eval.accuracy", "flowers", 1)
@@ -104,13 +91,13 @@ def test_a_job_left_running_by_a_dead_server_is_interrupted_on_start(make_app):
     assert again.status_code == 409 and again.json["error"]["code"] == "automl-not-running"
 
 
-def test_cancelling_stops_the_learner_being_tried_and_writes_no_winner(client):
+def test_cancelling_stops_the_learner_being_tried_and_writes_no_winner(client, wait_for_automl):
     graphs_before = len(client.get("/api/graphs").json["graphs"])
     job_id = client.post("/api/automl", json={"sample": "iris", "label": "species", "trials": 4}).json["automl_id"]
-    running = _wait(client, job_id, until=lambda v: any(r["sweep_id"] for r in v["leaderboard"]))
+    running = wait_for_automl(client, job_id, until=lambda v: any(r["sweep_id"] for r in v["leaderboard"]))
     response = client.post(f"/api/automl/{job_id}/cancel")
     assert response.status_code == 202, (response.json, running)
-    view = _wait(client, job_id)
+    view = wait_for_automl(client, job_id)
     assert view["status"] == "cancelled" and view["winner"] is None and view["finished_at"]
     assert not {r["status"] for r in view["leaderboard"]} & {"queued", "running"}
     swept = [r for r in view["leaderboard"] if r["sweep_id"]]
