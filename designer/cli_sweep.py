@@ -202,17 +202,31 @@ def run_automl(args) -> int:
 
 
 def follow_automl(designer, job_id: str, *, live: bool) -> dict:
-    """Wait for the job, printing leaderboard lines as they change; Ctrl+C cancels it (as `designer sweep`)."""
+    """Wait for the job, printing each learner as it finishes and the ranked leaderboard at the end; Ctrl+C
+    cancels it (as `designer sweep`)."""
     from designer.automl import AutomlNotActive, leaderboard_lines
 
-    last: list[str] = []
+    reported: set[str] = set()
 
     def show(view: dict) -> None:
-        nonlocal last
-        lines = leaderboard_lines(view)
-        if live and lines != last:
-            print("\n".join(line for line in lines if line not in last), flush=True)
-            last = lines
+        if not live:
+            return
+        if not reported:
+            print(f"automl {view['automl_id'][:8]}: trying {len(view['leaderboard'])} learners, "
+                  f"{view['task']} of '{view['label']}' from {view['data']} (metric {view['metric']})", flush=True)
+            reported.add("")
+        finished = [r for r in view["leaderboard"] if r["status"] not in ("queued", "running")]
+        for row in sorted(finished, key=lambda r: r.get("finished_at") or ""):
+            if row["learner"] not in reported:
+                reported.add(row["learner"])
+                metric = "" if row["metric"] is None else f"{row['metric']:.4f}"
+                why = f"  {row['error']}" if row["metric"] is None and row.get("error") else ""
+                print(f"  {row['learner']:<24} {row['status']:<10} {metric}{why}", flush=True)
+
+    def finish(view: dict) -> dict:
+        if live:
+            print("\n".join(["", *leaderboard_lines(view)]), flush=True)
+        return view
 
     try:
         while True:
@@ -220,7 +234,7 @@ def follow_automl(designer, job_id: str, *, live: bool) -> dict:
             show(view)
             if view["status"] != "running":
                 designer.automl.wait(job_id, 5)
-                return designer.automl.view(job_id)
+                return finish(designer.automl.view(job_id))
             time.sleep(POLL_SECONDS)
     except KeyboardInterrupt:
         try:
@@ -228,6 +242,4 @@ def follow_automl(designer, job_id: str, *, live: bool) -> dict:
         except AutomlNotActive:
             pass  # it has just finished
         designer.automl.wait(job_id, 30)
-        view = designer.automl.view(job_id)
-        show(view)
-        return view
+        return finish(designer.automl.view(job_id))

@@ -92,7 +92,8 @@ def leaderboard_lines(view: dict) -> list[str]:
               f"from {view['data']}{version} (metric {view['metric']})")]
     for rank, row in enumerate(view["leaderboard"], 1):
         metric = "" if row["metric"] is None else f"{row['metric']:.4f}"
-        lines.append(f"{rank:>2}. {row['learner']:<24} {row['status']:<10} {metric}")
+        place = "   " if row["metric"] is None else f"{rank:>2}."  # a learner without a result is not ranked
+        lines.append(f"{place} {row['learner']:<24} {row['status']:<10} {metric}".rstrip())
     if view.get("winner"):
         lines.append(f"winner: {view['winner']['learner']} → graph {view['winner']['graph_id']}")
     if view.get("error"):
