@@ -149,3 +149,24 @@ def test_a_node_the_graph_lacks_is_refused(client):
         {"id": "data", "component": "sample-dataset", "params": {"name": "iris"}}], "edges": []}).json["id"]
     response = client.post("/api/automl", json={"graph_id": graph_id, "node": "ghost", "label": "species"})
     assert response.status_code == 400 and response.json["error"]["details"]["field"] == "node"
+
+
+def test_a_server_stopped_mid_job_leaves_it_for_the_next_start_to_interrupt(make_app, home, tmp_path,
+                                                                            wait_for_automl):
+    from designer.server import close_app, create_app
+
+    first = create_app(home=home, config={"STATIC_DIST": str(tmp_path / "no-dist")})
+    client = first.test_client()
+    job_id = client.post("/api/automl", json={"sample": "iris", "label": "species", "trials": 6}).json["automl_id"]
+    wait_for_automl(client, job_id, until=lambda v: any(r["sweep_id"] for r in v["leaderboard"]))
+    close_app(first)  # the server stops while the first learner's sweep runs
+
+    again = make_app().test_client()
+    view = again.get(f"/api/automl/{job_id}").json
+    assert view["status"] == "interrupted", view
+    swept = [r for r in view["leaderboard"] if r["sweep_id"]]
+    assert swept and all(r["status"] in ("interrupted", "completed", "failed") for r in view["leaderboard"])
+    # the sweep it was in does not carry on by itself for a job nobody follows
+    cut_short = [r for r in swept if r["status"] == "interrupted"]
+    assert cut_short, view
+    assert {again.get(f"/api/sweeps/{r['sweep_id']}").json["status"] for r in cut_short} == {"interrupted"}
