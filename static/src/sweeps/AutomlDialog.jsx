@@ -5,8 +5,7 @@ import { useEffect, useState } from 'react';
 import { api, describeError } from '../api/client.js';
 import { sweepsApi } from '../api/sweeps.js';
 import { Dialog } from '../ui/Dialog.jsx';
-import { graphHref, navigate } from '../ui/router.js';
-import { AutomlLeaderboard, EarlierJobs } from './AutomlLeaderboard.jsx';
+import { AutomlLeaderboard, EarlierJobs, JobActions, useAutomlJob } from './AutomlLeaderboard.jsx';
 
 function onThisTable(job, graphId, nodeId) {
   return job.source && job.source.graph_id === graphId && job.source.node === nodeId;
@@ -17,8 +16,7 @@ export function AutomlDialog({ graphId, nodeId, flush, onClose }) {
   const [label, setLabel] = useState('');
   const [task, setTask] = useState('');
   const [trials, setTrials] = useState(3);
-  const [job, setJob] = useState(null);
-  const [problem, setProblem] = useState(null);
+  const { job, setJob, cancel, problem, setProblem } = useAutomlJob();
   const [busy, setBusy] = useState(false);
   const [earlier, setEarlier] = useState([]);
 
@@ -34,12 +32,6 @@ export function AutomlDialog({ graphId, nodeId, flush, onClose }) {
       setColumns(Object.values(byPort)[0] || []);
     }, () => setColumns([]));
   }, [graphId, nodeId]);
-
-  useEffect(() => {
-    if (!job || job.status !== 'running') return undefined;
-    const timer = setTimeout(() => sweepsApi.getAutoml(job.automl_id).then(setJob, (e) => setProblem(describeError(e))), 1000);
-    return () => clearTimeout(timer);
-  }, [job]);
 
   const start = async (event) => {
     event.preventDefault();
@@ -58,26 +50,14 @@ export function AutomlDialog({ graphId, nodeId, flush, onClose }) {
     }
   };
 
-  const cancel = async () => {
-    setProblem(null);
-    try {
-      await sweepsApi.cancelAutoml(job.automl_id);
-      setJob(await sweepsApi.getAutoml(job.automl_id));
-    } catch (e) {
-      setProblem(describeError(e));
-    }
-  };
-
-  const winner = job && job.winner;
   return (
     <Dialog title={`Try learners on ${nodeId}`} onClose={onClose} wide testId="automl-dialog"
       footer={(
         <>
           <button type="button" className="btn" onClick={onClose}>Close</button>
           {job && job.status !== 'running' && <button type="button" className="btn" data-testid="btn-automl-new" onClick={() => { setJob(null); setProblem(null); }}>New job</button>}
-          {job && job.status === 'running' && <button type="button" className="btn" data-testid="btn-cancel-automl" onClick={cancel}>Cancel job</button>}
           {!job && <button type="submit" form="automl-form" className="btn btn-primary" disabled={busy || !label} data-testid="btn-start-automl">Try learners</button>}
-          {winner && <button type="button" className="btn btn-primary" data-testid="btn-open-winner" onClick={() => navigate(graphHref(winner.graph_id))}>Open the winner</button>}
+          {job && <JobActions job={job} onCancel={cancel} />}
         </>
       )}>
       {!job && (

@@ -1,6 +1,45 @@
 // An automated-ML job's leaderboard: every learner tried, best first, with the settings that scored best;
-// and the list of a table's earlier jobs (kept in the workspace, so they are there after a restart).
+// following a running job (and cancelling it); and lists of earlier jobs (kept in the workspace, so they are
+// there after a restart).
+import { useEffect, useState } from 'react';
+import { describeError } from '../api/client.js';
+import { sweepsApi } from '../api/sweeps.js';
 import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
+import { graphHref, navigate } from '../ui/router.js';
+
+/** The job shown (null: none), refreshed every second while it runs; `cancel` stops it. */
+export function useAutomlJob(initial = null) {
+  const [job, setJob] = useState(initial);
+  const [problem, setProblem] = useState(null);
+  useEffect(() => {
+    if (!job || job.status !== 'running') return undefined;
+    const timer = setTimeout(() => sweepsApi.getAutoml(job.automl_id).then(setJob, (e) => setProblem(describeError(e))), 1000);
+    return () => clearTimeout(timer);
+  }, [job]);
+  const cancel = async () => {
+    setProblem(null);
+    try {
+      await sweepsApi.cancelAutoml(job.automl_id);
+      setJob(await sweepsApi.getAutoml(job.automl_id));
+    } catch (e) {
+      setProblem(describeError(e));
+    }
+  };
+  return { job, setJob, cancel, problem, setProblem };
+}
+
+/** The footer buttons of a job: cancel it while it runs, open its winner once there is one. */
+export function JobActions({ job, onCancel }) {
+  return (
+    <>
+      {job.status === 'running' && <button type="button" className="btn" data-testid="btn-cancel-automl" onClick={onCancel}>Cancel job</button>}
+      {job.winner && job.winner.graph_id && (
+        <button type="button" className="btn btn-primary" data-testid="btn-open-winner"
+          onClick={() => navigate(graphHref(job.winner.graph_id))}>Open the winner</button>
+      )}
+    </>
+  );
+}
 
 function settingsText(parameters) {
   if (!parameters) return '';
@@ -37,17 +76,23 @@ export function AutomlLeaderboard({ job }) {
   );
 }
 
-export function EarlierJobs({ jobs, onShow }) {
+function dataText(job) {
+  if (job.source && job.source.node) return `node ${job.source.node}`;
+  return job.dataset_version ? `${job.data.split(':')[0]} version ${job.dataset_version}` : job.data;
+}
+
+export function EarlierJobs({ jobs, onShow, title = 'Earlier jobs on this table', showData = false, testId = 'automl-earlier', page = false }) {
   if (!jobs.length) return null;
   return (
-    <div data-testid="automl-earlier">
-      <h3 className="small">Earlier jobs on this table</h3>
-      <table className="data-table">
-        <thead><tr><th>Started</th><th>Predicting</th><th>Status</th><th>Best</th><th /></tr></thead>
+    <div data-testid={testId}>
+      {page ? <h2 className="section-heading">{title}</h2> : <h3 className="small">{title}</h3>}
+      <table className={page ? 'data-table graph-table' : 'data-table'}>
+        <thead><tr><th>Started</th>{showData && <th>Data</th>}<th>Predicting</th><th>Status</th><th>Best</th><th /></tr></thead>
         <tbody>
           {jobs.map((job) => (
             <tr key={job.automl_id}>
               <td className="nowrap">{relativeTime(job.created_at)}</td>
+              {showData && <td>{dataText(job)}</td>}
               <td>{job.label} <span className="muted small">({job.task})</span></td>
               <td><StatusBadge status={job.status} /></td>
               <td className="small">{job.best ? `${job.best.learner} · ${job.best.metric.toFixed(4)}` : '—'}</td>
