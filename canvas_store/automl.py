@@ -88,21 +88,23 @@ class AutomlRecords:
                     by_job[row.automl_id].append(_candidate_dict(row))
             return [{**_job_dict(job), "candidates": by_job[job.id]} for job in jobs]
 
-    def mark_unfinished_automl_jobs_interrupted(self) -> list[str]:
+    def mark_unfinished_automl_jobs_interrupted(self) -> list[dict]:
         """After a restart: running jobs and their unfinished candidates become interrupted (one transaction);
-        returns the sweeps those candidates were running, which no job follows now."""
+        returns the candidates that were in a sweep ({"automl_id", "position", "sweep_id"}): no job follows it now."""
         now = utcnow()
         with self._db.write() as session:
             ids = list(session.scalars(select(AutomlJob.id).where(AutomlJob.status == "running")))
             if not ids:
                 return []
             unfinished = (AutomlCandidate.automl_id.in_(ids), AutomlCandidate.status.not_in(CANDIDATE_FINISHED))
-            sweeps = [s for s in session.scalars(select(AutomlCandidate.sweep_id).where(*unfinished)) if s]
+            in_sweeps = [{"automl_id": a, "position": p, "sweep_id": s} for a, p, s in session.execute(
+                select(AutomlCandidate.automl_id, AutomlCandidate.position, AutomlCandidate.sweep_id)
+                .where(*unfinished, AutomlCandidate.sweep_id.is_not(None)))]
             session.execute(update(AutomlCandidate).where(*unfinished).values(status="interrupted"))
             session.execute(update(AutomlJob).where(AutomlJob.id.in_(ids))
                             .values(status="interrupted", updated_at=now,
                                     error="the server stopped while the job ran"))
-        return sweeps
+        return in_sweeps
 
 
 def _job_dict(job: AutomlJob) -> dict:

@@ -170,17 +170,25 @@ class AutomlManager:
         run.cancel()
 
     def recover(self) -> list[str]:
-        """On start-up, before the sweeps recover: jobs a stopped server was running become interrupted, and
-        the sweep each was in the middle of stops too (interrupted, resumable on its own page)."""
-        sweeps = self.store.mark_unfinished_automl_jobs_interrupted()
-        for sweep_id in sweeps:
+        """On start-up, before the sweeps recover: jobs a stopped server was running become interrupted. The sweep
+        each was in stops too (interrupted, resumable on its own page), or, when it had finished meanwhile, its
+        outcome goes on the leaderboard. Returns the interrupted jobs' ids."""
+        from designer.sweeps.config import sweep_view
+
+        cut_short = self.store.mark_unfinished_automl_jobs_interrupted()
+        for candidate in cut_short:
             try:
-                if self.store.get_sweep(sweep_id)["status"] == "running":
-                    self.store.set_sweep_status(sweep_id, "interrupted",
+                record = self.store.get_sweep(candidate["sweep_id"])
+                if record["status"] == "running":
+                    self.store.set_sweep_status(candidate["sweep_id"], "interrupted",
                                                 error="its automated ML job stopped with the server")
-            except Exception:  # a deleted sweep, say: nothing to stop
-                log.exception("could not stop sweep %s of an interrupted automl job", sweep_id)
-        return sweeps
+                elif record["status"] != "interrupted":
+                    self.store.update_automl_candidate(candidate["automl_id"], candidate["position"],
+                                                       finished_at=record["finished_at"],
+                                                       **sweep_outcome(self.store, sweep_view(record)))
+            except NotFound:  # the sweep's record is gone: the candidate stays interrupted
+                log.warning("sweep %s of an interrupted automl job is gone", candidate["sweep_id"])
+        return sorted({c["automl_id"] for c in cut_short})
 
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
         """Block until the job's thread ends; True when it has (or it runs in no thread here)."""
@@ -303,28 +311,11 @@ class _AutomlRun(threading.Thread):
         if not self._follow("sweep", sweep_id, lambda i, t: self.designer.sweeps.wait(i, t)):
             return None
         view = self.designer.sweeps.view(sweep_id)
-        found = view["best"]
-        error, failed_run = self._failure(view)
-        if not found:
-            self._finish(position, view["status"], error=error, run_id=failed_run)
+        outcome = sweep_outcome(self.store, view)
+        self._finish(position, **outcome)
+        if outcome["metric"] is None:
             return None
-        self._finish(position, view["status"], metric=found["metric"], parameters=found["parameters"],
-                     run_id=found["run_id"], error=None if view["status"] == "completed" else error)
-        return document, found["metric"], found["parameters"], component_id
-
-    def _failure(self, view: dict) -> tuple[str | None, str | None]:
-        """Why the learner's trials failed, in the failing node's words, and the run that shows it."""
-        failed = next((t for t in view["trials"] if t["status"] == "failed"), None)
-        reason = view["error"] or (failed or {}).get("error")
-        if failed and failed.get("run_id"):
-            try:
-                nodes = self.store.get_run(failed["run_id"])["nodes"]
-            except NotFound:  # the run's record is gone: the sweep's words will do
-                nodes = {}
-            node_id, node = next(((k, n) for k, n in nodes.items() if n.get("error")), (None, None))
-            if node is not None:
-                reason = f"{node_id}: {node['error']}"
-        return reason, (failed or {}).get("run_id")
+        return document, outcome["metric"], outcome["parameters"], component_id
 
     def _single_run(self, position, component_id, document, compute):
         from designer.service import GraphInvalid
@@ -348,3 +339,24 @@ class _AutomlRun(threading.Thread):
     def _finish(self, position: int, status: str, **fields) -> None:
         self.store.update_automl_candidate(self.job_id, position, status=status, finished_at=time.time(),
                                            **fields)
+
+
+def sweep_outcome(store, view: dict) -> dict:
+    """A learner's leaderboard fields from its finished sweep: its best trial, or why none completed (in the
+    failing node's words) and the run that shows it."""
+    best = view["best"]
+    if best:
+        return {"status": view["status"], "metric": best["metric"], "parameters": best["parameters"],
+                "run_id": best["run_id"], "error": None if view["status"] == "completed" else view["error"]}
+    failed = next((t for t in view["trials"] if t["status"] == "failed"), None)
+    reason = view["error"] or (failed or {}).get("error")
+    if failed and failed.get("run_id"):
+        try:
+            nodes = store.get_run(failed["run_id"])["nodes"]
+        except NotFound:  # the run's record is gone: the sweep's words will do
+            nodes = {}
+        node_id, node = next(((k, n) for k, n in nodes.items() if n.get("error")), (None, None))
+        if node is not None:
+            reason = f"{node_id}: {node['error']}"
+    return {"status": view["status"], "metric": None, "parameters": None, "run_id": (failed or {}).get("run_id"),
+            "error": reason}

@@ -60,7 +60,8 @@ def test_a_restart_interrupts_running_jobs_and_returns_the_sweeps_they_were_in(s
     store.update_automl_candidate(running, 0, status="completed", metric=0.8, sweep_id="a" * 32)
     store.update_automl_candidate(running, 1, status="running", sweep_id="b" * 32)
     store.finish_automl_job(finished, "completed")
-    assert store.mark_unfinished_automl_jobs_interrupted() == ["b" * 32]
+    assert store.mark_unfinished_automl_jobs_interrupted() == [{"automl_id": running, "position": 1,
+                                                                "sweep_id": "b" * 32}]
     record = store.get_automl_job(running)
     assert record["status"] == "interrupted" and "server stopped" in record["error"]
     assert [c["status"] for c in record["candidates"]] == ["completed", "interrupted", "interrupted"]

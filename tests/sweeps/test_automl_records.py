@@ -166,7 +166,27 @@ def test_a_server_stopped_mid_job_leaves_it_for_the_next_start_to_interrupt(make
     assert view["status"] == "interrupted", view
     swept = [r for r in view["leaderboard"] if r["sweep_id"]]
     assert swept and all(r["status"] in ("interrupted", "completed", "failed") for r in view["leaderboard"])
-    # the sweep it was in does not carry on by itself for a job nobody follows
-    cut_short = [r for r in swept if r["status"] == "interrupted"]
-    assert cut_short, view
-    assert {again.get(f"/api/sweeps/{r['sweep_id']}").json["status"] for r in cut_short} == {"interrupted"}
+    assert view["leaderboard"][-1]["status"] == "interrupted" and view["winner"] is None
+    for row in swept:
+        sweep = again.get(f"/api/sweeps/{row['sweep_id']}").json
+        if row["status"] == "interrupted":  # the sweep it was in does not carry on by itself for nobody
+            assert sweep["status"] == "interrupted", (row, sweep)
+        else:  # or it finished as the server stopped: its outcome is on the leaderboard
+            assert (row["status"], row["metric"]) == (sweep["status"], sweep["best"]["metric"]), (row, sweep)
+
+
+def test_a_sweep_that_finished_as_the_server_stopped_puts_its_learner_on_the_leaderboard(make_app):
+    from graphs import iris_network
+
+    first = make_app(DESIGNER_RESUME_SWEEPS=False)
+    store = first.extensions["designer"].store
+    job, sweep_id = _stored_job(store, iris_network(epochs=1), sweep_status="completed")
+    store.add_trial(sweep_id, 0, {"n_estimators": 20}, status="running")
+    store.update_trial(sweep_id, 0, status="completed", metric=0.97, run_id="f" * 32)
+    view = make_app().test_client().get(f"/api/automl/{job}").json
+    assert view["status"] == "interrupted"
+    assert [(r["learner"], r["status"], r["metric"]) for r in view["leaderboard"]] == [
+        ("decision-forest", "completed", 0.97), ("logistic-regression", "completed", 0.9),
+        ("neural-network", "interrupted", None)]
+    assert view["best"] == {"learner": "decision-forest", "metric": 0.97, "parameters": {"n_estimators": 20},
+                            "run_id": "f" * 32, "sweep_id": sweep_id}
