@@ -251,3 +251,4 @@ from canvas_store import dataset_models  # noqa: E402,F401
 from canvas_store import workspace_models  # noqa: E402,F401
 from canvas_store import auth_models  # noqa: E402,F401
 from canvas_store import sweep_models  # noqa: E402,F401
+from canvas_store import automl_models  # noqa: E402,F401

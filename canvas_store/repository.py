@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from canvas_store.automl import AutomlRecords
 from canvas_store.datasets import DatasetRecords
 from canvas_store.auth import AccessRecords
 from canvas_store.db import Database
@@ -31,7 +32,7 @@ DATABASE_FILE = "designer.db"
 
 class Store(GraphRecords, RunRecords, ComputeTargetRecords, ModelRegistry, PipelineRecords,
             EndpointRecords, ScheduleRecords, MonitoringRecords, DatasetRecords, RunSearch, AccessRecords,
-            EndpointServing, SweepRecords):
+            EndpointServing, SweepRecords, AutomlRecords):
     def __init__(self, url: str):
         self.url = url
         self._db = Database(url)

@@ -182,7 +182,7 @@ def _short(value) -> str:
 
 
 def run_automl(args) -> int:
-    from designer.automl import AutomlError, leaderboard_lines
+    from designer.automl import AutomlError
     from designer.cli import _designer
 
     designer = _designer(args)
@@ -193,19 +193,53 @@ def run_automl(args) -> int:
         except AutomlError as error:
             _err(f"error: {error}")
             return EXIT_INVALID
-        last: list[str] = []
-        while True:
-            view = designer.automl.view(job)
-            if not args.json:
-                lines = leaderboard_lines(view)
-                if lines != last:
-                    print("\n".join(line for line in lines if line not in last), flush=True)
-                    last = lines
-            if view["status"] not in ("running", "queued"):
-                break
-            time.sleep(POLL_SECONDS)
+        view = follow_automl(designer, job, live=not args.json)
     finally:
         designer.close()
     if args.json:
         print(json.dumps(view, default=str))
     return EXIT_OK if view["status"] == "completed" else EXIT_FAILED
+
+
+def follow_automl(designer, job_id: str, *, live: bool) -> dict:
+    """Wait for the job, printing each learner as it finishes and the ranked leaderboard at the end; Ctrl+C
+    cancels it (as `designer sweep`)."""
+    from designer.automl import AutomlNotActive, leaderboard_lines
+
+    reported: set[str] = set()
+
+    def show(view: dict) -> None:
+        if not live:
+            return
+        if not reported:
+            print(f"automl {view['automl_id'][:8]}: trying {len(view['leaderboard'])} learners, "
+                  f"{view['task']} of '{view['label']}' from {view['data']} (metric {view['metric']})", flush=True)
+            reported.add("")
+        finished = [r for r in view["leaderboard"] if r["status"] not in ("queued", "running")]
+        for row in sorted(finished, key=lambda r: r.get("finished_at") or ""):
+            if row["learner"] not in reported:
+                reported.add(row["learner"])
+                metric = "" if row["metric"] is None else f"{row['metric']:.4f}"
+                why = f"  {row['error']}" if row["metric"] is None and row.get("error") else ""
+                print(f"  {row['learner']:<24} {row['status']:<10} {metric}{why}", flush=True)
+
+    def finish(view: dict) -> dict:
+        if live:
+            print("\n".join(["", *leaderboard_lines(view)]), flush=True)
+        return view
+
+    try:
+        while True:
+            view = designer.automl.view(job_id)
+            show(view)
+            if view["status"] != "running":
+                designer.automl.wait(job_id, 5)
+                return finish(designer.automl.view(job_id))
+            time.sleep(POLL_SECONDS)
+    except KeyboardInterrupt:
+        try:
+            designer.automl.cancel(job_id)
+        except AutomlNotActive:
+            pass  # it has just finished
+        designer.automl.wait(job_id, 30)
+        return finish(designer.automl.view(job_id))

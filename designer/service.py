@@ -264,6 +264,8 @@ class Designer:
                 self._results.pop(next(iter(self._results)))
 
     def close(self) -> None:
+        if self._automl is not None:
+            self._automl.close()  # first: a job waits on its learner's sweep, which stops next
         if self._sweeps is not None:
             self._sweeps.close()
         self.targets.close()

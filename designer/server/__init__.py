@@ -76,6 +76,7 @@ def create_app(designer: Designer | None = None, *, home=None, db=None,
         designer.disabled_components.add(SCRIPT_COMPONENT)
     # Runs left queued or running by a previous server can never finish now.
     designer.store.mark_unfinished_runs_failed()
+    designer.automl.recover()  # before the sweeps: the sweep an interrupted job was in stops with it
     designer.sweeps.recover(resume=app.config["DESIGNER_RESUME_SWEEPS"])
 
     register_error_handlers(app)

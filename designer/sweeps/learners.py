@@ -87,13 +87,40 @@ def winner_graph(document: dict, parameters: dict) -> dict:
 
 
 def leaderboard_lines(view: dict) -> list[str]:
-    lines = [f"automl {view['automl_id'][:8]}  {view['status']}  {view['task']} on '{view['label']}' "
-             f"(metric {view['metric']})"]
+    version = f" version {view['dataset_version']}" if view.get("dataset_version") else ""
+    lines = [(f"automl {view['automl_id'][:8]}  {view['status']}  {view['task']} of '{view['label']}' "
+              f"from {view['data']}{version} (metric {view['metric']})")]
     for rank, row in enumerate(view["leaderboard"], 1):
         metric = "" if row["metric"] is None else f"{row['metric']:.4f}"
-        lines.append(f"{rank:>2}. {row['learner']:<24} {row['status']:<10} {metric}")
+        place = "   " if row["metric"] is None else f"{rank:>2}."  # a learner without a result is not ranked
+        lines.append(f"{place} {row['learner']:<24} {row['status']:<10} {metric}".rstrip())
     if view.get("winner"):
         lines.append(f"winner: {view['winner']['learner']} → graph {view['winner']['graph_id']}")
     if view.get("error"):
         lines.append(f"error: {view['error']}")
     return lines
+
+
+def job_view(record: dict) -> dict:
+    """A stored job as GET /api/automl/<id> shows it: the leaderboard ranked, its best so far, and the winner."""
+    config = record.get("config") or {}
+    rows = [{k: c[k] for k in ("learner", "status", "sweep_id", "metric", "parameters", "run_id", "error",
+                               "started_at", "finished_at")} for c in record["candidates"]]
+    # Both metrics (accuracy, r2) are better higher; learners without a result go last, in catalogue order.
+    rows.sort(key=lambda r: (r["metric"] is None, -(r["metric"] or 0)))
+    best = next(({k: r[k] for k in ("learner", "metric", "parameters", "run_id", "sweep_id")}
+                 for r in rows if r["metric"] is not None), None)
+    winner = None
+    if record.get("winner_learner"):
+        row = next((r for r in rows if r["learner"] == record["winner_learner"]), {})
+        winner = {"learner": record["winner_learner"], "graph_id": record.get("winner_graph_id"),
+                  "parameters": row.get("parameters"), "metric": row.get("metric"), "run_id": row.get("run_id")}
+    source = {k: config.get(k) for k in ("dataset", "sample", "graph_id", "node", "port") if config.get(k)}
+    return {"automl_id": record["automl_id"], "id": record["automl_id"], "status": record["status"],
+            "task": record["task"], "label": record["label"], "data": record["data"], "source": source,
+            "dataset": config.get("dataset"), "dataset_version": record.get("dataset_version"),
+            "metric": record["primary_metric"], "primary_metric": record["primary_metric"], "goal": "maximize",
+            "trials_per_learner": config.get("trials"), "compute": config.get("compute"),
+            "seed": config.get("seed"), "error": record.get("error"), "created_at": record.get("created_at"),
+            "updated_at": record.get("updated_at"), "finished_at": record.get("finished_at"),
+            "best": best, "winner": winner, "leaderboard": rows}

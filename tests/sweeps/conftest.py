@@ -14,6 +14,10 @@ from designer.server import close_app, create_app  # noqa: E402
 
 def _stop(app) -> None:
     designer = app.extensions["designer"]
+    for job_id, run in list(designer.automl._runs.items()):
+        if run.is_alive():
+            run.cancel()
+            run.join(60)
     for sweep_id, run in list(designer.sweeps._runs.items()):
         if run.is_alive():
             run.cancel()
@@ -49,16 +53,26 @@ def client(make_app):
     return make_app().test_client()
 
 
-@pytest.fixture
-def wait_for_sweep():
-    def wait(client, sweep_id: str, timeout: float = 120.0, until=lambda view: view["status"] != "running"):
+def _waiter(what: str, default_timeout: float):
+    def wait(client, ident: str, timeout: float = default_timeout, until=lambda view: view["status"] != "running"):
         deadline = time.monotonic() + timeout
         while True:
-            response = client.get(f"/api/sweeps/{sweep_id}")
+            response = client.get(f"/api/{what}/{ident}")
             assert response.status_code == 200, response.json
             if until(response.json):
                 return response.json
-            assert time.monotonic() < deadline, f"the sweep did not get there in time: {response.json}"
+            assert time.monotonic() < deadline, f"the {what} job did not get there in time: {response.json}"
             time.sleep(0.1)
 
     return wait
+
+
+@pytest.fixture
+def wait_for_sweep():
+    return _waiter("sweeps", 120.0)
+
+
+@pytest.fixture
+def wait_for_automl():
+    """Poll GET /api/automl/<id> until `until(view)` (by default: no longer running)."""
+    return _waiter("automl", 240.0)

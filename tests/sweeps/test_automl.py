@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -12,16 +13,6 @@ import pytest
 
 import components
 from designer.automl import learners_for
-
-
-def _wait(client, job_id, timeout=240):
-    deadline = time.monotonic() + timeout
-    while True:
-        view = client.get(f"/api/automl/{job_id}").json
-        if view["status"] != "running":
-            return view
-        assert time.monotonic() < deadline, view
-        time.sleep(0.2)
 
 
 def test_learners_are_found_from_the_catalogue_by_task():
@@ -34,16 +25,18 @@ def test_learners_are_found_from_the_catalogue_by_task():
     assert not {"resnet", "mobilenet-v2"} & (classifiers | regressors)  # image models are not tabular learners
 
 
-def test_automl_ranks_learners_and_writes_a_winner_graph_that_runs(client):
+def test_automl_ranks_learners_and_writes_a_winner_graph_that_runs(client, wait_for_automl):
     response = client.post("/api/automl", json={"sample": "iris", "label": "species", "trials": 2})
     assert response.status_code == 202, response.json
-    view = _wait(client, response.json["automl_id"])
+    view = wait_for_automl(client, response.json["automl_id"])
     assert view["status"] == "completed" and view["task"] == "classification"
     board = view["leaderboard"]
     # A learner that cannot fit this task (the two-class SVM on three species) is ranked as failed, not hidden.
     completed = [row for row in board if row["status"] == "completed"]
     assert len(completed) >= 4
     assert all(row["status"] == "failed" and row["metric"] is None for row in board if row not in completed)
+    # ... and says why in the failing node's words, with the run that shows it
+    assert all("two-class" in row["error"] and row["run_id"] for row in board if row not in completed)
     metrics = [row["metric"] for row in completed]
     assert metrics == sorted(metrics, reverse=True) and board[:len(completed)] == completed
     winner = view["winner"]
@@ -87,13 +80,43 @@ def test_unknown_automl_job_is_404(client):
     assert client.get("/api/automl/nope").status_code == 404
 
 
-def test_cli_automl_guesses_regression_and_prints_the_leaderboard(tmp_path):
+def test_cli_automl_guesses_regression_and_prints_the_leaderboard(tmp_path, make_app, home):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     done = subprocess.run([str(Path(sys.executable).with_name("designer")), "automl", "--sample", "diabetes",
-                           "--label", "progression", "--trials", "1", "--json", "--home", str(tmp_path / "home")],
+                           "--label", "progression", "--trials", "1", "--json", "--home", str(home)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     view = json.loads(done.stdout)
     assert view["task"] == "regression" and view["metric"] == "eval.r2"
     assert {row["learner"] for row in view["leaderboard"]} >= {"linear-regression", "decision-forest"}
     assert view["winner"]["graph_id"]
+    # the job the CLI ran is a workspace record: a server on the same home lists it, leaderboard and all
+    listed = make_app().test_client().get("/api/automl").json["jobs"]
+    assert [job["automl_id"] for job in listed] == [view["automl_id"]]
+    assert listed[0]["leaderboard"] == view["leaderboard"] and listed[0]["winner"] == view["winner"]
+
+
+def test_cli_automl_ctrl_c_cancels_the_job(home):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([str(Path(sys.executable).with_name("designer")), "automl", "--sample", "iris",
+                                "--label", "species", "--trials", "6", "--home", str(home)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        seen = []
+        for line in process.stdout:  # the job has started: its learners are being tried
+            seen.append(line)
+            if "trying" in line:
+                break
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1, (seen, out, err)
+    assert any(line.startswith("automl") and "  cancelled  " in line for line in out.splitlines()), out
+    from canvas_store.repository import Store
+
+    with Store.for_home(home) as store:
+        job = store.list_automl_jobs()[0]
+    assert job["status"] == "cancelled" and job["winner_graph_id"] is None
+    assert not {c["status"] for c in job["candidates"]} & {"queued", "running"}

@@ -12,6 +12,8 @@ export const sweepsApi = {
   resume: (sweepId) => request('POST', `/api/sweeps/${enc(sweepId)}/resume`, {}),
   startAutoml: (body) => request('POST', '/api/automl', body),
   getAutoml: (jobId) => request('GET', `/api/automl/${enc(jobId)}`),
+  listAutoml: () => request('GET', '/api/automl'),
+  cancelAutoml: (jobId) => request('POST', `/api/automl/${enc(jobId)}/cancel`, {}),
   /** The model registry arrives with issue 12; callers hide "Register" when this 404s. */
   listModels: () => request('GET', '/api/models'),
   registerModel: (body) => request('POST', '/api/models', body),

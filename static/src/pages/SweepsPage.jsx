@@ -1,6 +1,8 @@
-// Every sweep, #/sweeps: what it tunes, where it stands, its best metric so far.
+// Every sweep, #/sweeps: what it tunes, where it stands, its best metric so far; and the automated-ML jobs
+// (each a sweep per learner).
 import { useEffect, useState } from 'react';
 import { sweepsApi } from '../api/sweeps.js';
+import { AutomlJobs } from '../sweeps/AutomlJobs.jsx';
 import { ListState } from '../ui/ListState.jsx';
 import { StatusBadge, relativeTime } from '../ui/StatusBadge.jsx';
 import { navigate, sweepHref } from '../ui/router.js';
@@ -17,10 +19,16 @@ function trialSummary(counts, total) {
 export function SweepsPage() {
   const [sweeps, setSweeps] = useState(null);
   const [error, setError] = useState(null);
+  const [jobs, setJobs] = useState([]);
+  const [shownJob, setShownJob] = useState(null);
   const names = useGraphNames();
   useEffect(() => {
     sweepsApi.list().then((d) => setSweeps(d.sweeps || []), setError);
+    sweepsApi.listAutoml().then((d) => setJobs(d.jobs || []), () => setJobs([]));
   }, []);
+  // Which automated-ML job a sweep belongs to (its learner's trials), for the Pipeline column.
+  const jobOfSweep = {};
+  jobs.forEach((job) => job.leaderboard.forEach((row) => { if (row.sweep_id) jobOfSweep[row.sweep_id] = job; }));
   return (
     <div className="page">
       <AppHeader />
@@ -37,7 +45,9 @@ export function SweepsPage() {
               {sweeps.map((s) => (
                 <tr key={s.sweep_id} className="clickable" data-testid={`sweep-row-${s.sweep_id}`} onClick={() => navigate(sweepHref(s.sweep_id))}>
                   <td><a href={sweepHref(s.sweep_id)}>{s.name}</a> <span className="muted small mono">{s.sweep_id.slice(0, 8)}</span></td>
-                  <td>{s.graph_id ? <GraphLink graphId={s.graph_id} names={names} /> : <span className="muted">from the CLI</span>}</td>
+                  <td>{s.graph_id ? <GraphLink graphId={s.graph_id} names={names} />
+                    : jobOfSweep[s.sweep_id] ? <span className="muted">automated ML ({jobOfSweep[s.sweep_id].label})</span>
+                      : <span className="muted">from the CLI</span>}</td>
                   <td><StatusBadge status={s.status} /></td>
                   <td>{trialSummary(s.trial_counts, s.max_total_trials)}</td>
                   <td className="mono small">{s.primary_metric} ({s.goal})</td>
@@ -47,6 +57,9 @@ export function SweepsPage() {
             </tbody>
           </table>
         )}
+        <div className="automl-jobs-section">
+          <AutomlJobs jobs={jobs} shown={shownJob} onShow={setShownJob} onClose={() => setShownJob(null)} />
+        </div>
       </main>
     </div>
   );

@@ -1,20 +1,30 @@
 // "Try learners": automated ML on the selected node's table. Every catalogue learner for the task is
 // swept on the same split; the leaderboard fills in as they finish, and the winner opens as a new graph.
+// Jobs are kept in the workspace: the table's earlier jobs are listed, a running one can be cancelled.
 import { useEffect, useState } from 'react';
 import { api, describeError } from '../api/client.js';
 import { sweepsApi } from '../api/sweeps.js';
 import { Dialog } from '../ui/Dialog.jsx';
-import { StatusBadge } from '../ui/StatusBadge.jsx';
-import { graphHref, navigate } from '../ui/router.js';
+import { AutomlLeaderboard, EarlierJobs, JobActions, useAutomlJob } from './AutomlLeaderboard.jsx';
+
+function onThisTable(job, graphId, nodeId) {
+  return job.source && job.source.graph_id === graphId && job.source.node === nodeId;
+}
 
 export function AutomlDialog({ graphId, nodeId, flush, onClose }) {
   const [columns, setColumns] = useState([]);
   const [label, setLabel] = useState('');
   const [task, setTask] = useState('');
   const [trials, setTrials] = useState(3);
-  const [job, setJob] = useState(null);
-  const [problem, setProblem] = useState(null);
+  const { job, setJob, cancel, problem, setProblem } = useAutomlJob();
   const [busy, setBusy] = useState(false);
+  const [earlier, setEarlier] = useState([]);
+
+  useEffect(() => {
+    if (job) return;
+    sweepsApi.listAutoml().then((d) => setEarlier((d.jobs || []).filter((j) => onThisTable(j, graphId, nodeId))),
+      () => setEarlier([]));
+  }, [graphId, nodeId, job]);
 
   useEffect(() => {
     api.columns(graphId).then((d) => {
@@ -22,12 +32,6 @@ export function AutomlDialog({ graphId, nodeId, flush, onClose }) {
       setColumns(Object.values(byPort)[0] || []);
     }, () => setColumns([]));
   }, [graphId, nodeId]);
-
-  useEffect(() => {
-    if (!job || job.status !== 'running') return undefined;
-    const timer = setTimeout(() => sweepsApi.getAutoml(job.automl_id).then(setJob, (e) => setProblem(describeError(e))), 1000);
-    return () => clearTimeout(timer);
-  }, [job]);
 
   const start = async (event) => {
     event.preventDefault();
@@ -46,14 +50,14 @@ export function AutomlDialog({ graphId, nodeId, flush, onClose }) {
     }
   };
 
-  const winner = job && job.winner;
   return (
     <Dialog title={`Try learners on ${nodeId}`} onClose={onClose} wide testId="automl-dialog"
       footer={(
         <>
           <button type="button" className="btn" onClick={onClose}>Close</button>
+          {job && job.status !== 'running' && <button type="button" className="btn" data-testid="btn-automl-new" onClick={() => { setJob(null); setProblem(null); }}>New job</button>}
           {!job && <button type="submit" form="automl-form" className="btn btn-primary" disabled={busy || !label} data-testid="btn-start-automl">Try learners</button>}
-          {winner && <button type="button" className="btn btn-primary" data-testid="btn-open-winner" onClick={() => navigate(graphHref(winner.graph_id))}>Open the winner</button>}
+          {job && <JobActions job={job} onCancel={cancel} />}
         </>
       )}>
       {!job && (
@@ -87,25 +91,8 @@ export function AutomlDialog({ graphId, nodeId, flush, onClose }) {
           </div>
         </form>
       )}
-      {job && (
-        <div data-testid="automl-leaderboard">
-          <p className="muted small">{job.task} on <strong>{job.label}</strong>, ranked by {job.metric} · <StatusBadge status={job.status} /></p>
-          <table className="data-table">
-            <thead><tr><th>#</th><th>Learner</th><th>Status</th><th>{job.metric}</th><th>Best settings</th></tr></thead>
-            <tbody>
-              {job.leaderboard.map((row, i) => (
-                <tr key={row.learner} className={winner && winner.learner === row.learner ? 'row-best' : ''}>
-                  <td>{row.metric === null ? '' : i + 1}</td>
-                  <td className="nowrap">{row.learner}</td>
-                  <td><StatusBadge status={row.status} /></td>
-                  <td className="num">{row.metric === null ? '—' : row.metric.toFixed(4)}</td>
-                  <td className="mono small">{row.parameters ? Object.entries(row.parameters).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(', ') : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {!job && <EarlierJobs jobs={earlier} onShow={(j) => { setProblem(null); setJob(j); }} />}
+      {job && <AutomlLeaderboard job={job} />}
       {problem && <div className="callout callout-error small" role="alert">{problem}</div>}
     </Dialog>
   );
