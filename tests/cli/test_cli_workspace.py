@@ -1,7 +1,6 @@
 """`designer run --experiment`, `designer runs list|compare` and `designer models list|show|register|download`."""
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys

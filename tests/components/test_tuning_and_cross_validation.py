@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn import datasets
 from sklearn.linear_model import LogisticRegression, Ridge

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import threading
 
-from data_support import IRIS_CSV, make_image_folder, upload, wait_run
+from data_support import IRIS_CSV, make_image_folder, wait_run
 
 
 def register(client, name="iris", path="iris.csv", **extra):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from designer.server import close_app, create_app
-from fuzz_support import EXAMPLES, HOSTILE_TEXTS, PLACEHOLDER, assert_json_answer, to_text, values
+from fuzz_support import EXAMPLES, HOSTILE_TEXTS, assert_json_answer, to_text, values
 
 BODIES = int(os.environ.get("DESIGNER_FUZZ_BODIES", "2600"))
 FUZZED = {"bodies": 0, "5xx": 0, "routes": set()}

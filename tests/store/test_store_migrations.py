@@ -8,7 +8,6 @@ import textwrap
 import threading
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.config import main as alembic_main
