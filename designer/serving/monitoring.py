@@ -28,6 +28,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily
 
 log = logging.getLogger(__name__)
+#: Where requests for endpoints that do not exist (404) are counted; no endpoint can have this name.
+UNKNOWN_ENDPOINT = "(unknown)"
 
 #: Upper bounds (ms) of the latency buckets every rollup keeps: 0.1 ms to ~60 s in steps of 25%, then +inf.
 LATENCY_BOUNDS_MS = tuple(round(0.1 * 1.25 ** k, 4) for k in range(60))
@@ -189,9 +191,12 @@ class EndpointMonitor:
                 self.observe(name, 500, time.perf_counter() - started)
                 raise
             seconds = time.perf_counter() - started
-            self.observe(name, seen.get("status", 500), seconds)
+            status = seen.get("status", 500)
+            if status == 404:  # no such endpoint here: one shared name, or any caller could make series at will
+                name, logged = UNKNOWN_ENDPOINT, False
+            self.observe(name, status, seconds)
             if logged:
-                self._logs.append({"endpoint": name, "at": datetime.now(timezone.utc), "status": seen.get("status", 500),
+                self._logs.append({"endpoint": name, "at": datetime.now(timezone.utc), "status": status,
                                    "latency_ms": seconds * 1000.0, "request": _text(body), "response": _text(chunks[0])})
             return chunks
 

@@ -90,6 +90,21 @@ def test_prometheus_text_parses_with_counters_histogram_and_runs(client, served)
     assert runs["completed"] >= 1
 
 
+def test_requests_for_endpoints_that_do_not_exist_share_one_series(app, client, served):
+    """Made-up endpoint names must not grow the metrics: every 404 is counted under one name."""
+    for n in range(25):
+        assert client.post(f"/endpoints/made-up-{n}/score", json={"data": ROWS}).status_code == 404
+    score(client, served)
+    monitor_for(app).flush()
+    families = {f.name: f for f in text_string_to_metric_families(client.get("/metrics").data.decode())}
+    names = {s.labels["endpoint"] for s in families["designer_endpoint_requests"].samples}
+    assert names == {"iris-live", "(unknown)"}
+    unknown = [s.value for s in families["designer_endpoint_requests"].samples
+               if s.labels["endpoint"] == "(unknown)" and s.name.endswith("_total")]
+    assert unknown == [25.0]
+    assert client.get("/api/endpoints/made-up-3/metrics").status_code == 404
+
+
 def test_request_logging_is_off_by_default_and_capped_when_on(client, served):
     score(client, served)
     assert client.get(f"/api/endpoints/{served['name']}/requests").get_json()["requests"] == []
