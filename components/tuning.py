@@ -57,8 +57,8 @@ def tune_model_hyperparameters(
     score it on the validation rows, and return every trial's metrics with the best model, retrained on
     all the training rows.
     """
-    from designer.sweeps.expressions import SearchSpaceError, grid_size, parse_search_space
-    from designer.sweeps.sampling import TrialSampler
+    from components.search_space import SearchSpaceError, grid_size, parse_search_space
+    from components.trial_sampling import TrialSampler
 
     ctx = ctx or RunContext()
     if not isinstance(untrained_model, Learner):

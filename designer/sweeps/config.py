@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from designer.sweeps.expressions import Dimension, SearchSpaceError, grid_size, parse_search_space
+from components.search_space import Dimension, SearchSpaceError, grid_size, parse_search_space
 from designer.sweeps.policies import GOALS, Policy, PolicyError, parse_policy
-from designer.sweeps.sampling import SAMPLINGS, check_sampling
+from components.trial_sampling import SAMPLINGS, check_sampling
 
 DEFAULT_TRIALS = 10
 DEFAULT_CONCURRENT = 2

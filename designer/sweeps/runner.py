@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from designer.sweeps.config import (SweepConfig, check_against_graph, parse_config, sample_values,
                                     shared_nodes, sweep_view, trial_inputs)
 from designer.sweeps.policies import TrialCurve, should_terminate
-from designer.sweeps.sampling import TrialSampler
+from components.trial_sampling import TrialSampler
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from designer.sweeps.expressions import parse_search_space
-from designer.sweeps.sampling import TrialSampler
+from components.search_space import parse_search_space
+from components.trial_sampling import TrialSampler
 
 SPACE = parse_search_space("lr=loguniform(0.0001, 0.1); n=randint(2, 5); q=quniform(0, 1, 0.25); "
                            "m=normal(10, 2); act=choice('relu', 'tanh')")

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from designer.sweeps.expressions import SearchSpaceError, grid_size, parse_expression, parse_search_space
+from components.search_space import SearchSpaceError, grid_size, parse_expression, parse_search_space
 
 
 def test_each_function_reads_its_arguments_as_values():

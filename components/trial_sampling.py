@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from designer.sweeps.expressions import Dimension, SearchSpaceError, grid_size, quantized
+from components.search_space import Dimension, SearchSpaceError, grid_size, quantized
 
 SAMPLINGS = ("random", "grid", "bayesian")
 #: normal(mu, sigma) is sampled as a quantile in (EDGE, 1 - EDGE), mapped through the inverse normal CDF.
