@@ -7,8 +7,8 @@ import sys
 
 from designer import (cli_auth, cli_compute, cli_data, cli_export, cli_models, cli_runs, cli_schedules, cli_serving,
                       cli_sweep)
-
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+from designer.cli_common import (EXIT_FAILED, EXIT_INVALID, EXIT_OK, err, open_designer, parse_pairs, parse_tags,
+                                 read_document, state_options)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,10 +32,6 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="designer", description="A local-first visual ML pipeline designer.")
     sub = parser.add_subparsers(dest="command")
-
-    def state_options(p):
-        p.add_argument("--home", help="state folder (default $DESIGNER_HOME, else ./.designer)")
-        p.add_argument("--db", help="SQLAlchemy database URL (default SQLite in the home; $DESIGNER_DB_URL)")
 
     serve = sub.add_parser("serve", help="start the web designer")
     serve.add_argument("--host", default="127.0.0.1")
@@ -90,36 +86,11 @@ def _parser() -> argparse.ArgumentParser:
 
 # ---------------------------------------------------------------- helpers
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
-def _read_document(path: str):
-    from designer.graph.document import GraphFileError, read_graph_file
-
-    try:
-        return read_graph_file(path)
-    except GraphFileError as exc:
-        _err(f"error: {exc}")
-        return None
 
 
-def _designer(args):
-    from designer.home import Home
-    from designer.service import Designer
 
-    return Designer(Home.resolve(args.home, args.db))
-
-
-def _parse_params(pairs: list[str]) -> dict | None:
-    values = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            _err(f"error: --param expects NAME=VALUE, got {pair!r}")
-            return None
-        values[name.strip()] = value
-    return values
 
 
 # ---------------------------------------------------------------- commands
@@ -128,7 +99,7 @@ def _validate(args) -> int:
     import components
     from designer.graph.validation import validate
 
-    document = _read_document(args.graph)
+    document = read_document(args.graph)
     if document is None:
         return EXIT_INVALID
     problems = validate(document, components.catalogue())
@@ -136,7 +107,7 @@ def _validate(args) -> int:
         print(json.dumps({"valid": not problems, "errors": [p.to_json() for p in problems]}, indent=2))
     elif problems:
         for problem in problems:
-            _err(f"error: {problem}")
+            err(f"error: {problem}")
     else:
         print(f"{args.graph}: valid ({len(document.get('nodes', []))} nodes, {len(document.get('edges', []))} edges)")
     return EXIT_INVALID if problems else EXIT_OK
@@ -171,21 +142,20 @@ def _run(args) -> int:
     from designer.progress_display import ProgressDisplay
     from designer.service import GraphInvalid
 
-    document = _read_document(args.graph)
+    document = read_document(args.graph)
     if document is None:
         return EXIT_INVALID
-    parameters = _parse_params(args.param)
-    from designer.cli_models import parse_tags
+    parameters = parse_pairs(args.param, "--param")
     tags = parse_tags(args.tag)
     if parameters is None or tags is None:
         return EXIT_INVALID
-    designer = _designer(args)
+    designer = open_designer(args)
     try:
         try:
             plan = designer.plan(document, compute=args.compute, parameters=parameters, to=args.to, rerun=args.rerun)
         except GraphInvalid as exc:
             for problem in exc.problems:
-                _err(f"error: {problem}")
+                err(f"error: {problem}")
             return EXIT_INVALID
         listeners = [] if args.json else [ProgressDisplay(list(plan.order))]
         result = designer.run(document, compute=args.compute, parameters=parameters, to=args.to,
@@ -248,12 +218,12 @@ def _deploy(args) -> int:
     from designer.serving import DeploymentError, EndpointRuntimes
     from designer.serving.deployment import deploy_endpoint
 
-    designer = _designer(args)
+    designer = open_designer(args)
     try:
         runtimes = EndpointRuntimes(designer.store, designer.artifacts.get, designer.home.datastore)
         record, _ = deploy_endpoint(designer, runtimes, args.name, args.graph_id)
     except (DeploymentError, NotFound, Conflict) as exc:
-        _err(f"error: {getattr(exc, 'message', exc)}")
+        err(f"error: {getattr(exc, 'message', exc)}")
         return EXIT_INVALID
     finally:
         designer.close()

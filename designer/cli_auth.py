@@ -4,8 +4,8 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from designer.cli_common import EXIT_INVALID, EXIT_OK, err
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 ROLE_CHOICES = ("viewer", "editor", "admin")
 PASSWORD_MIN = 8
 
@@ -39,9 +39,6 @@ def add_commands(sub, state_options) -> None:
     command(users, "remove", _users_remove)
 
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
-
 
 def _store(args):
     from canvas_store.repository import Store
@@ -53,7 +50,7 @@ def _store(args):
 
 def _valid_name(name: str, what: str) -> bool:
     if not name or len(name) > 100 or any(c.isspace() or not c.isprintable() for c in name):
-        _err(f"error: a {what} name is 1-100 printable characters without spaces")
+        err(f"error: a {what} name is 1-100 printable characters without spaces")
         return False
     return True
 
@@ -69,7 +66,7 @@ def _tokens_create(args) -> int:
         try:
             record, token = store.create_token(args.name, args.role)
         except Conflict:
-            _err(f"error: a token named '{args.name}' already exists (revoke it first, or pick another name)")
+            err(f"error: a token named '{args.name}' already exists (revoke it first, or pick another name)")
             return EXIT_INVALID
     print(f"created token '{record['name']}' with role {record['role']}; it is shown only now:")
     print(token)
@@ -104,7 +101,7 @@ def _remove(args, what: str, remove, done: str) -> int:
         try:
             remove(store)
         except NotFound:
-            _err(f"error: no {what} named '{args.name}'")
+            err(f"error: no {what} named '{args.name}'")
             return EXIT_INVALID
     print(f"{done} {what} {args.name}")
     return EXIT_OK
@@ -116,12 +113,12 @@ def _read_password() -> str | None:
     if sys.stdin.isatty():
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:
-            _err("error: the passwords differ")
+            err("error: the passwords differ")
             return None
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     if len(password) < PASSWORD_MIN:
-        _err(f"error: the password must be at least {PASSWORD_MIN} characters (read from stdin)")
+        err(f"error: the password must be at least {PASSWORD_MIN} characters (read from stdin)")
         return None
     return password
 
@@ -138,7 +135,7 @@ def _users_add(args) -> int:
         try:
             user = store.add_user(args.name, args.role, password)
         except Conflict:
-            _err(f"error: a user named '{args.name}' already exists")
+            err(f"error: a user named '{args.name}' already exists")
             return EXIT_INVALID
     print(f"added user {user['name']} ({user['role']}); they sign in at /login")
     return EXIT_OK

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from designer.compute.kinds import target_kinds
+from designer.cli_common import EXIT_INVALID, EXIT_OK, err, open_designer
 
-EXIT_OK, EXIT_INVALID = 0, 2
 
 
 def add_commands(sub, state_options) -> None:
@@ -45,15 +44,7 @@ def _dest(flag: str) -> str:
     return "kind_" + flag.lstrip("-").replace("-", "_")
 
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
 
-
-def _designer(args):
-    from designer.home import Home
-    from designer.service import Designer
-
-    return Designer(Home.resolve(args.home, args.db))
 
 
 def kind_and_settings(args) -> tuple[str, dict]:
@@ -91,7 +82,7 @@ def _typed(setting, text: str, parse):
 
 
 def _list(args) -> int:
-    designer = _designer(args)
+    designer = open_designer(args)
     try:
         targets = [{"name": "local", "kind": "local", "settings": {}, "status": "ready"}]
         targets += [t for t in designer.store.list_compute_targets() if t["name"] != "local"]
@@ -110,18 +101,18 @@ def _add(args) -> int:
     from canvas_store.repository import Conflict
 
     if args.name == "local":
-        _err("error: 'local' is built in")
+        err("error: 'local' is built in")
         return EXIT_INVALID
     try:
         kind, settings = kind_and_settings(args)
     except ValueError as exc:
-        _err(f"error: {exc}")
+        err(f"error: {exc}")
         return EXIT_INVALID
-    designer = _designer(args)
+    designer = open_designer(args)
     try:
         designer.store.add_compute_target(args.name, kind, settings)
     except Conflict:
-        _err(f"error: a compute target named '{args.name}' already exists")
+        err(f"error: a compute target named '{args.name}' already exists")
         return EXIT_INVALID
     finally:
         designer.close()
@@ -132,11 +123,11 @@ def _add(args) -> int:
 def _remove(args) -> int:
     from canvas_store.repository import NotFound
 
-    designer = _designer(args)
+    designer = open_designer(args)
     try:
         designer.store.remove_compute_target(args.name)
     except NotFound:
-        _err(f"error: no compute target named '{args.name}'")
+        err(f"error: no compute target named '{args.name}'")
         return EXIT_INVALID
     finally:
         designer.close()

@@ -1,11 +1,10 @@
 """The data commands: `designer data upload`, `designer datasets register|list|show`, `designer datastores list|add|remove`."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+from designer.cli_common import EXIT_INVALID, EXIT_OK, parse_tags, print_json
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
 def add_commands(sub, state_options) -> None:
@@ -94,9 +93,6 @@ def _catalogue_call(args, work):
         designer.close()
 
 
-def _print_json(value) -> None:
-    print(json.dumps(value, indent=2, sort_keys=True, default=str))
-
 
 # ---------------------------------------------------------------- commands
 
@@ -106,7 +102,7 @@ def _upload(args) -> int:
     if code:
         return code
     if args.json:
-        _print_json({"datastore": args.datastore, "files": placed})
+        print_json({"datastore": args.datastore, "files": placed})
     else:
         for item in placed:
             print(f"uploaded {item['path']} ({item['size']} bytes) to datastore {args.datastore}")
@@ -114,8 +110,6 @@ def _upload(args) -> int:
 
 
 def _register(args) -> int:
-    from designer.cli_models import parse_tags
-
     tags = parse_tags(args.tag)
     if tags is None:
         return EXIT_INVALID
@@ -124,7 +118,7 @@ def _register(args) -> int:
     if code:
         return code
     if args.json:
-        _print_json({"name": record["name"], "version": record["version"]})
+        print_json({"name": record["name"], "version": record["version"]})
     else:
         rows = f", {record['rows']} {'images' if record['kind'] == 'images' else 'rows'}" if record["rows"] is not None else ""
         print(f"registered {record['name']} version {record['version']} ({record['kind']}{rows})")
@@ -136,7 +130,7 @@ def _list(args) -> int:
     if code:
         return code
     if args.json:
-        _print_json({"datasets": datasets})
+        print_json({"datasets": datasets})
         return EXIT_OK
     if not datasets:
         print("no datasets registered yet (designer datasets register NAME PATH)")
@@ -158,7 +152,7 @@ def _show(args) -> int:
     if code:
         return code
     if args.json:
-        _print_json(detail)
+        print_json(detail)
         return EXIT_OK
     print(f"{detail['name']} version {detail['version']} ({detail['kind']}), registered {detail['created_at']}")
     if detail["description"]:
@@ -184,7 +178,7 @@ def _stores_list(args) -> int:
     if code:
         return code
     if args.json:
-        _print_json({"datastores": stores})
+        print_json({"datastores": stores})
         return EXIT_OK
     for store in stores:
         print(f"{store['name']:<20} {store['kind']:<7} {store.get('path') or store.get('url')}")
@@ -208,7 +202,7 @@ def _stores_add(args) -> int:
     if code:
         return code
     if args.json:
-        _print_json(store)
+        print_json(store)
     else:
         print(f"added {kind} datastore {store['name']}: {store.get('path') or store.get('url')}")
     return EXIT_OK

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from designer.cli_common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, err
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
 def add_commands(sub, state_options) -> None:
@@ -19,9 +19,6 @@ def add_commands(sub, state_options) -> None:
     export.set_defaults(handler=_export)
 
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
-
 
 def _document(args) -> dict | None:
     from designer.graph.document import GraphFileError, read_graph_file
@@ -31,7 +28,7 @@ def _document(args) -> dict | None:
         try:
             return read_graph_file(path)
         except GraphFileError as exc:
-            _err(f"error: {exc}")
+            err(f"error: {exc}")
             return None
     from canvas_store.repository import NotFound, Store
     from designer.home import Home
@@ -41,7 +38,7 @@ def _document(args) -> dict | None:
     try:
         return store.get_graph(args.graph)["document"]
     except NotFound:
-        _err(f"error: {args.graph!r} is neither a graph file nor the id of a saved graph")
+        err(f"error: {args.graph!r} is neither a graph file nor the id of a saved graph")
         return None
     finally:
         store.close()
@@ -58,7 +55,7 @@ def _export(args) -> int:
     problems = validate(document, components.catalogue())
     if problems:
         for problem in problems:
-            _err(f"error: {problem}")
+            err(f"error: {problem}")
         return EXIT_INVALID
     if args.python:
         text = python_script(document, components.catalogue())
@@ -68,7 +65,7 @@ def _export(args) -> int:
         try:
             Path(args.out).write_text(text, encoding="utf-8")
         except OSError as exc:
-            _err(f"error: cannot write {args.out}: {exc}")
+            err(f"error: cannot write {args.out}: {exc}")
             return EXIT_FAILED
         print(f"wrote {args.out}")
     else:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from designer.cli_common import EXIT_INVALID, EXIT_OK, parse_tags, with_designer
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
 def add_commands(sub, state_options) -> None:
@@ -47,30 +47,8 @@ def add_commands(sub, state_options) -> None:
     models.set_defaults(handler=lambda args: (models.print_help(), EXIT_INVALID)[1])
 
 
-def parse_tags(pairs: list[str]) -> dict | None:
-    tags = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            print(f"error: --tag expects KEY=VALUE, got {pair!r}", file=sys.stderr)
-            return None
-        tags[key.strip()] = value
-    return tags
 
 
-def with_designer(args, action):
-    """action(designer) with the home's Designer open; a NotFound is printed and is exit status 2."""
-    from canvas_store.repository import NotFound
-    from designer.cli import _designer
-
-    designer = _designer(args)
-    try:
-        return action(designer)
-    except NotFound as exc:
-        print(f"error: {exc.what} '{exc.id}' does not exist", file=sys.stderr)
-        return EXIT_INVALID
-    finally:
-        designer.close()
 
 
 def _reference(text: str):

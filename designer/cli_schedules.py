@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import sys
+from designer.cli_common import EXIT_INVALID, EXIT_OK
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
 def add_commands(sub, state_options) -> None:

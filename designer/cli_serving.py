@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
+from designer.cli_common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, err
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 
 def add_commands(sub, state_options) -> None:
@@ -30,9 +29,6 @@ def add_commands(sub, state_options) -> None:
     package.set_defaults(handler=_package)
 
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
-
 
 def _open_store(args):
     from canvas_store.repository import Store
@@ -46,7 +42,7 @@ def _serve_endpoint(args) -> int:
     from designer.serving.gunicorn_server import serve_endpoints
 
     if args.workers < 1 or args.threads < 1:
-        _err("error: --workers and --threads must be at least 1")
+        err("error: --workers and --threads must be at least 1")
         return EXIT_INVALID
     home, store = _open_store(args)  # migrates once here, before any worker opens it
     try:
@@ -55,7 +51,7 @@ def _serve_endpoint(args) -> int:
         store.close()
     if missing:
         for name in missing:
-            _err(f"error: no endpoint named '{name}' (deploy one with `designer deploy` or POST /api/endpoints)")
+            err(f"error: no endpoint named '{name}' (deploy one with `designer deploy` or POST /api/endpoints)")
         return EXIT_INVALID
     return serve_endpoints(list(dict.fromkeys(args.names)), home=str(home.path), db=home.db_url, host=args.host,
                            port=args.port, workers=args.workers, threads=args.threads, rows=not args.table_path,
@@ -72,13 +68,13 @@ def _package(args) -> int:
     try:
         summary = write_bundle(store, ArtifactStore(home.artifacts), args.name, os.path.abspath(args.out))
     except NotFound:
-        _err(f"error: no endpoint named '{args.name}'")
+        err(f"error: no endpoint named '{args.name}'")
         return EXIT_INVALID
     except BundleError as exc:
-        _err(f"error: {exc}")
+        err(f"error: {exc}")
         return EXIT_INVALID
     except (DeploymentError, ArtifactNotFound) as exc:
-        _err(f"error: endpoint '{args.name}' does not load here, so it cannot be packaged: "
+        err(f"error: endpoint '{args.name}' does not load here, so it cannot be packaged: "
              f"{getattr(exc, 'message', exc)}")
         return EXIT_FAILED
     finally:

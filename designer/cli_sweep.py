@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from designer.cli_common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, err, open_designer, read_document
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 POLL_SECONDS = 0.3
 
 
@@ -47,9 +47,6 @@ def add_commands(sub, state_options) -> None:
     automl.set_defaults(handler=run_automl)
 
 
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
-
 
 def sweep_request(args) -> dict | None:
     """The contract-6 request body the flags describe (None after printing what is wrong)."""
@@ -57,7 +54,7 @@ def sweep_request(args) -> dict | None:
     for pair in args.space:
         name, sep, expression = pair.partition("=")
         if not sep or not name.strip():
-            _err(f"error: --space expects NAME=EXPR, got {pair!r}")
+            err(f"error: --space expects NAME=EXPR, got {pair!r}")
             return None
         space[name.strip()] = expression.strip()
     body = {"search_space": space, "sampling": args.sampling, "primary_metric": args.metric, "goal": args.goal,
@@ -79,30 +76,29 @@ def sweep_request(args) -> dict | None:
 
 
 def run_sweep(args) -> int:
-    from designer.cli import _designer, _read_document
     from designer.service import GraphInvalid
     from designer.sweeps.config import SweepConfigError
 
-    document = _read_document(args.graph)
+    document = read_document(args.graph)
     if document is None:
         return EXIT_INVALID
     body = sweep_request(args)
     if body is None:
         return EXIT_INVALID
-    designer = _designer(args)
+    designer = open_designer(args)
     try:
         if args.compute and args.compute not in designer.targets.names():
-            _err(f"error: compute target '{args.compute}' does not exist "
+            err(f"error: compute target '{args.compute}' does not exist "
                  f"(known: {', '.join(designer.targets.names())})")
             return EXIT_INVALID
         try:
             sweep_id = designer.sweeps.submit(document, body)
         except SweepConfigError as error:
-            _err(f"error: {error}")
+            err(f"error: {error}")
             return EXIT_INVALID
         except GraphInvalid as error:
             for problem in error.problems:
-                _err(f"error: {problem}")
+                err(f"error: {problem}")
             return EXIT_INVALID
         view = follow(designer, sweep_id, live=not args.json)
     finally:
@@ -183,15 +179,14 @@ def _short(value) -> str:
 
 def run_automl(args) -> int:
     from designer.automl import AutomlError
-    from designer.cli import _designer
 
-    designer = _designer(args)
+    designer = open_designer(args)
     try:
         try:
             job = designer.automl.start(dataset=args.dataset, sample=args.sample, label=args.label, task=args.task,
                                         trials=args.trials, compute=args.compute, seed=args.seed)
         except AutomlError as error:
-            _err(f"error: {error}")
+            err(f"error: {error}")
             return EXIT_INVALID
         view = follow_automl(designer, job, live=not args.json)
     finally:
