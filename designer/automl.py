@@ -136,7 +136,7 @@ class AutomlManager:
         return job_id
 
     def _read_table(self, nodes, edges, node, port):
-        from designer.service import GraphInvalid
+        from designer.graph.problems import GraphInvalid
 
         document = {"format": "designer-graph/1", "name": "automl data", "nodes": nodes, "edges": edges}
         try:
@@ -286,7 +286,7 @@ class _AutomlRun(threading.Thread):
                 self._current = None
 
     def _try_learner(self, position, component_id, params):
-        from designer.service import GraphInvalid
+        from designer.graph.problems import GraphInvalid
         from designer.sweeps.config import SweepConfigError
 
         spec = components.get(component_id)
@@ -318,7 +318,7 @@ class _AutomlRun(threading.Thread):
         return document, outcome["metric"], outcome["parameters"], component_id
 
     def _single_run(self, position, component_id, document, compute):
-        from designer.service import GraphInvalid
+        from designer.graph.problems import GraphInvalid
 
         try:
             run_id = self.designer.start_run(document, compute=compute, trigger="automl")

@@ -18,7 +18,8 @@ from designer.execution.executor import Executor, RunResult
 from designer.execution.plan import RunPlan, make_plan
 from designer.execution.recording import RecordingFailed, RunRecorder
 from designer.graph.document import load_graph
-from designer.graph.validation import ParameterError, Problem, validate
+from designer.graph.problems import GraphInvalid, Problem
+from designer.graph.validation import ParameterError, validate
 from designer.home import Home
 
 Listener = Callable[[dict], None]
@@ -33,14 +34,6 @@ def _dtype(name):
         return numpy.dtype(name)
     except TypeError:
         return name
-
-
-class GraphInvalid(Exception):
-    """The graph or the run's parameters are not acceptable; `problems` name node and port."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 class Designer:

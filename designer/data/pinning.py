@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from components.registered_data import pinned_reference
 from designer.graph.dataset_checks import Lookup, choose_version, dataset_params, expected_kind
-from designer.graph.validation import Problem
+from designer.graph.problems import Problem
 
 def pin_datasets(plan, versions: Lookup):
     """The plan with each dataset parameter as "NAME:VERSION@DIGEST", plus the problems and (node, name, version) reads."""

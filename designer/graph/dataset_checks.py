@@ -11,6 +11,7 @@ from components.registered_data import parse_dataset_reference
 from components.roles import Kind
 from components.spec import ComponentSpec
 from designer.graph.document import Graph
+from designer.graph.problems import Problem
 
 #: The dataset kind a component reading a dataset expects, by the type of its first output.
 KIND_OF_OUTPUT = {"DataFrame": "tabular", "ImageDirectory": "images"}
@@ -61,8 +62,6 @@ def dataset_columns(record: Mapping | None) -> list[str] | None:
 
 def dataset_problems(graph: Graph, catalogue: Mapping[str, ComponentSpec], versions: Lookup) -> Iterable:
     """Unknown datasets or versions, and datasets of the wrong kind."""
-    from designer.graph.validation import Problem
-
     found: dict[str, Any] = {}  # node id -> the version record its dataset parameter names
     for parameter in graph.parameters:
         if parameter.type == "dataset" and parameter.default not in (None, ""):

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from components.spec import ComponentSpec
 from components.table_schema import ExternalLookup, PortSchema, SchemaInputs
-from designer.graph.validation import Problem
+from designer.graph.problems import Problem
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Mapping
 
 import networkx as nx
@@ -11,33 +10,10 @@ from components.registered_data import parse_dataset_reference
 from components.spec import ComponentSpec, parse_typed_text
 from designer.graph.dataset_checks import Lookup, dataset_problems
 from designer.graph.document import Graph, PipelineParameter, load_graph, schema_violations
+from designer.graph.problems import Problem
 
 #: Pipeline parameter types; a "dataset" parameter holds "NAME" or "NAME:VERSION" of a registered dataset.
 PARAM_TYPES = {"bool": bool, "int": int, "float": float, "str": str, "dataset": str}
-
-
-@dataclass(frozen=True)
-class Problem:
-    node: str | None
-    port: str | None
-    code: str
-    message: str
-    #: The parameter at fault, when one is (an unknown column).
-    param: str | None = None
-
-    def to_json(self) -> dict:
-        out = asdict(self)
-        if self.param is None:
-            out.pop("param")
-        return out
-
-    def __str__(self) -> str:
-        where = ""
-        if self.node is not None:
-            where = f"node '{self.node}'" + (f" port '{self.port}'" if self.port else "")
-        elif self.port:
-            where = f"port '{self.port}'"
-        return f"{where}: {self.message}" if where else self.message
 
 
 def validate(document: Any, catalogue: Mapping[str, ComponentSpec],

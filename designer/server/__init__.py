@@ -17,7 +17,7 @@ from designer.server import access_api, endpoints_api, inference_api, login, mon
 from designer.server import datasets_api, datastores_api, schedules_api, schemas_api
 from designer.server import models_api, revisions_api, workspace_runs_api
 from designer.server import automl_api, sweeps_api
-from designer.server.app_state import EXTENSION, current_designer
+from designer.server.app_state import EXTENSION, RUNTIMES, current_designer
 from designer.server.auth import install_auth, install_socket_gate
 from designer.server.errors import ApiError, register_error_handlers
 from designer.server.events import RunEventForwarder, register_socket_handlers
@@ -112,7 +112,7 @@ def close_app(app: Flask) -> None:
     forwarder = app.extensions.get(_EVENTS)
     designer = app.extensions.get(EXTENSION)
     stop_operations(app)
-    endpoints = app.extensions.get(endpoints_api.RUNTIMES)
+    endpoints = app.extensions.get(RUNTIMES)
     if endpoints is not None:
         endpoints.close()  # entry-script deployments run in child processes
     if forwarder is not None:

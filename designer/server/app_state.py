@@ -6,6 +6,8 @@ from flask import current_app
 from designer.service import Designer
 
 EXTENSION = "designer"
+#: Where the app keeps its warm endpoint runtimes (SharedRuntimes).
+RUNTIMES = "designer.endpoints"
 
 
 def current_designer() -> Designer:

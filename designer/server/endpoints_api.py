@@ -11,7 +11,7 @@ import components
 from components.roles import Role
 from components.spec import ComponentError
 from components.web_service import parse_schema
-from designer.server.app_state import EXTENSION, current_designer
+from designer.server.app_state import EXTENSION, RUNTIMES, current_designer
 from designer.server.auth import requires_role
 from designer.server.errors import ApiError, error_response
 from designer.server.operations import note_scored_inputs
@@ -25,7 +25,6 @@ from designer.serving.scoring import Refused, score_endpoint, score_request
 from designer.serving.shared_runtimes import SharedRuntimes
 
 blueprint = Blueprint("endpoints_api", __name__)
-RUNTIMES = "designer.endpoints"
 
 
 @blueprint.record_once

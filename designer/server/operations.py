@@ -22,7 +22,7 @@ DEFAULTS = {
 
 
 def install_operations(app: Flask, designer) -> None:
-    from designer.server.endpoints_api import RUNTIMES
+    from designer.server.app_state import RUNTIMES
     from designer.serving.redeploy import swap_endpoint
 
     for key, value in DEFAULTS.items():
