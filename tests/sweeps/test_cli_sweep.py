@@ -23,7 +23,7 @@ def test_cli_sweep_json_prints_the_sweep_and_exits_0(tmp_path):
     graph = tmp_path / "graph.json"
     graph.write_text(json.dumps(iris_network(epochs=20)))
     done = _designer("sweep", str(graph), "--space", "learning_rate=choice(0.05, 0.0000001)",
-                     "--metric", "eval.accuracy", "--sampling", "grid", "--trials", "2", "--concurrent", "2",
+                     "--metric", "eval.accuracy", "--sampling", "grid", "--trials", "2", "--concurrent", "1",
                      "--policy", "bandit", "--slack", "0.1", "--interval", "1", "--delay", "2",
                      "--intermediate", "train.val_accuracy", "--seed", "1", "--json", home=tmp_path / "home")
     assert done.returncode == 0, done.stderr

@@ -3,20 +3,24 @@ import { useEffect, useRef } from 'react';
 
 export function Dialog({ title, children, footer, onClose, wide = false, testId }) {
   const panel = useRef(null);
+  // The latest onClose, read when Escape is pressed: a parent that re-renders (live run events) passes a new
+  // function each time, and re-running the effect below would pull the focus back to the first field.
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const onKey = (event) => {
       if (event.key === 'Escape') {
         event.stopPropagation();
-        onClose();
+        close.current();
       }
     };
     window.addEventListener('keydown', onKey, true);
     const first = panel.current && panel.current.querySelector('input, select, textarea, button.btn-primary');
     if (first) first.focus();
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  }, []);
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close.current()}>
       <div className={`modal${wide ? ' modal-wide' : ''}`} role="dialog" aria-modal="true" aria-label={title} ref={panel} data-testid={testId}>
         <div className="modal-header">
           <h2>{title}</h2>
