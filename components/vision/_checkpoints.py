@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 import torch
@@ -26,7 +27,17 @@ class Checkpoint:
     written. Each write is atomic (a temporary file, then a rename), so the file on disk is always one
     whole epoch's state: a resume after a kill starts from that epoch and, seeded, ends bit-identical.
     `wait()` (after the last epoch, or when cancelled) writes the newest snapshot before returning.
+
+    A snapshot costs the training loop its copy and, on a machine with few cores, the CPU the writer takes.
+    `due()` keeps that under BUDGET of the training time: the first finished epoch is always saved, then a
+    new snapshot is taken once training has run for its last cost / BUDGET seconds since the previous one
+    (at most MAX_INTERVAL). Long epochs are saved every epoch; epochs of a second are saved every few.
+    A kill loses the epochs since the newest snapshot, and a resume from any snapshot ends bit-identical.
     """
+
+    #: The share of the training time checkpoints may cost, and the longest a run goes without one.
+    BUDGET = 0.02
+    MAX_INTERVAL = 600.0
 
     def __init__(self, work_dir: Path | None, fingerprint: str):
         self.path = Path(work_dir) / CHECKPOINT_FILE if work_dir else None
@@ -38,6 +49,10 @@ class Checkpoint:
         self._error: BaseException | None = None
         #: Snapshots handed over and snapshots written (the difference were replaced by newer ones).
         self.saved = self.written = 0
+        #: Seconds the newest snapshot cost (its copy on the training thread plus its write), and when it was taken.
+        self._cost = 0.0
+        self._copy_seconds = 0.0
+        self._taken_at: float | None = None
 
     def load(self, log) -> dict | None:
         if self.path is None or not self.path.is_file():
@@ -52,11 +67,25 @@ class Checkpoint:
             return None
         return data
 
-    def save(self, data: dict) -> None:
+    def due(self) -> bool:
+        """Whether this finished epoch should be saved (see the class: a bounded share of the training time)."""
+        if self.path is None:
+            return False
+        if self._taken_at is None:
+            return True
+        with self._changed:
+            cost = self._cost
+        return time.monotonic() - self._taken_at >= min(self.MAX_INTERVAL, cost / self.BUDGET)
+
+    def save(self, data: dict, copy_seconds: float = 0.0) -> None:
+        """Hand over a snapshot; `copy_seconds` is what making it cost the training thread."""
         if self.path is None:
             return
         self._raise_error()
         with self._changed:
+            self._taken_at = time.monotonic()
+            self._copy_seconds = copy_seconds
+            self._cost = max(self._cost, copy_seconds)
             self._pending = {**data, "fingerprint": self.fingerprint}
             self.saved += 1
             self._changed.notify_all()
@@ -84,11 +113,15 @@ class Checkpoint:
                 if self._pending is None:
                     return
                 data, self._pending = self._pending, None
+                copy_seconds = self._copy_seconds
             try:
+                started = time.monotonic()
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 temporary = self.path.with_suffix(".tmp")
                 write_state(temporary, data)
                 os.replace(temporary, self.path)
+                with self._changed:
+                    self._cost = copy_seconds + time.monotonic() - started
                 self.written += 1
             except BaseException as error:  # reported on the training thread by the next save() or wait()
                 self._error = error

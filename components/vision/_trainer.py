@@ -1,5 +1,6 @@
-"""The training loop behind train-pytorch-model: as lean as a hand-written loop, plus per-epoch
-checkpoints (model, optimizer, scheduler, epoch, every random state) that a rerun resumes from.
+"""The training loop behind train-pytorch-model: as lean as a hand-written loop, plus checkpoints after
+finished epochs (model, optimizer, scheduler, epoch, every random state; at a bounded share of the training
+time) that a rerun resumes from.
 
 Imports torch at the top: load it lazily (components.vision.train_pytorch does).
 """
@@ -150,8 +151,10 @@ def train(architecture, train_images, validation_images, classes: list[str], tra
                         if state["bad_epochs"] >= patience:
                             state["stopped"] = True
                             ctx.log(f"early stopping: validation loss has not improved for {patience} epochs")
-                checkpoint.save(_snapshot(state, net, optimizer, scheduler, scaler, shuffle, augment, device,
-                                          unchanged))
+                if checkpoint.due():
+                    copying = time.perf_counter()
+                    snapshot = _snapshot(state, net, optimizer, scheduler, scaler, shuffle, augment, device, unchanged)
+                    checkpoint.save(snapshot, copy_seconds=time.perf_counter() - copying)
             # While the last checkpoint is written (from a copy), finish the weights.
             if state["best_model"] is not None:
                 net.load_state_dict(state["best_model"])

@@ -105,3 +105,36 @@ def test_a_state_file_round_trips_every_tensor_kind_exactly(tmp_path):
     assert back["history"] == [{"epoch": 1, "loss": 0.5}] and back["best"] == float("inf") and back["none"] is None
     torch.save({"old": torch.ones(2)}, tmp_path / "old")  # a checkpoint written before this format
     assert torch.equal(read_state(tmp_path / "old")["old"], torch.ones(2))
+
+
+def test_checkpoints_cost_at_most_their_budget_of_the_training_time(tmp_path, monkeypatch):
+    """The first finished epoch is saved; the next snapshot waits until training ran cost / BUDGET seconds."""
+    now = [1000.0]
+    monkeypatch.setattr(_checkpoints.time, "monotonic", lambda: now[0])
+    real_write = _checkpoints.write_state
+
+    def write_taking_a_second(path, data):
+        now[0] += 1.0  # the write costs 1 s
+        real_write(path, data)
+
+    monkeypatch.setattr(_checkpoints, "write_state", write_taking_a_second)
+    checkpoint = Checkpoint(tmp_path, "x")
+    assert checkpoint.due()
+    checkpoint.save({"epoch": 1}, copy_seconds=0.5)
+    checkpoint.wait()  # written: the snapshot cost 0.5 s of copying and 1 s of writing
+    interval = 1.5 / Checkpoint.BUDGET
+    now[0] += interval - 2.0
+    assert not checkpoint.due()  # short epochs: not every one is saved
+    now[0] += 1.0
+    assert checkpoint.due()
+    assert not Checkpoint(None, "x").due()  # no work folder, no checkpoints
+
+
+def test_a_run_without_a_checkpoint_for_ten_minutes_always_gets_one(tmp_path, monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(_checkpoints.time, "monotonic", lambda: now[0])
+    checkpoint = Checkpoint(tmp_path, "x")
+    checkpoint.save({"epoch": 1}, copy_seconds=Checkpoint.MAX_INTERVAL)  # an absurdly costly snapshot
+    checkpoint.wait()
+    now[0] += Checkpoint.MAX_INTERVAL
+    assert checkpoint.due()
