@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -45,3 +46,40 @@ def run_component(ctx):
         return call_component(spec, inputs or {}, params or {}, context or ctx)
 
     return run
+
+
+def stop_background_work(app) -> None:
+    """Let an app's automated-ML jobs, sweeps and runs end before their store is closed under them."""
+    designer = app.extensions["designer"]
+    for manager, wait in ((designer.automl, 60), (designer.sweeps, 30)):
+        for run in list(manager._runs.values()):
+            if run.is_alive():
+                run.cancel()
+                run.join(wait)
+    for run_id in list(designer._threads):
+        designer.cancel_run(run_id)
+        designer.wait(run_id, 20)
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def make_app(home, tmp_path):
+    """Build apps over the test home (the same home twice is a server restart); their work is stopped at the end."""
+    from designer.server import close_app, create_app
+
+    apps = []
+
+    def build(**config):
+        config.setdefault("STATIC_DIST", str(tmp_path / "no-dist"))
+        app = create_app(home=home, config=config)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        stop_background_work(app)
+        close_app(app)

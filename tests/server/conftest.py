@@ -1,52 +1,20 @@
-"""Server fixtures: a real app over a real SQLite home, a Flask test client, and a real HTTP + Socket.IO server."""
+"""Server fixtures: an app from the root conftest's make_app, a Flask test client, and a real HTTP + Socket.IO server."""
 from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from server_components import iris_document  # importing it registers the server-test-* components
-from designer.server import close_app, create_app
 
 FINISHED = ("completed", "failed", "cancelled")
-
-
-def _finish_runs(app, timeout: float = 20.0) -> None:
-    # Runs outlive requests; let them end before their store is closed under them.
-    designer = app.extensions["designer"]
-    for run_id in list(getattr(designer, "_threads", {})):
-        designer.cancel_run(run_id)
-        designer.wait(run_id, timeout)
 
 
 @pytest.fixture
 def iris() -> dict:
     return iris_document()
-
-
-@pytest.fixture
-def home(tmp_path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def make_app(home, tmp_path):
-    """Build apps over the test home (the same home twice is a server restart)."""
-    apps = []
-
-    def build(**config):
-        config.setdefault("STATIC_DIST", str(tmp_path / "no-dist"))
-        app = create_app(home=home, config=config)
-        apps.append(app)
-        return app
-
-    yield build
-    for app in apps:
-        _finish_runs(app)
-        close_app(app)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Sweep fixtures: real apps over a real SQLite home (the same home twice is a server restart)."""
+"""Sweep fixtures: a client over the root conftest's make_app, and waiters for sweeps and automated-ML jobs."""
 from __future__ import annotations
 
 import sys
@@ -9,43 +9,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from designer.server import close_app, create_app  # noqa: E402
-
-
-def _stop(app) -> None:
-    designer = app.extensions["designer"]
-    for job_id, run in list(designer.automl._runs.items()):
-        if run.is_alive():
-            run.cancel()
-            run.join(60)
-    for sweep_id, run in list(designer.sweeps._runs.items()):
-        if run.is_alive():
-            run.cancel()
-            run.join(30)
-    for run_id in list(designer._threads):
-        designer.cancel_run(run_id)
-        designer.wait(run_id, 20)
-
-
-@pytest.fixture
-def home(tmp_path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def make_app(home, tmp_path):
-    apps = []
-
-    def build(**config):
-        config.setdefault("STATIC_DIST", str(tmp_path / "no-dist"))
-        app = create_app(home=home, config=config)
-        apps.append(app)
-        return app
-
-    yield build
-    for app in apps:
-        _stop(app)
-        close_app(app)
 
 
 @pytest.fixture
