@@ -6,7 +6,6 @@ import os
 from flask import Blueprint, Response, current_app, request, send_file
 
 from designer.data.catalogue import DataCatalogue
-from designer.data.errors import DataError
 from designer.data.uploads import DEFAULT_UPLOAD_LIMIT, place, receive, staging_folder, too_large
 from designer.server.app_state import current_designer
 from designer.server.auth import requires_role
@@ -21,13 +20,6 @@ PREVIEW_BYTES = 32 << 20
 
 def catalogue() -> DataCatalogue:
     return DataCatalogue(current_designer())
-
-
-@blueprint.app_errorhandler(DataError)
-def _data_error(exc: DataError):
-    from designer.server.errors import error_response
-
-    return error_response(exc.status, exc.code, exc.message, exc.details)
 
 
 @blueprint.get("/api/datastores")

@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from canvas_store.repository import Conflict, NotFound, StaleRevision
+from designer.errors import CallerError
 
 log = logging.getLogger("designer.server")
 
@@ -23,16 +24,12 @@ _HTTP_CODES = {
 }
 
 
-class ApiError(Exception):
-    """A caller mistake (or a refusal) with the status, code and details the client will see."""
+class ApiError(CallerError):
+    """A caller mistake (or a refusal) with the status, code, details and headers the client will see."""
 
     def __init__(self, status: int, code: str, message: str, details: dict | None = None,
                  headers: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details or {}
+        super().__init__(status, code, message, details)
         self.headers = headers or {}
 
 
@@ -45,9 +42,9 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 
 
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(ApiError)
-    def _api_error(error: ApiError):
-        return error_response(error.status, error.code, error.message, error.details, error.headers)
+    @app.errorhandler(CallerError)  # ApiError, and the data catalogue's and model registry's errors
+    def _caller_error(error: CallerError):
+        return error_response(error.status, error.code, error.message, error.details, getattr(error, "headers", None))
 
     @app.errorhandler(NotFound)
     def _not_found(error: NotFound):

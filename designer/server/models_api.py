@@ -13,10 +13,6 @@ from designer.workspace import models as registry
 blueprint = Blueprint("models_api", __name__)
 
 
-def _registry_error(exc: registry.RegistryError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message, exc.details)
-
-
 def _created(record: dict):
     location = url_for("models_api.get_version", name=record["name"], version=record["version"])
     return {"name": record["name"], "version": record["version"]}, 201, {"Location": location}
@@ -26,17 +22,14 @@ def _created(record: dict):
 @takes_uploads
 def register_model():
     designer = current_designer()
-    try:
-        if request.mimetype == "multipart/form-data":
-            return _created(_register_upload(designer))
-        body = json_object()
-        record = registry.register_from_run(
-            designer.store, field(body, "name", str), field(body, "run_id", str), field(body, "node", str),
-            field(body, "port", str, default=None, nullable=True),
-            tags=field(body, "tags", dict, default=None, nullable=True),
-            description=field(body, "description", str, default="", nullable=True) or "")
-    except registry.RegistryError as exc:
-        raise _registry_error(exc) from None
+    if request.mimetype == "multipart/form-data":
+        return _created(_register_upload(designer))
+    body = json_object()
+    record = registry.register_from_run(
+        designer.store, field(body, "name", str), field(body, "run_id", str), field(body, "node", str),
+        field(body, "port", str, default=None, nullable=True),
+        tags=field(body, "tags", dict, default=None, nullable=True),
+        description=field(body, "description", str, default="", nullable=True) or "")
     return _created(record)
 
 

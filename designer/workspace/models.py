@@ -12,6 +12,7 @@ from pathlib import Path
 
 from canvas_store.repository import NotFound
 from components.ports import TrainedModel
+from designer.errors import CallerError
 from designer.workspace.model_files import (FLAVORS, ModelFileError, UploadedModel, check_model_file,
                                             parse_architecture, safe_file_name, zip_directory)
 
@@ -20,13 +21,8 @@ FINISHED_NODE = ("completed", "cached")
 VERSION_FILE = "model-version.json"
 
 
-class RegistryError(Exception):
-    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details or {}
+class RegistryError(CallerError):
+    """A caller mistake about models (a bad name, a file that does not load, ...)."""
 
 
 def check_model_name(name: object) -> str:
