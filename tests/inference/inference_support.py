@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
+from api_calls import bearer, wait_for_run  # noqa: F401  (the folder's tests import them from here)
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -15,22 +15,6 @@ RAW_TEST_ROWS = {
     "diabetes-regression": ("split", "test"),
     "iris-clustering": ("iris", "dataset"),
 }
-RUN_TIMEOUT = 120
-
-
-def wait_for_run(client, run_id: str, timeout: float = RUN_TIMEOUT) -> dict:
-    designer = client.application.extensions["designer"]
-    designer.wait(run_id, timeout)
-    deadline = time.monotonic() + timeout
-    while True:
-        run = client.get(f"/api/runs/{run_id}").get_json()
-        if run["status"] in ("completed", "failed", "cancelled") or time.monotonic() > deadline:
-            return run
-        time.sleep(0.05)
-
-
-def bearer(key: str) -> dict:
-    return {"Authorization": f"Bearer {key}"}
 
 
 class Trained:

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from api_calls import bearer, wait_for_run  # noqa: F401  (the folder's tests import them from here)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-RUN_TIMEOUT = 120
 
 
 class FakeClock:
@@ -26,16 +25,6 @@ class FakeClock:
         with self._lock:
             self.now += timedelta(seconds=seconds)
             return self.now
-
-
-def wait_for_run(client, run_id: str, timeout: float = RUN_TIMEOUT) -> dict:
-    client.application.extensions["designer"].wait(run_id, timeout)
-    deadline = time.monotonic() + timeout
-    while True:
-        run = client.get(f"/api/runs/{run_id}").get_json()
-        if run["status"] in ("completed", "failed", "cancelled") or time.monotonic() > deadline:
-            return run
-        time.sleep(0.05)
 
 
 def iris_document(C: float | None = None) -> dict:
@@ -58,5 +47,3 @@ def train_and_deploy(client, name: str, C: float | None = None) -> dict:
     return {"graph_id": graph_id, "run_id": run_id, "run": run, "key": deployed.get_json()["key"], "name": name}
 
 
-def bearer(key: str) -> dict:
-    return {"Authorization": f"Bearer {key}"}
